@@ -1,0 +1,60 @@
+# The two commands: `make run` and `make test`. Each installs whatever is missing first.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+
+# Production-like values for `manage.py check --deploy`: nothing here is a real secret.
+DEPLOY_ENV := ENVIRONMENT=production \
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') \
+	ALLOWED_HOSTS=involvement.example.org \
+	DATABASE_URL=postgres://localhost/involvement \
+	REDIS_URL=redis://localhost:6379/0 \
+	EMAIL_URL=smtp+tls://user:password@smtp.example.org:587
+
+.PHONY: install run test lint format check-deploy demo chromium
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+# Our stylesheet: NHS.UK frontend's Sass, built without its CDN-hosted fonts.
+static/dist/app.css: static/scss/app.scss node_modules/.installed
+	node_modules/.bin/sass --load-path=node_modules --style=compressed --no-source-map $< $@
+
+install: $(VENV)/.installed node_modules/.installed static/dist/app.css
+
+# Browser tests drive Debian's Chromium; install it when we can (as root), else say how.
+chromium:
+	@test -x $(CHROMIUM) || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
+		else echo "Browser tests need Chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; }
+
+run: install
+	$(PY) scripts/ensure_database.py
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py seed_demo
+	mkdir -p tmp
+	PORT=$(PORT) $(VENV)/bin/honcho start -f Procfile
+
+check-deploy: install
+	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+
+test: install chromium check-deploy
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/pytest
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
