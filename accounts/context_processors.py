@@ -1,0 +1,27 @@
+"""The role-aware navigation, built once here so templates never compare role names."""
+
+from django.urls import reverse
+
+from accounts.permissions import is_administrator, is_manager, is_representative, is_worker
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": [], "account_links": []}
+    items = []
+    if is_representative(user):
+        items.append(("My involvement", reverse("me:home")))
+        items.append(("My profile", reverse("me:profile")))
+    if is_worker(user):
+        items.append(("Worker home", reverse("worker:home")))
+    if is_manager(user) or is_administrator(user):
+        items.append(("Dashboard", reverse("dashboard:home")))
+    if is_administrator(user):
+        items.append(("Administration", reverse("admin:index")))
+    path = request.path
+    nav_items = [
+        {"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
+        for label, url in items
+    ]
+    return {"nav_items": nav_items}

@@ -1,0 +1,135 @@
+"""Forms check shape; services check rules. Labels and hints come from the models."""
+
+import re
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.utils import timezone
+
+from accounts.models import ContactMethod, Profile
+from involvement.forms import DateField
+from opportunities.models import ActivityType
+
+PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{10,20}$")
+
+
+class SignupForm(AllauthSignupForm):
+    privacy_consent = forms.BooleanField(
+        label="I have read the privacy notice and I agree to it",
+        help_text="It explains what we keep about you, who can see it and how to ask us to delete it.",
+        error_messages={"required": "Agree to the privacy notice to register"},
+    )
+
+
+def _clean_phone(form: forms.ModelForm) -> None:
+    data = form.cleaned_data
+    phone = (data.get("phone") or "").strip()
+    data["phone"] = phone
+    if phone and not PHONE_PATTERN.match(phone):
+        form.add_error("phone", "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192")
+    elif not phone and data.get("contact_method") in {ContactMethod.PHONE, ContactMethod.TEXT}:
+        form.add_error("phone", "Enter a phone number so that we can call or text you")
+
+
+class InterestsField(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=ActivityType.objects.filter(is_active=True), required=False, **kwargs)
+
+
+class OnboardingForm(forms.ModelForm):
+    """Only what we need to get started, and why we ask each thing."""
+
+    interests = InterestsField(
+        label="What would you like to get involved in? (optional)",
+        help_text="We use this to tell you about opportunities you may like. You can change it at any time.",
+    )
+
+    class Meta:
+        model = Profile
+        fields = ["display_name", "pronouns", "contact_method", "phone", "interests"]
+        widgets = {"contact_method": forms.RadioSelect}
+        help_texts = {
+            "display_name": (
+                "Staff and other people taking part will see this name. A first name or nickname is fine."
+            ),
+            "pronouns": (
+                "So that staff and other people use the right words for you, like she/her or they/them."
+            ),
+            "contact_method": "We will use this to tell you about opportunities you have signed up for.",
+            "phone": "Only needed if you would like a phone call or text message.",
+        }
+        error_messages = {"display_name": {"required": "Enter what you would like us to call you"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        _clean_phone(self)
+        return cleaned
+
+
+class ProfileForm(forms.ModelForm):
+    interests = InterestsField(label="What would you like to get involved in? (optional)")
+    break_until = DateField(
+        label="Return date (optional)",
+        required=False,
+        help_text="For example, 15 3 2027. Leave this empty if you do not know yet.",
+    )
+
+    class Meta:
+        model = Profile
+        fields = [
+            "display_name",
+            "pronouns",
+            "contact_method",
+            "phone",
+            "contact_notes",
+            "interests",
+            "support_needs",
+            "what_helps_me",
+            "payment_preference",
+            "taking_break",
+            "break_until",
+            "pace_per_month",
+        ]
+        widgets = {
+            "contact_method": forms.RadioSelect,
+            "payment_preference": forms.RadioSelect,
+            "support_needs": forms.Textarea(attrs={"rows": 4}),
+            "what_helps_me": forms.Textarea(attrs={"rows": 4}),
+            "pace_per_month": forms.NumberInput(
+                attrs={"inputmode": "numeric", "class": "nhsuk-input--width-2"}
+            ),
+        }
+        error_messages = {
+            "display_name": {"required": "Enter what you would like us to call you"},
+            "pace_per_month": {
+                "min_value": "Enter a number of activities from 1 to 31, or leave it empty",
+                "max_value": "Enter a number of activities from 1 to 31, or leave it empty",
+                "invalid": "Enter a whole number of activities, like 2",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+        self.fields[
+            "payment_preference"
+        ].help_text = (
+            "You can change this for each activity. Vouchers still count as earnings if you receive benefits."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        _clean_phone(self)
+        break_until = cleaned.get("break_until")
+        if not cleaned.get("taking_break"):
+            # A return date only means something while on a break; drop it quietly.
+            cleaned["break_until"] = None
+        elif break_until and break_until < timezone.localdate():
+            self.add_error("break_until", "The return date must be today or in the future")
+        return cleaned

@@ -1,0 +1,17 @@
+"""The four roles exist in every database, named once in accounts.permissions.Role."""
+
+from django.db import migrations
+
+ROLES = ["Representative", "Involvement worker", "Manager", "Administrator"]
+
+
+def create_roles(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("accounts", "0001_initial"), ("auth", "0012_alter_user_first_name_max_length")]
+
+    operations = [migrations.RunPython(create_roles, migrations.RunPython.noop)]

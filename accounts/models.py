@@ -1,0 +1,211 @@
+"""People: the user, their profile, and the access log of special-category reads."""
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who can log in. E-mail is the log-in; there are no usernames.
+
+    What a person may do comes from their roles (Django groups), checked in
+    accounts/permissions.py. `is_staff` only opens the Django admin and is kept in step
+    with the Administrator role by the role services.
+    """
+
+    username = None
+    email = models.EmailField("e-mail address", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class ContactMethod(models.TextChoices):
+    EMAIL = "email", "E-mail"
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+
+
+class PaymentPreference(models.TextChoices):
+    """The default choice for what happens to a fee; a person can change it per activity."""
+
+    FULL_FEE = "full_fee", "Full fee"
+    REDUCED_FEE = "reduced_fee", "A reduced fee"
+    DECLINE = "decline", "No payment, thank you"
+    CHARITY = "charity", "Paid to a charity"
+    VOUCHER = "voucher", "A voucher (still counts as earnings)"
+
+
+class Profile(models.Model):
+    """Everything a representative tells us about themselves, one per person.
+
+    `support_needs` and `what_helps_me` are special-category data: shown only to the
+    person, their named worker and the lead workers of opportunities they signed up to,
+    and every read by staff is written to the access log.
+    """
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(
+        "what should we call you?",
+        max_length=80,
+        blank=True,
+        help_text="The name staff and other people will see. It can be a first name or a nickname.",
+    )
+    pronouns = models.CharField(
+        "pronouns (optional)",
+        max_length=40,
+        blank=True,
+        help_text="For example, she/her, he/him or they/them.",
+    )
+    phone = models.CharField(
+        "phone number (optional)",
+        max_length=30,
+        blank=True,
+        help_text="Only if you would like us to call or text you.",
+    )
+    contact_method = models.CharField(
+        "how should we contact you?",
+        max_length=10,
+        choices=ContactMethod.choices,
+        default=ContactMethod.EMAIL,
+    )
+    contact_notes = models.CharField(
+        "anything else about contacting you (optional)",
+        max_length=200,
+        blank=True,
+        help_text="For example, the best times to call, or times to avoid.",
+    )
+    interests = models.ManyToManyField(
+        "opportunities.ActivityType",
+        blank=True,
+        related_name="interested_profiles",
+        verbose_name="what would you like to get involved in?",
+    )
+    support_needs = models.TextField(
+        "support needs (optional)",
+        blank=True,
+        help_text="Anything that would help you take part, such as access needs, breaks or a quiet room.",
+    )
+    what_helps_me = models.TextField(
+        "what helps me if things get difficult (optional)",
+        blank=True,
+        help_text="For example, who to contact, or what you would like staff to do or not do.",
+    )
+    payment_preference = models.CharField(
+        "how would you like to be paid?",
+        max_length=20,
+        choices=PaymentPreference.choices,
+        default=PaymentPreference.FULL_FEE,
+    )
+    named_worker = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="caseload",
+        verbose_name="named involvement worker",
+    )
+    taking_break = models.BooleanField(
+        "I am taking a break",
+        default=False,
+        help_text="We will pause invitations and digests. It is never held against you.",
+    )
+    break_until = models.DateField(
+        "return date (optional)",
+        null=True,
+        blank=True,
+        help_text="Leave this empty if you do not know yet.",
+    )
+    pace_per_month = models.PositiveSmallIntegerField(
+        "at most this many activities a month (optional)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(31)],
+        help_text="We will warn you, not stop you, if you sign up for more.",
+    )
+    privacy_consent_version = models.CharField(max_length=20, blank=True)
+    privacy_consent_at = models.DateTimeField(null=True, blank=True)
+    onboarded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["named_worker"])]
+
+    def __str__(self) -> str:
+        return f"Profile of {self.user.email}"
+
+    def is_on_break(self, today: date | None = None) -> bool:
+        """Taking a break, and the chosen return date (if any) has not passed."""
+        if not self.taking_break:
+            return False
+        today = today or timezone.localdate()
+        return self.break_until is None or self.break_until >= today
+
+    @property
+    def has_support_note(self) -> bool:
+        return bool(self.support_needs or self.what_helps_me)
+
+
+class AccessLogEntry(models.Model):
+    """One read of a person's special-category data by a member of staff.
+
+    Append-only: written by explicit calls in the views that show such data, read-only in
+    the admin, and the database itself refuses UPDATE and DELETE (see migration 0003).
+    People are kept with PROTECT, so erasure anonymises a person rather than deleting them.
+    """
+
+    class What(models.TextChoices):
+        SUPPORT_NOTE = "support_note", "Support note"
+        CHECK_IN = "check_in", "Check-in"
+
+    viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    what = models.CharField(max_length=20, choices=What.choices)
+    path = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "access log entry"
+        verbose_name_plural = "access log"
+        indexes = [models.Index(fields=["subject", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.viewer} read the {self.get_what_display().lower()} of {self.subject}"

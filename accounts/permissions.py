@@ -1,0 +1,107 @@
+"""Who may do what: roles and the predicates behind every permission check.
+
+Roles are Django groups. This module is the one place that knows their names: views use
+the permission decorators and getters below, templates ask `perms` or the `navigation`
+context, and nothing compares role names anywhere else.
+"""
+
+import rules
+from django.db import models
+from django.http import Http404
+
+
+class Role(models.TextChoices):
+    REPRESENTATIVE = "Representative"
+    WORKER = "Involvement worker"
+    MANAGER = "Manager"
+    ADMINISTRATOR = "Administrator"
+
+
+STAFF_ROLES = frozenset({Role.WORKER, Role.MANAGER, Role.ADMINISTRATOR})
+
+
+def role_names(user) -> frozenset[str]:
+    """The names of a person's roles, read once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def has_role(user, role: Role) -> bool:
+    return role in role_names(user)
+
+
+def is_staff_member(user) -> bool:
+    return bool(role_names(user) & STAFF_ROLES)
+
+
+@rules.predicate
+def is_representative(user) -> bool:
+    return has_role(user, Role.REPRESENTATIVE)
+
+
+@rules.predicate
+def is_worker(user) -> bool:
+    return has_role(user, Role.WORKER)
+
+
+@rules.predicate
+def is_manager(user) -> bool:
+    return has_role(user, Role.MANAGER)
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    return has_role(user, Role.ADMINISTRATOR)
+
+
+@rules.predicate
+def is_self(user, person) -> bool:
+    return person is not None and user.pk == person.pk
+
+
+@rules.predicate
+def is_named_worker_of(user, person) -> bool:
+    """`person` is a User; its profile should be loaded with select_related."""
+    profile = getattr(person, "profile", None)
+    return profile is not None and profile.named_worker_id == user.pk
+
+
+# A worker sees the people on their caseload. The opportunities issue widens this to the
+# people signed up to opportunities the worker leads.
+can_view_person = is_worker & is_named_worker_of
+# Special-category data: never managers or administrators as such (PRODUCT.md, roles).
+can_view_support_note = is_self | can_view_person
+
+rules.add_perm("accounts.view_person", can_view_person)
+rules.add_perm("accounts.view_support_note", can_view_support_note)
+rules.add_perm("accounts.use_worker_area", is_worker)
+rules.add_perm("accounts.view_dashboard", is_manager | is_administrator)
+rules.add_perm("accounts.use_admin", is_administrator)
+rules.add_perm("accounts.use_representative_area", is_representative)
+
+
+def get_person_for_staff(user, person_id: int):
+    """The person, if this member of staff may see them; otherwise a 404, so that what
+    somebody may not see is not even confirmed to exist."""
+    from accounts.selectors import person_get
+
+    person = person_get(person_id=person_id)
+    if person is None or not user.has_perm("accounts.view_person", person):
+        raise Http404("No such person")
+    return person
+
+
+def home_url_name(user) -> str:
+    """Where a person lands after logging in: the home of their most staff-like role."""
+    if has_role(user, Role.WORKER):
+        return "worker:home"
+    if has_role(user, Role.MANAGER):
+        return "dashboard:home"
+    if has_role(user, Role.ADMINISTRATOR):
+        return "admin:index"
+    return "me:home"

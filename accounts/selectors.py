@@ -1,0 +1,59 @@
+"""Reads about people, shaped so that pages run a fixed number of queries."""
+
+from django.db.models import QuerySet
+
+from accounts.models import AccessLogEntry, Profile, User
+from accounts.permissions import Role
+
+
+def person_get(*, person_id: int) -> User | None:
+    return (
+        User.objects.select_related("profile", "profile__named_worker")
+        .filter(pk=person_id, is_active=True)
+        .first()
+    )
+
+
+def profile_for_user(*, user: User) -> Profile:
+    """The person's profile; every person has one (created at sign-up or by seed_demo), and
+    one is made here for anyone created another way, such as `createsuperuser`."""
+    profile, _ = Profile.objects.select_related("named_worker").get_or_create(user=user)
+    return profile
+
+
+def caseload_for_worker(*, worker: User) -> QuerySet[User]:
+    """People who have this worker as their named involvement worker."""
+    return (
+        User.objects.filter(profile__named_worker=worker, is_active=True)
+        .select_related("profile")
+        .order_by("profile__display_name", "email")
+    )
+
+
+def workers() -> QuerySet[User]:
+    return User.objects.filter(groups__name=Role.WORKER, is_active=True).order_by("first_name", "email")
+
+
+def representatives() -> QuerySet[User]:
+    return User.objects.filter(groups__name=Role.REPRESENTATIVE, is_active=True)
+
+
+def access_log_for_subject(*, subject: User) -> QuerySet[AccessLogEntry]:
+    return AccessLogEntry.objects.filter(subject=subject).select_related("viewer")
+
+
+def representative_summary() -> dict[str, int]:
+    """Counts of representatives for the manager's overview, in one aggregate query."""
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    on_break = Q(profile__taking_break=True) & (
+        Q(profile__break_until__isnull=True) | Q(profile__break_until__gte=today)
+    )
+    return representatives().aggregate(
+        total=Count("pk", distinct=True),
+        onboarded=Count("pk", filter=Q(profile__onboarded_at__isnull=False), distinct=True),
+        with_named_worker=Count("pk", filter=Q(profile__named_worker__isnull=False), distinct=True),
+        taking_break=Count("pk", filter=on_break, distinct=True),
+    )

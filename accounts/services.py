@@ -1,0 +1,88 @@
+"""Changes to people: registration, roles, staff invitations, consent, the access log."""
+
+from collections.abc import Iterable
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import AccessLogEntry, Profile, User
+from accounts.permissions import Role
+
+
+class AccountsError(Exception):
+    """A rule was broken; the message is fit to show the person."""
+
+
+def user_set_roles(*, user: User, roles: Iterable[Role]) -> None:
+    """Give a person exactly these roles. `is_staff` (entry to the Django admin) follows
+    the Administrator role and nothing else, so no other role can reach the admin."""
+    roles = set(roles)
+    with transaction.atomic():
+        groups = list(Group.objects.filter(name__in=roles))
+        if len(groups) != len(roles):
+            raise AccountsError("One of those roles does not exist. Run the migrations.")
+        user.groups.set(groups)
+        is_admin = Role.ADMINISTRATOR in roles
+        if user.is_staff != is_admin:
+            user.is_staff = is_admin
+            user.save(update_fields=["is_staff"])
+    user._role_names = frozenset(roles)
+
+
+def privacy_consent_record(*, profile: Profile, version: str | None = None) -> None:
+    profile.privacy_consent_version = version or settings.PRIVACY_NOTICE_VERSION
+    profile.privacy_consent_at = timezone.now()
+    profile.save(update_fields=["privacy_consent_version", "privacy_consent_at", "updated_at"])
+
+
+def representative_register(*, user: User, privacy_consent: bool) -> Profile:
+    """Called when somebody signs up: everybody who registers is a representative, and
+    only a representative; staff roles are given by an administrator."""
+    if not privacy_consent:
+        raise AccountsError("You need to agree to the privacy notice to register.")
+    with transaction.atomic():
+        user_set_roles(user=user, roles=[Role.REPRESENTATIVE])
+        profile, _ = Profile.objects.get_or_create(user=user)
+        privacy_consent_record(profile=profile)
+    return profile
+
+
+def onboarding_complete(*, profile: Profile) -> None:
+    profile.onboarded_at = timezone.now()
+    profile.save(update_fields=["onboarded_at", "updated_at"])
+
+
+def staff_invite(*, email: str, first_name: str, last_name: str, roles: Iterable[Role]) -> User:
+    """Create a member of staff and send them an invitation to set a password.
+
+    The address is taken as verified: an administrator vouches for it, and the invitation
+    itself proves it. The e-mail is sent by a task after the transaction commits.
+    """
+    from accounts.tasks import send_staff_invitation
+
+    roles = set(roles)
+    if not roles & {Role.WORKER, Role.MANAGER, Role.ADMINISTRATOR}:
+        raise AccountsError("Choose at least one staff role.")
+    email = email.strip().lower()
+    with transaction.atomic():
+        if User.objects.filter(email__iexact=email).exists():
+            raise AccountsError("Somebody already has an account with this e-mail address.")
+        user = User.objects.create_user(
+            email=email, password=None, first_name=first_name, last_name=last_name
+        )
+        user_set_roles(user=user, roles=roles)
+        Profile.objects.create(user=user, display_name=first_name, onboarded_at=timezone.now())
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
+        transaction.on_commit(lambda: send_staff_invitation.delay(user.pk))
+    return user
+
+
+def access_log_record(*, viewer: User, subject: User, what: AccessLogEntry.What, path: str = "") -> None:
+    """Write down that a member of staff read a person's special-category data.
+    A person reading their own data is not logged: it is theirs."""
+    if viewer.pk == subject.pk:
+        return
+    AccessLogEntry.objects.create(viewer=viewer, subject=subject, what=what, path=path[:300])

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from accounts import views
+
+me_patterns = (
+    [
+        path("", views.me_home, name="home"),
+        path("welcome/", views.OnboardingView.as_view(), name="welcome"),
+        path("profile/", views.ProfileView.as_view(), name="profile"),
+    ],
+    "me",
+)
+
+worker_patterns = (
+    [
+        path("", views.worker_home, name="home"),
+        path("people/<int:person_id>/", views.worker_person, name="person"),
+        path("people/<int:person_id>/support-note/", views.worker_person_support_note, name="support_note"),
+    ],
+    "worker",
+)
+
+dashboard_patterns = ([path("", views.dashboard_home, name="home")], "dashboard")

@@ -1,0 +1,108 @@
+"""Pages about people: the representative's own pages and the worker's view of a person."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.views.generic import UpdateView
+from rules.contrib.views import PermissionRequiredMixin, permission_required
+
+from accounts.forms import OnboardingForm, ProfileForm
+from accounts.middleware import SESSION_ONBOARDED
+from accounts.models import AccessLogEntry, Profile
+from accounts.permissions import get_person_for_staff, home_url_name
+from accounts.selectors import caseload_for_worker, profile_for_user, representative_summary
+from accounts.services import access_log_record, onboarding_complete
+
+
+@login_not_required
+def landing(request: HttpRequest) -> HttpResponse:
+    return render(request, "landing.html")
+
+
+@login_not_required
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION})
+
+
+@login_not_required
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "accessibility.html")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Sends each person to the home page of their role."""
+    return redirect(home_url_name(request.user))
+
+
+@permission_required("accounts.use_representative_area", raise_exception=True)
+def me_home(request: HttpRequest) -> HttpResponse:
+    profile = profile_for_user(user=request.user)
+    return render(request, "accounts/me_home.html", {"profile": profile})
+
+
+class OwnProfileMixin(PermissionRequiredMixin):
+    permission_required = "accounts.use_representative_area"
+    raise_exception = True
+    model = Profile
+
+    def get_object(self, queryset=None) -> Profile:
+        return profile_for_user(user=self.request.user)
+
+
+class OnboardingView(OwnProfileMixin, UpdateView):
+    form_class = OnboardingForm
+    template_name = "accounts/onboarding.html"
+
+    def form_valid(self, form):
+        profile = form.save()
+        onboarding_complete(profile=profile)
+        self.request.session[SESSION_ONBOARDED] = True
+        messages.success(self.request, "Thank you. You can change these details at any time on your profile.")
+        return redirect("me:home")
+
+
+class ProfileView(OwnProfileMixin, UpdateView):
+    form_class = ProfileForm
+    template_name = "accounts/profile_form.html"
+    success_url = reverse_lazy("me:profile")
+
+    def get_initial(self):
+        return {"break_until": self.object.break_until}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your profile has been saved.")
+        return response
+
+
+@permission_required("accounts.use_worker_area", raise_exception=True)
+def worker_home(request: HttpRequest) -> HttpResponse:
+    caseload = caseload_for_worker(worker=request.user)
+    return render(request, "accounts/worker_home.html", {"caseload": caseload})
+
+
+@permission_required("accounts.use_worker_area", raise_exception=True)
+def worker_person(request: HttpRequest, person_id: int) -> HttpResponse:
+    person = get_person_for_staff(request.user, person_id)
+    return render(request, "accounts/worker_person.html", {"person": person, "profile": person.profile})
+
+
+@permission_required("accounts.use_worker_area", raise_exception=True)
+def worker_person_support_note(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Shows a person's support note on its own page, so that opening it is a deliberate
+    act, and writes each opening to the access log."""
+    person = get_person_for_staff(request.user, person_id)
+    if not request.user.has_perm("accounts.view_support_note", person):
+        return redirect(reverse("worker:person", args=[person.pk]))
+    access_log_record(
+        viewer=request.user, subject=person, what=AccessLogEntry.What.SUPPORT_NOTE, path=request.path
+    )
+    return render(request, "accounts/worker_support_note.html", {"person": person, "profile": person.profile})
+
+
+@permission_required("accounts.view_dashboard", raise_exception=True)
+def dashboard_home(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/dashboard_home.html", {"summary": representative_summary()})

@@ -1,0 +1,72 @@
+"""One person of each role, plus an outsider, for every test that wants them."""
+
+import pytest
+from django.core.cache import cache
+
+from accounts.permissions import Role
+from accounts.tests.factories import PASSWORD, person
+
+
+@pytest.fixture(autouse=True)
+def _clear_shared_cache():
+    # The cache is the real Redis (a database of its own for tests): allauth's rate-limit
+    # counters would otherwise leak from one test into the next.
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def password() -> str:
+    return PASSWORD
+
+
+@pytest.fixture
+def worker(db):
+    return person(roles=[Role.WORKER], display_name="Wendy Worker")
+
+
+@pytest.fixture
+def representative(db, worker):
+    """A representative whose named involvement worker is `worker`."""
+    return person(
+        roles=[Role.REPRESENTATIVE],
+        display_name="Robin",
+        named_worker=worker,
+        support_needs="A seat near the door.",
+        what_helps_me="A short break.",
+    )
+
+
+@pytest.fixture
+def outsider(db):
+    """A representative with no connection to anybody else in the test."""
+    return person(roles=[Role.REPRESENTATIVE], display_name="Olive", support_needs="Olive's private note")
+
+
+@pytest.fixture
+def other_worker(db):
+    return person(roles=[Role.WORKER], display_name="Otto Other")
+
+
+@pytest.fixture
+def manager(db):
+    return person(roles=[Role.MANAGER], display_name="Maya Manager")
+
+
+@pytest.fixture
+def administrator(db):
+    return person(roles=[Role.ADMINISTRATOR], display_name="Ada Admin")
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """In CI a browser suite that did not run is a failure, not a pass: a skipped or
+    deselected suite would otherwise look green."""
+    import os
+
+    if not os.environ.get("CI") or session.config.option.collectonly or exitstatus != 0:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    passed = [r for r in reporter.stats.get("passed", []) if "tests/browser/" in r.nodeid]
+    if not passed:
+        reporter.write_line("CI: no browser test passed; the browser suite must run in CI.", red=True)
+        session.exitstatus = 1

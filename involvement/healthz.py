@@ -1,0 +1,42 @@
+"""Liveness and readiness for load balancers and monitoring."""
+
+import redis
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        return False
+
+
+def _redis_ok() -> bool:
+    client = redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=settings.HEALTHZ_TIMEOUT_SECONDS,
+        socket_timeout=settings.HEALTHZ_TIMEOUT_SECONDS,
+    )
+    try:
+        return bool(client.ping())
+    except redis.RedisError:
+        return False
+    finally:
+        client.close()
+
+
+@never_cache
+@login_not_required
+def healthz(request: HttpRequest) -> JsonResponse:
+    """200 when the database and Redis answer; 503 naming whatever is down."""
+    checks = {"database": _database_ok(), "redis": _redis_ok()}
+    down = [name for name, ok in checks.items() if not ok]
+    body = {name: "ok" if ok else "down" for name, ok in checks.items()}
+    body["status"] = "ok" if not down else "down: " + ", ".join(down)
+    return JsonResponse(body, status=503 if down else 200)

@@ -1,0 +1,25 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as accounts_views
+from accounts.urls import dashboard_patterns, me_patterns, worker_patterns
+from involvement.healthz import healthz
+
+# The admin's log-in goes through allauth, so its rate limits and two-factor apply there.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "Involvement Hub administration"
+admin.site.site_title = "Involvement Hub administration"
+
+urlpatterns = [
+    path("", accounts_views.landing, name="landing"),
+    path("home/", accounts_views.home, name="home"),
+    path("privacy/", accounts_views.privacy_notice, name="privacy"),
+    path("accessibility/", accounts_views.accessibility_statement, name="accessibility"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("me/", include(me_patterns)),
+    path("worker/", include(worker_patterns)),
+    path("dashboard/", include(dashboard_patterns)),
+    path("admin/", admin.site.urls),
+]
