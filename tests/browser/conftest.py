@@ -1,0 +1,122 @@
+"""Browser tests: Playwright drives Debian's Chromium against the live test server.
+
+Every page a test visits must be checked with axe-core (WCAG 2.0, 2.1 and 2.2, A and AA);
+the `page` fixture fails a test that visited a page without checking it, or that logged a
+Content-Security-Policy violation. Chromium missing is a failure, never a skip.
+"""
+
+import json
+import os
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; the Django ORM calls the tests
+# make between browser steps are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from playwright.sync_api import Page, sync_playwright  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_SOURCE = (ROOT / "node_modules" / "axe-core" / "axe.min.js").read_text()
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"Chromium is not installed at {CHROMIUM}: run `apt-get install -y chromium`.", pytrace=False
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+class CheckedPage:
+    """Wraps a Playwright page and remembers which visited addresses axe has checked."""
+
+    def __init__(self, page: Page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.visited: set[str] = set()
+        self.checked: set[str] = set()
+        self.csp_errors: list[str] = []
+        page.on(
+            "framenavigated",
+            lambda frame: frame == page.main_frame and self.visited.add(self._path(frame.url)),
+        )
+        page.on(
+            "console",
+            lambda message: (
+                "Content Security Policy" in message.text and self.csp_errors.append(message.text)
+            ),
+        )
+
+    @staticmethod
+    def _path(url: str) -> str:
+        return urlsplit(url).path
+
+    def goto(self, path: str):
+        response = self.page.goto(self.base_url + path)
+        return response
+
+    def check_accessibility(self) -> None:
+        """Runs axe-core on the page as it is now; any violation fails the test."""
+        self.page.evaluate(AXE_SOURCE)
+        result = self.page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            AXE_TAGS,
+        )
+        violations = [
+            {
+                "id": v["id"],
+                "impact": v["impact"],
+                "help": v["help"],
+                "nodes": [n["html"][:200] for n in v["nodes"][:5]],
+            }
+            for v in result["violations"]
+        ]
+        assert not violations, f"axe-core violations on {self.page.url}:\n" + json.dumps(violations, indent=2)
+        self.checked.add(self._path(self.page.url))
+
+
+@pytest.fixture
+def checked_page(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    wrapper = CheckedPage(page, live_server.url)
+    yield wrapper
+    context.close()
+    unchecked = wrapper.visited - wrapper.checked - {""}
+    assert not unchecked, f"Pages visited without an axe-core check: {sorted(unchecked)}"
+    assert not wrapper.csp_errors, f"Content-Security-Policy violations: {wrapper.csp_errors}"
+
+
+@pytest.fixture
+def no_js_page(browser, live_server, transactional_db):
+    context = browser.new_context(base_url=live_server.url, java_script_enabled=False)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    wrapper = CheckedPage(page, live_server.url)
+    yield wrapper
+    context.close()
