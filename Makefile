@@ -13,7 +13,7 @@ DEPLOY_ENV := ENVIRONMENT=production \
 	REDIS_URL=redis://localhost:6379/0 \
 	EMAIL_URL=smtp+tls://user:password@smtp.example.org:587
 
-.PHONY: install run test lint format check-deploy demo chromium
+.PHONY: install run test lint format check-deploy chromium bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ check-deploy: install
 test: install chromium check-deploy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
+
+# Performance figures (recorded in docs/benchmarks.md): a database of their own, real workers.
+bench: install
+	mkdir -p tmp
+	$(PY) bench/outbox.py
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -3,6 +3,7 @@
 from django.urls import reverse
 
 from accounts.permissions import is_administrator, is_manager, is_representative, is_worker
+from notifications.selectors import inbox_unread_count
 
 
 def navigation(request) -> dict:
@@ -19,6 +20,8 @@ def navigation(request) -> dict:
         items.append(("Dashboard", reverse("dashboard:home")))
     if is_administrator(user):
         items.append(("Administration", reverse("admin:index")))
+    unread = inbox_unread_count(user=user)
+    items.append((f"Inbox ({unread} unread)" if unread else "Inbox", reverse("inbox:list")))
     path = request.path
     nav_items = [
         {"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}

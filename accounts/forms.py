@@ -7,7 +7,9 @@ from django import forms
 from django.utils import timezone
 
 from accounts.models import ContactMethod, Profile
+from accounts.permissions import is_representative, is_staff_member
 from involvement.forms import DateField
+from notifications.kinds import optional_kinds
 from opportunities.models import ActivityType
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{10,20}$")
@@ -36,6 +38,51 @@ class InterestsField(forms.ModelMultipleChoiceField):
 
     def __init__(self, **kwargs):
         super().__init__(queryset=ActivityType.objects.filter(is_active=True), required=False, **kwargs)
+
+
+class MessagePreferencesMixin(forms.ModelForm):
+    """E-mail on or off per kind of message (the inbox always gets them), and the digest.
+
+    The form needs the person (`user=`) to offer only the kinds their roles can receive.
+    """
+
+    email_kinds = forms.MultipleChoiceField(
+        label="Send me an e-mail about (optional)",
+        help_text="Everything also appears in your inbox on this website, whatever you choose here.",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def _setup_message_preferences(self, user) -> None:
+        self._offered_kinds = optional_kinds(
+            staff=is_staff_member(user), representative=is_representative(user)
+        )
+        field = self.fields["email_kinds"]
+        field.choices = [(kind.value, kind.label) for kind in self._offered_kinds]
+        field.initial = [
+            kind.value for kind in self._offered_kinds if kind not in self.instance.email_muted_kinds
+        ]
+        if not is_representative(user):
+            self.fields.pop("digest_frequency", None)
+
+    def save(self, commit: bool = True):
+        wanted = set(self.cleaned_data.get("email_kinds") or [])
+        offered = {kind.value for kind in self._offered_kinds}
+        # Keep choices about kinds this form did not offer (another role's) as they were.
+        kept = [kind for kind in self.instance.email_muted_kinds if kind not in offered]
+        self.instance.email_muted_kinds = sorted(set(kept) | (offered - wanted))
+        return super().save(commit=commit)
+
+
+class MessagePreferencesForm(MessagePreferencesMixin):
+    class Meta:
+        model = Profile
+        fields = ["digest_frequency"]
+        widgets = {"digest_frequency": forms.RadioSelect}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._setup_message_preferences(user)
 
 
 class OnboardingForm(forms.ModelForm):
@@ -72,7 +119,7 @@ class OnboardingForm(forms.ModelForm):
         return cleaned
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(MessagePreferencesMixin):
     interests = InterestsField(label="What would you like to get involved in? (optional)")
     break_until = DateField(
         label="Return date (optional)",
@@ -95,8 +142,10 @@ class ProfileForm(forms.ModelForm):
             "taking_break",
             "break_until",
             "pace_per_month",
+            "digest_frequency",
         ]
         widgets = {
+            "digest_frequency": forms.RadioSelect,
             "contact_method": forms.RadioSelect,
             "payment_preference": forms.RadioSelect,
             "support_needs": forms.Textarea(attrs={"rows": 4}),
@@ -114,8 +163,9 @@ class ProfileForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self._setup_message_preferences(user)
         self.fields["display_name"].required = True
         self.fields[
             "payment_preference"

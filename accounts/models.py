@@ -3,9 +3,12 @@
 from datetime import date
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.contrib.postgres.fields import ArrayField
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+
+from notifications.kinds import DigestFrequency
 
 
 class UserManager(BaseUserManager):
@@ -158,6 +161,16 @@ class Profile(models.Model):
         blank=True,
         validators=[MinValueValidator(1), MaxValueValidator(31)],
         help_text="We will warn you, not stop you, if you sign up for more.",
+    )
+    # Message preferences: the kinds this person does not want by e-mail (the inbox still
+    # gets them), and how often the digest comes.
+    email_muted_kinds = ArrayField(models.CharField(max_length=40), default=list, blank=True)
+    digest_frequency = models.CharField(
+        "how often would you like a digest?",
+        max_length=10,
+        choices=DigestFrequency.choices,
+        default=DigestFrequency.WEEKLY,
+        help_text="What changed because of activities you took part in, new opportunities and your sessions.",
     )
     privacy_consent_version = models.CharField(max_length=20, blank=True)
     privacy_consent_at = models.DateTimeField(null=True, blank=True)

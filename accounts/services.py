@@ -51,17 +51,22 @@ def representative_register(*, user: User, privacy_consent: bool) -> Profile:
 
 
 def onboarding_complete(*, profile: Profile) -> None:
-    profile.onboarded_at = timezone.now()
-    profile.save(update_fields=["onboarded_at", "updated_at"])
+    from notifications.services import welcome_message_create
+
+    with transaction.atomic():
+        profile.onboarded_at = timezone.now()
+        profile.save(update_fields=["onboarded_at", "updated_at"])
+        welcome_message_create(recipient=profile.user)
 
 
 def staff_invite(*, email: str, first_name: str, last_name: str, roles: Iterable[Role]) -> User:
     """Create a member of staff and send them an invitation to set a password.
 
     The address is taken as verified: an administrator vouches for it, and the invitation
-    itself proves it. The e-mail is sent by a task after the transaction commits.
+    itself proves it. The invitation goes through the outbox in the same transaction.
     """
-    from accounts.tasks import send_staff_invitation
+    from notifications.kinds import Kind
+    from notifications.services import message_create
 
     roles = set(roles)
     if not roles & {Role.WORKER, Role.MANAGER, Role.ADMINISTRATOR}:
@@ -76,8 +81,24 @@ def staff_invite(*, email: str, first_name: str, last_name: str, roles: Iterable
         user_set_roles(user=user, roles=roles)
         Profile.objects.create(user=user, display_name=first_name, onboarded_at=timezone.now())
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-        transaction.on_commit(lambda: send_staff_invitation.delay(user.pk))
+        message_create(
+            recipient=user,
+            kind=Kind.STAFF_INVITATION,
+            dedupe_key=f"staff_invitation:{user.pk}",
+            context={"link": _set_password_link(user)},
+        )
     return user
+
+
+def _set_password_link(user: User) -> str:
+    """allauth's password-reset link, which works once and expires (PASSWORD_RESET_TIMEOUT)."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+    from django.urls import reverse
+
+    key = default_token_generator.make_token(user)
+    path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
+    return settings.SITE_URL + path
 
 
 def access_log_record(*, viewer: User, subject: User, what: AccessLogEntry.What, path: str = "") -> None:

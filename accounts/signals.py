@@ -8,7 +8,7 @@ from them. This is set-up data, not business logic, so a post_migrate hook is th
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
-ADMIN_MANAGED_APPS = ["accounts", "opportunities", "feedback", "auth", "account", "mfa"]
+ADMIN_MANAGED_APPS = ["accounts", "opportunities", "feedback", "notifications", "auth", "account", "mfa"]
 
 
 @receiver(post_migrate)

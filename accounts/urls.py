@@ -7,6 +7,7 @@ me_patterns = (
         path("", views.me_home, name="home"),
         path("welcome/", views.OnboardingView.as_view(), name="welcome"),
         path("profile/", views.ProfileView.as_view(), name="profile"),
+        path("preferences/", views.MessagePreferencesView.as_view(), name="preferences"),
     ],
     "me",
 )

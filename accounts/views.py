@@ -9,7 +9,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.generic import UpdateView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
-from accounts.forms import OnboardingForm, ProfileForm
+from accounts.forms import MessagePreferencesForm, OnboardingForm, ProfileForm
 from accounts.middleware import SESSION_ONBOARDED
 from accounts.models import AccessLogEntry, Profile
 from accounts.permissions import get_person_for_staff, home_url_name
@@ -72,9 +72,31 @@ class ProfileView(OwnProfileMixin, UpdateView):
     def get_initial(self):
         return {"break_until": self.object.break_until}
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def form_valid(self, form):
         response = super().form_valid(form)
         messages.success(self.request, "Your profile has been saved.")
+        return response
+
+
+class MessagePreferencesView(UpdateView):
+    """Which messages reach this person by e-mail; for every role (staff get messages too)."""
+
+    form_class = MessagePreferencesForm
+    template_name = "accounts/message_preferences.html"
+    success_url = reverse_lazy("me:preferences")
+
+    def get_object(self, queryset=None) -> Profile:
+        return profile_for_user(user=self.request.user)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your message preferences have been saved.")
         return response
 
 

@@ -1,5 +1,7 @@
 """Liveness and readiness for load balancers and monitoring."""
 
+import time
+
 import redis
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -31,6 +33,19 @@ def _redis_ok() -> bool:
         client.close()
 
 
+def _beat_heartbeat_age() -> int | None:
+    """Seconds since beat's last heartbeat ran on a worker; None if never, or unknown."""
+    from django.core.cache import cache
+
+    from notifications.tasks import BEAT_HEARTBEAT_KEY
+
+    try:
+        beat = cache.get(BEAT_HEARTBEAT_KEY)
+    except Exception:
+        return None
+    return None if beat is None else max(0, round(time.time() - float(beat)))
+
+
 @never_cache
 @login_not_required
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -39,4 +54,6 @@ def healthz(request: HttpRequest) -> JsonResponse:
     down = [name for name, ok in checks.items() if not ok]
     body = {name: "ok" if ok else "down" for name, ok in checks.items()}
     body["status"] = "ok" if not down else "down: " + ", ".join(down)
+    # Reported, not judged: the web can serve while beat is late; monitoring alerts on it.
+    body["beat_heartbeat_age_seconds"] = _beat_heartbeat_age() if checks["redis"] else None
     return JsonResponse(body, status=503 if down else 200)

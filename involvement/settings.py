@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "opportunities",
     "feedback",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -191,10 +192,13 @@ CRISPY_TEMPLATE_PACK = "nhsuk"
 CRISPY_FAIL_SILENTLY = not DEBUG
 
 # E-mail: a file per message in development (read them in ./sent-mail), SMTP in production.
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="filemail://" + str(BASE_DIR / "sent-mail"))
+_email_url = env.str("EMAIL_URL", default="filemail://sent-mail")
+EMAIL_CONFIG = env.email_url_config(_email_url)
 globals().update(EMAIL_CONFIG)
-if EMAIL_CONFIG.get("EMAIL_BACKEND") == "django.core.mail.backends.filebased.EmailBackend":
-    EMAIL_FILE_PATH = str(BASE_DIR / "sent-mail")
+if _email_url.startswith("filemail://"):
+    # django-environ mangles file paths (it reads the first part as a host): take the path
+    # as written, relative to the project unless absolute.
+    EMAIL_FILE_PATH = str(BASE_DIR / _email_url.removeprefix("filemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Involvement Hub <involvement@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -248,10 +252,40 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=90)
 # Redis redelivers an unacknowledged task after the visibility timeout, so it must be longer
 # than any task's run time and any countdown we use.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=6 * 60 * 60)
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=6 * 60 * 60),
+    "socket_connect_timeout": 2,
+    "socket_timeout": 5,
 }
+# A request that queues a task must not hang while the broker is down: one quick try, then
+# the message waits in the outbox for the sweep.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 0.5,
+}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-CELERY_BEAT_SCHEDULE: dict = {}
+# Periodic jobs, all in one place. Crontab schedules are read in CELERY_TIMEZONE (Europe/London).
+CELERY_BEAT_SCHEDULE = {
+    "sweep-outbox": {
+        "task": "notifications.tasks.sweep_outbox",
+        "schedule": env.float("OUTBOX_SWEEP_EVERY_SECONDS", default=60.0),
+    },
+    "beat-heartbeat": {"task": "notifications.tasks.beat_heartbeat", "schedule": 60.0},
+}
+
+# The outbox (notifications app).
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=200)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+OUTBOX_RETRY_BASE_SECONDS = env.int("OUTBOX_RETRY_BASE_SECONDS", default=60)
+OUTBOX_RETRY_MAX_SECONDS = env.int("OUTBOX_RETRY_MAX_SECONDS", default=6 * 60 * 60)
+# A message still `sending` after this long belongs to a worker that died: longer than the
+# task hard time limit, so a live worker is never overtaken.
+OUTBOX_SENDING_LEASE_SECONDS = env.int("OUTBOX_SENDING_LEASE_SECONDS", default=5 * 60)
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=50)
 
 LOGGING = {
     "version": 1,

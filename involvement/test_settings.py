@@ -10,7 +10,11 @@ from involvement.settings import CACHES  # noqa: E402
 
 # Fast hashing: the tests log many people in; production keeps Django's default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Celery runs tasks in-process unless a test is about delivery itself; those tests start
+# real workers with their own environment (notifications/tests/workers.py).
+CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "true") == "true"
+if not os.environ.get("EMAIL_URL"):
+    EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CACHES["default"]["KEY_PREFIX"] = "involvement-test"
 STAFF_MFA_REQUIRED = False
 DEBUG = False

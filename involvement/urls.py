@@ -18,6 +18,7 @@ urlpatterns = [
     path("accessibility/", accounts_views.accessibility_statement, name="accessibility"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("me/inbox/", include("notifications.urls")),
     path("me/", include(me_patterns)),
     path("worker/", include(worker_patterns)),
     path("dashboard/", include(dashboard_patterns)),

@@ -7,7 +7,8 @@ pytestmark = pytest.mark.django_db
 def test_it_answers_200_when_the_database_and_redis_answer(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"database": "ok", "redis": "ok", "status": "ok"}
+    body = response.json()
+    assert (body["database"], body["redis"], body["status"]) == ("ok", "ok", "ok")
 
 
 def test_it_answers_503_naming_redis_when_redis_is_down(client):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import ContactMethod, PaymentPreference, Profile, User
 from accounts.permissions import Role
 from accounts.services import user_set_roles
+from notifications.services import welcome_message_create
 from opportunities.models import ActivityType, InvolvementLevel, Team
 
 TEAMS = [
@@ -143,6 +144,10 @@ class Command(BaseCommand):
                 },
             )
             profile.interests.set(type_list[index % len(type_list) :][:3] or type_list[:2])
+
+        # Something in every demo inbox from the start (one per person: the key dedupes).
+        for email in ["rep@example.org", "worker@example.org", "manager@example.org", "admin@example.org"]:
+            welcome_message_create(recipient=User.objects.get(email=email))
 
         if not options["quiet"]:
             self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at /accounts/login/ with:"))

@@ -1,0 +1,69 @@
+"""The kinds of message the product sends, and the rules each follows.
+
+Kept apart from the models so that forms in other apps (the preferences on the profile
+page) can list the kinds without importing this app's models.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class Kind(models.TextChoices):
+    ACCOUNT = "account", "Log-in codes, password resets and e-mail checks"
+    STAFF_INVITATION = "staff_invitation", "Staff invitation"
+    WELCOME = "welcome", "Welcome"
+    SIGNUP_UPDATE = "signup_update", "Changes to my sign-ups"
+    PLACE_OFFERED = "place_offered", "A place offered to me from a waiting list"
+    REMINDER = "reminder", "Reminders before my sessions"
+    OPPORTUNITY_CANCELLED = "opportunity_cancelled", "Cancelled activities"
+    OUTCOME_PUBLISHED = "outcome_published", "What changed because of activities I took part in"
+    DIGEST = "digest", "My digest"
+    FOLLOW_UP_REQUESTED = "follow_up_requested", "Requests for a chat from people on my caseload"
+    WORKER_SUMMARY = "worker_summary", "My daily summary"
+
+
+@dataclass(frozen=True)
+class KindRules:
+    # May the person turn e-mail off for it? Security mail cannot be turned off.
+    email_optional: bool = True
+    # Listed in the in-app inbox? Log-in codes and reset links are not: they are single-use
+    # secrets and belong only in the e-mail that was asked for.
+    in_inbox: bool = True
+    # Paused, not created at all, while the person is taking a break (PRODUCT.md: a break
+    # pauses invitations and digests).
+    paused_by_break: bool = False
+    # Who it is for, so that preference forms offer only what a person can receive.
+    for_staff: bool = False
+
+
+RULES: dict[str, KindRules] = {
+    Kind.ACCOUNT: KindRules(email_optional=False, in_inbox=False),
+    Kind.STAFF_INVITATION: KindRules(email_optional=False, in_inbox=False, for_staff=True),
+    Kind.WELCOME: KindRules(email_optional=True),
+    Kind.SIGNUP_UPDATE: KindRules(),
+    Kind.PLACE_OFFERED: KindRules(),
+    Kind.REMINDER: KindRules(),
+    Kind.OPPORTUNITY_CANCELLED: KindRules(),
+    Kind.OUTCOME_PUBLISHED: KindRules(),
+    Kind.DIGEST: KindRules(paused_by_break=True),
+    Kind.FOLLOW_UP_REQUESTED: KindRules(for_staff=True),
+    Kind.WORKER_SUMMARY: KindRules(for_staff=True),
+}
+
+INBOX_KINDS = [kind for kind, rules in RULES.items() if rules.in_inbox]
+
+
+def optional_kinds(*, staff: bool, representative: bool) -> list[Kind]:
+    """The kinds a person may switch e-mail off for, given their roles."""
+    return [
+        Kind(kind)
+        for kind, rules in RULES.items()
+        if rules.email_optional and ((rules.for_staff and staff) or (not rules.for_staff and representative))
+    ]
+
+
+class DigestFrequency(models.TextChoices):
+    WEEKLY = "weekly", "Every week (Monday morning)"
+    MONTHLY = "monthly", "Every month"
+    NEVER = "never", "Never"

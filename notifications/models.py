@@ -1,0 +1,62 @@
+"""The outbox: every message the product sends is a row here first."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from notifications.kinds import Kind
+
+
+class Message(models.Model):
+    """One message to one person, written in the transaction of the change that causes it.
+
+    `dedupe_key` makes a second copy impossible (for example `reminder:48h:<sign-up>:<session>`).
+    Workers claim a pending row with a conditional update, so two never send the same one.
+    Bodies never hold special-category data: no support notes, no check-in answers.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Being sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        INBOX_ONLY = "inbox_only", "In the inbox only (e-mail turned off)"
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+    )
+    to_email = models.EmailField()
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField()
+    body_html = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The sweep's claim: pending rows that are due, oldest first.
+            models.Index(
+                fields=["next_attempt_at", "id"], name="message_due_idx", condition=Q(status="pending")
+            ),
+            # The inbox and its unread count.
+            models.Index(fields=["recipient", "-created_at"], name="message_inbox_idx"),
+            models.Index(fields=["recipient"], name="message_unread_idx", condition=Q(read_at__isnull=True)),
+            models.Index(fields=["status", "claimed_at"], name="message_status_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.to_email}: {self.subject}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

@@ -1,0 +1,28 @@
+"""Thin tasks: take ids, call one service, safe to run twice."""
+
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+from notifications.services import messages_deliver, outbox_sweep
+
+BEAT_HEARTBEAT_KEY = "beat:heartbeat"
+
+
+@shared_task
+def deliver_message(message_id: int) -> None:
+    # The claim inside makes a second run, or a concurrent one, a no-op.
+    messages_deliver(ids=[message_id], limit=1)
+
+
+@shared_task
+def sweep_outbox() -> None:
+    """Every minute: deliver what a lost task left behind, retry what is due, and hand back
+    messages whose worker died mid-send."""
+    outbox_sweep()
+
+
+@shared_task
+def beat_heartbeat() -> None:
+    """Proves that beat is scheduling and a worker is running; /healthz reports its age."""
+    cache.set(BEAT_HEARTBEAT_KEY, timezone.now().timestamp(), timeout=None)
