@@ -28,6 +28,7 @@ def profile_data(**overrides) -> dict:
         "break_until_month": "",
         "break_until_year": "",
         "pace_per_month": "",
+        "digest_frequency": "weekly",
     }
     data.update(overrides)
     return {key: value for key, value in data.items() if value is not None}

@@ -30,7 +30,7 @@ def test_the_dashboard_does_not_grow_with_the_people(client, manager, django_ass
 def test_the_representative_home_runs_few_queries(client, representative, django_assert_max_num_queries):
     client.force_login(representative)
     client.get(reverse("me:home"))
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get(reverse("me:home")).status_code == 200
 
 

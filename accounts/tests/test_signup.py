@@ -64,8 +64,9 @@ def test_signing_up_explains_bad_input_and_keeps_it(client, overrides, message):
     assert not User.objects.exists()
 
 
-def test_verification_is_mandatory_and_done_with_the_emailed_code(client):
-    client.post(reverse("account_signup"), SIGNUP)
+def test_verification_is_mandatory_and_done_with_the_emailed_code(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), SIGNUP)
     assert len(mail.outbox) == 1
     code = code_from_last_email()
     # Not verified yet: no way in.
@@ -108,8 +109,11 @@ def test_a_wrong_password_says_so_and_keeps_the_email(client, representative):
     assert f'value="{representative.email}"' in page
 
 
-def test_a_person_can_log_in_with_a_code_instead_of_a_password(client, representative):
-    response = client.post(reverse("account_request_login_code"), {"email": representative.email})
+def test_a_person_can_log_in_with_a_code_instead_of_a_password(
+    client, representative, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("account_request_login_code"), {"email": representative.email})
     assert response.status_code == 302
     code = code_from_last_email()
     response = client.post(reverse("account_confirm_login_code"), {"code": code})
@@ -134,8 +138,11 @@ def test_repeated_failed_logins_are_rate_limited_in_the_shared_cache(client, rep
     assert response.status_code == 429 or "Too many failed login attempts" in response.content.decode()
 
 
-def test_a_password_reset_email_lets_the_person_choose_a_new_password(client, representative):
-    client.post(reverse("account_reset_password"), {"email": representative.email})
+def test_a_password_reset_email_lets_the_person_choose_a_new_password(
+    client, representative, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_reset_password"), {"email": representative.email})
     link = re.search(r"http://testserver(/accounts/password/reset/key/\S+)", mail.outbox[-1].body).group(1)
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0] if response.redirect_chain else link
