@@ -172,6 +172,8 @@ class Profile(models.Model):
         default=DigestFrequency.WEEKLY,
         help_text="What changed because of activities you took part in, new opportunities and your sessions.",
     )
+    # The secret in the private calendar-feed address; the person can reset it.
+    calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
     privacy_consent_version = models.CharField(max_length=20, blank=True)
     privacy_consent_at = models.DateTimeField(null=True, blank=True)
     onboarded_at = models.DateTimeField(null=True, blank=True)

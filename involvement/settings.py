@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django.contrib.postgres",
     "crispy_forms",
+    "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
@@ -275,7 +276,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("OUTBOX_SWEEP_EVERY_SECONDS", default=60.0),
     },
     "beat-heartbeat": {"task": "notifications.tasks.beat_heartbeat", "schedule": 60.0},
+    "expire-offers": {"task": "opportunities.tasks.expire_offers", "schedule": 5 * 60.0},
+    "run-due-selections": {"task": "opportunities.tasks.run_due_selections", "schedule": 15 * 60.0},
+    "send-reminders": {"task": "opportunities.tasks.send_reminders", "schedule": 15 * 60.0},
 }
+
+# Opportunities: how long an offered place is held, and when reminders go before a session.
+OFFER_ACCEPT_HOURS = env.int("OFFER_ACCEPT_HOURS", default=48)
+REMINDER_HOURS = [int(hours) for hours in env.list("REMINDER_HOURS", default=["48", "2"])]
 
 # The outbox (notifications app).
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=200)

@@ -19,3 +19,9 @@ def inbox_unread_count(*, user: User) -> int:
 
 def inbox_message_get(*, user: User, message_id: int) -> Message | None:
     return Message.objects.filter(recipient=user, kind__in=INBOX_KINDS, pk=message_id).first()
+
+
+def existing_dedupe_keys(*, keys: list[str]) -> set[str]:
+    """Which of these keys already have a message: lets periodic jobs skip rendering
+    messages that exist (the unique key would refuse them anyway)."""
+    return set(Message.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))

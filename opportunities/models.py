@@ -1,10 +1,11 @@
-"""Opportunities and their reference data.
+"""Opportunities, their sessions and the sign-ups of the people who take part."""
 
-This app grows with the opportunities issue; the foundation holds the reference data
-(teams, activity types, involvement levels) that profiles and the admin already need.
-"""
-
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
 
 
 class InvolvementLevel(models.TextChoices):
@@ -57,3 +58,252 @@ class ActivityType(models.Model):
     @property
     def default_involvement_level_meaning(self) -> str:
         return INVOLVEMENT_LEVEL_MEANINGS[InvolvementLevel(self.default_involvement_level)]
+
+
+class Format(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+    HYBRID = "hybrid", "In person or online (hybrid)"
+
+
+class SelectionMethod(models.TextChoices):
+    FIRST_COME = "first_come", "First come, first served"
+    FAIR_SHARE = "fair_share", "Fair share: priority to people involved least"
+
+
+SELECTION_METHOD_MEANINGS = {
+    SelectionMethod.FIRST_COME: "Places are confirmed in the order people sign up. When they are gone, "
+    "you can join the waiting list.",
+    SelectionMethod.FAIR_SHARE: "Everyone can apply until the deadline. Then places go first to people who "
+    "have never been involved, then to people involved least in the last 12 months.",
+}
+
+
+class Opportunity(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CLOSED = "closed", "Closed"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    title = models.CharField(max_length=150)
+    summary = models.CharField(
+        "plain-language summary",
+        max_length=300,
+        help_text="One or two short sentences: what it is and who it is for.",
+    )
+    description = models.TextField("full description")
+    activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="opportunities")
+    involvement_level = models.CharField(max_length=20, choices=InvolvementLevel.choices)
+    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="opportunities")
+    format = models.CharField(max_length=20, choices=Format.choices)
+    accessibility = models.TextField(
+        "accessibility information",
+        help_text="Step-free access, hearing loops, breaks, quiet rooms, captions.",
+    )
+    is_paid = models.BooleanField("paid", default=True)
+    payment = models.CharField(
+        "what is paid",
+        max_length=300,
+        blank=True,
+        help_text="For example, £25 an hour including preparation, plus travel.",
+    )
+    places = models.PositiveSmallIntegerField()
+    selection_method = models.CharField(
+        max_length=20, choices=SelectionMethod.choices, default=SelectionMethod.FIRST_COME
+    )
+    signup_deadline = models.DateTimeField("sign-up deadline")
+    lead_worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_opportunities"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    cancel_reason = models.TextField(blank=True)
+    # Kept by the services under the opportunity's row lock, so lists and filters read them
+    # without counting sign-ups: places held (confirmed or offered) and people waiting.
+    places_taken = models.PositiveIntegerField(default=0)
+    waitlist_length = models.PositiveIntegerField(default=0)
+    # Kept by the services when sessions change: browse sorts and filters on them.
+    starts_at = models.DateTimeField(null=True, blank=True)
+    ends_at = models.DateTimeField(null=True, blank=True)
+    selection_done_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    # PostgreSQL keeps this up to date itself; weights rank title over summary over description.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="english")
+        + SearchVector("summary", weight="B", config="english")
+        + SearchVector("description", weight="C", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
+
+    class Meta:
+        verbose_name_plural = "opportunities"
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(places__gte=1), name="opportunity_places_at_least_one"),
+            models.CheckConstraint(
+                condition=Q(places_taken__lte=F("places")), name="opportunity_never_overbooked"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "starts_at", "id"], name="opportunity_browse_idx"),
+            GinIndex(fields=["search_vector"], name="opportunity_search_idx"),
+            models.Index(fields=["lead_worker", "status"], name="opportunity_lead_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def places_left(self) -> int:
+        return max(self.places - self.places_taken, 0)
+
+    @property
+    def involvement_level_meaning(self) -> str:
+        return INVOLVEMENT_LEVEL_MEANINGS[InvolvementLevel(self.involvement_level)]
+
+    @property
+    def selection_method_meaning(self) -> str:
+        return SELECTION_METHOD_MEANINGS[SelectionMethod(self.selection_method)]
+
+    @property
+    def is_open_for_signup(self) -> bool:
+        return self.status == self.Status.PUBLISHED and timezone.now() < self.signup_deadline
+
+
+class Session(models.Model):
+    """One dated occurrence of an opportunity."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="sessions")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    area = models.CharField(
+        "area (shown to everyone)",
+        max_length=120,
+        blank=True,
+        help_text="For example, Central Leeds, or Online. Visitors see this, not the address.",
+    )
+    location = models.CharField(
+        "exact address (optional)",
+        max_length=300,
+        blank=True,
+        help_text="Only people who are signed in see the address.",
+    )
+    joining_link = models.URLField("joining link (optional)", blank=True, help_text="For online sessions.")
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"),
+        ]
+        indexes = [models.Index(fields=["starts_at"], name="session_starts_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity.title}, {timezone.localtime(self.starts_at):%d %b %Y %H:%M}"
+
+    @property
+    def hours(self) -> float:
+        return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+class SignUp(models.Model):
+    """A representative's place on an opportunity; its state machine is in services.py."""
+
+    class State(models.TextChoices):
+        APPLIED = "applied", "Applied: waiting for selection"
+        WAITLISTED = "waitlisted", "On the waiting list"
+        OFFERED = "offered", "Place offered"
+        CONFIRMED = "confirmed", "Confirmed"
+        NOT_SELECTED = "not_selected", "Not selected this time"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        CANCELLED = "cancelled", "Cancelled by staff"
+        ATTENDED = "attended", "Attended"
+        NO_SHOW = "no_show", "Did not attend"
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="signups")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signups")
+    state = models.CharField(max_length=20, choices=State.choices)
+    note = models.TextField(
+        "what would help you take part? (optional)",
+        blank=True,
+        help_text="For example, a seat near the door, a large-print pack, or a break every hour.",
+    )
+    waitlist_position = models.PositiveIntegerField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    selection_rank = models.PositiveIntegerField(null=True, blank=True)
+    selection_reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["opportunity", "person"], name="one_signup_per_person"),
+            models.UniqueConstraint(
+                fields=["opportunity", "waitlist_position"],
+                condition=Q(waitlist_position__isnull=False),
+                name="unique_waitlist_position",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "state"], name="signup_person_idx"),
+            models.Index(fields=["opportunity", "state"], name="signup_opportunity_idx"),
+            models.Index(
+                fields=["state", "offer_expires_at"], name="signup_offer_idx", condition=Q(state="offered")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.opportunity}: {self.state}"
+
+
+class SignUpEvent(models.Model):
+    """The history of a sign-up: every change of state, who made it and why."""
+
+    signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField(max_length=20, blank=True)
+    to_state = models.CharField(max_length=20)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class SelectionDraw(models.Model):
+    """A fair-share selection as it was run: the seed of the random draw and the ranking
+    with the reason for each place, so that any decision can be explained afterwards."""
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="draws")
+    seed = models.CharField(max_length=64)
+    ranking = models.JSONField(default=list)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+
+class Attendance(models.Model):
+    signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="attendance")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
+    attended = models.BooleanField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["signup", "session"], name="one_attendance_per_session")
+        ]

@@ -1,0 +1,688 @@
+"""Every change to opportunities and sign-ups: the state machines, places and messages.
+
+Locking scheme (docs/adr/0005-places-and-locking.md): every change that can move a place
+locks the opportunity's row first (`SELECT ... FOR UPDATE`), then re-reads the sign-ups it
+depends on, then writes and recounts. Places are never overbooked because the count is made
+and the change written while the lock is held, and the database backs it with constraints
+(one sign-up per person; a waiting-list position used once; places taken never above places).
+"""
+
+import hashlib
+import random
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.kinds import Kind
+from notifications.services import message_create
+from opportunities.models import (
+    Attendance,
+    Opportunity,
+    SelectionDraw,
+    SelectionMethod,
+    Session,
+    SignUp,
+    SignUpEvent,
+)
+
+State = SignUp.State
+Status = Opportunity.Status
+
+# The sign-up state machine, written down once. Keys: from-state; values: allowed to-states.
+TRANSITIONS: dict[str, set[str]] = {
+    State.APPLIED: {
+        State.OFFERED,
+        State.CONFIRMED,
+        State.WAITLISTED,
+        State.NOT_SELECTED,
+        State.WITHDRAWN,
+        State.CANCELLED,
+    },
+    State.WAITLISTED: {State.OFFERED, State.NOT_SELECTED, State.WITHDRAWN, State.CANCELLED},
+    State.OFFERED: {State.CONFIRMED, State.DECLINED, State.WITHDRAWN, State.CANCELLED},
+    State.CONFIRMED: {State.WITHDRAWN, State.CANCELLED, State.ATTENDED, State.NO_SHOW},
+    State.NOT_SELECTED: {State.OFFERED},
+    State.DECLINED: {State.APPLIED, State.CONFIRMED, State.WAITLISTED},
+    State.WITHDRAWN: {State.APPLIED, State.CONFIRMED, State.WAITLISTED},
+    State.CANCELLED: set(),
+    State.ATTENDED: {State.NO_SHOW},
+    State.NO_SHOW: {State.ATTENDED},
+}
+# States that hold one of the places.
+HOLDS_PLACE = {State.CONFIRMED, State.OFFERED, State.ATTENDED, State.NO_SHOW}
+ACTIVE = {State.APPLIED, State.WAITLISTED, State.OFFERED, State.CONFIRMED}
+
+OPPORTUNITY_TRANSITIONS: dict[str, set[str]] = {
+    Status.DRAFT: {Status.PUBLISHED, Status.CANCELLED},
+    Status.PUBLISHED: {Status.CLOSED, Status.COMPLETED, Status.CANCELLED},
+    Status.CLOSED: {Status.PUBLISHED, Status.COMPLETED, Status.CANCELLED},
+    Status.COMPLETED: set(),
+    Status.CANCELLED: set(),
+}
+
+
+class OpportunityError(Exception):
+    """A rule was broken; the message is fit to show the person."""
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _lock(opportunity_id: int) -> Opportunity:
+    return Opportunity.objects.select_for_update().get(pk=opportunity_id)
+
+
+def _move(signup: SignUp, to_state: str, *, actor: User | None, reason: str = "", **fields) -> None:
+    if to_state not in TRANSITIONS[signup.state]:
+        raise OpportunityError(
+            f"This sign-up is {signup.get_state_display().lower()}, so it cannot be changed that way."
+        )
+    SignUpEvent.objects.create(
+        signup=signup, from_state=signup.state, to_state=to_state, actor=actor, reason=reason
+    )
+    signup.state = to_state
+    for name, value in fields.items():
+        setattr(signup, name, value)
+    if to_state != State.WAITLISTED:
+        signup.waitlist_position = None
+    if to_state != State.OFFERED:
+        signup.offer_expires_at = None
+    signup.save()
+
+
+def _recount(opportunity: Opportunity) -> None:
+    """Store places taken and waiting-list length, counted while the row is locked."""
+    counts = opportunity.signups.aggregate(
+        taken=Count("pk", filter=Q(state__in=HOLDS_PLACE)),
+        waiting=Count("pk", filter=Q(state=State.WAITLISTED)),
+    )
+    opportunity.places_taken, opportunity.waitlist_length = counts["taken"], counts["waiting"]
+    opportunity.save(update_fields=["places_taken", "waitlist_length", "updated_at"])
+
+
+def _taken(opportunity: Opportunity) -> int:
+    return opportunity.signups.filter(state__in=HOLDS_PLACE).count()
+
+
+def _next_position(opportunity: Opportunity) -> int:
+    top = opportunity.signups.aggregate(top=Max("waitlist_position"))["top"]
+    return (top or 0) + 1
+
+
+def _notify(signup: SignUp, event: str, **context) -> None:
+    kind = Kind.PLACE_OFFERED if event == "offered" else Kind.SIGNUP_UPDATE
+    message_create(
+        recipient=signup.person,
+        kind=kind,
+        dedupe_key=f"signup:{event}:{signup.pk}:{signup.events.count()}",
+        context={"signup": signup, "opportunity": signup.opportunity, "event": event, **context},
+    )
+
+
+def _offer_hours() -> int:
+    return settings.OFFER_ACCEPT_HOURS
+
+
+def _offer_next(opportunity: Opportunity, *, actor: User | None) -> SignUp | None:
+    """Offer a free place to the first person waiting, if there is a place and a person."""
+    if _taken(opportunity) >= opportunity.places or opportunity.status not in {
+        Status.PUBLISHED,
+        Status.CLOSED,
+    }:
+        return None
+    nxt = (
+        opportunity.signups.select_for_update()
+        .filter(state=State.WAITLISTED)
+        .order_by("waitlist_position", "pk")
+        .select_related("person", "opportunity")
+        .first()
+    )
+    if nxt is None:
+        return None
+    _move(
+        nxt,
+        State.OFFERED,
+        actor=actor,
+        reason="A place came free.",
+        offer_expires_at=timezone.now() + timedelta(hours=_offer_hours()),
+    )
+    _notify(nxt, "offered")
+    return nxt
+
+
+# --- opportunities -------------------------------------------------------------------------
+
+
+@dataclass
+class SessionData:
+    starts_at: object
+    ends_at: object
+    area: str = ""
+    location: str = ""
+    joining_link: str = ""
+
+
+def _sync_dates(opportunity: Opportunity) -> None:
+    span = opportunity.sessions.aggregate(first=Min("starts_at"), last=Max("ends_at"))
+    opportunity.starts_at, opportunity.ends_at = span["first"], span["last"]
+    opportunity.save(update_fields=["starts_at", "ends_at", "updated_at"])
+
+
+def _check_sessions(opportunity: Opportunity, sessions: list[SessionData]) -> None:
+    if not sessions:
+        raise OpportunityError("Add at least one session.")
+    for session in sessions:
+        if session.ends_at <= session.starts_at:
+            raise OpportunityError("A session must end after it starts.")
+    first = min(session.starts_at for session in sessions)
+    if opportunity.signup_deadline > first:
+        raise OpportunityError("The sign-up deadline must be before the first session.")
+
+
+def opportunity_save(*, opportunity: Opportunity, sessions: list[SessionData], by: User) -> Opportunity:
+    """Create or edit an opportunity and replace its sessions."""
+    _check_sessions(opportunity, sessions)
+    with transaction.atomic():
+        if opportunity.pk:
+            locked = _lock(opportunity.pk)
+            if locked.status in {Status.COMPLETED, Status.CANCELLED}:
+                raise OpportunityError("A completed or cancelled opportunity cannot be changed.")
+            if opportunity.places < locked.places_taken:
+                raise OpportunityError(
+                    f"{locked.places_taken} places are already taken: there must be at least that many."
+                )
+            opportunity.places_taken, opportunity.waitlist_length = (
+                locked.places_taken,
+                locked.waitlist_length,
+            )
+            opportunity.status = locked.status
+        else:
+            opportunity.created_by = by
+        opportunity.save()
+        opportunity.sessions.all().delete()
+        Session.objects.bulk_create(Session(opportunity=opportunity, **vars(session)) for session in sessions)
+        _sync_dates(opportunity)
+    return opportunity
+
+
+def _set_status(opportunity: Opportunity, to_status: str) -> None:
+    if to_status not in OPPORTUNITY_TRANSITIONS[opportunity.status]:
+        raise OpportunityError(
+            f"A {opportunity.get_status_display().lower()} opportunity cannot be made {to_status}."
+        )
+    opportunity.status = to_status
+    if to_status == Status.PUBLISHED and opportunity.published_at is None:
+        opportunity.published_at = timezone.now()
+    opportunity.save(update_fields=["status", "published_at", "updated_at"])
+
+
+def opportunity_publish(*, opportunity: Opportunity, by: User) -> None:
+    with transaction.atomic():
+        opportunity = _lock(opportunity.pk)
+        if not opportunity.sessions.exists():
+            raise OpportunityError("Add at least one session before publishing.")
+        if opportunity.starts_at and opportunity.starts_at <= timezone.now():
+            raise OpportunityError(
+                "The first session has already started: change the dates before publishing."
+            )
+        _set_status(opportunity, Status.PUBLISHED)
+
+
+def opportunity_close(*, opportunity: Opportunity, by: User) -> None:
+    with transaction.atomic():
+        _set_status(_lock(opportunity.pk), Status.CLOSED)
+
+
+def opportunity_complete(*, opportunity: Opportunity, by: User) -> None:
+    """Completed: nobody else can join, and anyone still waiting is told kindly."""
+    with transaction.atomic():
+        opportunity = _lock(opportunity.pk)
+        _set_status(opportunity, Status.COMPLETED)
+        for signup in opportunity.signups.select_related("person", "opportunity").filter(
+            state__in=[State.APPLIED, State.WAITLISTED, State.OFFERED]
+        ):
+            to_state = State.DECLINED if signup.state == State.OFFERED else State.NOT_SELECTED
+            _move(signup, to_state, actor=by, reason="The activity has finished.")
+            _notify(signup, "not_selected")
+        _recount(opportunity)
+
+
+def opportunity_cancel(*, opportunity: Opportunity, by: User, reason: str) -> None:
+    reason = reason.strip()
+    if not reason:
+        raise OpportunityError("Give a reason: it is sent to everyone who signed up.")
+    with transaction.atomic():
+        opportunity = _lock(opportunity.pk)
+        _set_status(opportunity, Status.CANCELLED)
+        opportunity.cancel_reason = reason
+        opportunity.save(update_fields=["cancel_reason", "updated_at"])
+        for signup in opportunity.signups.select_related("person").filter(state__in=ACTIVE):
+            _move(signup, State.CANCELLED, actor=by, reason=reason)
+            message_create(
+                recipient=signup.person,
+                kind=Kind.OPPORTUNITY_CANCELLED,
+                dedupe_key=f"opportunity:cancelled:{opportunity.pk}:{signup.pk}",
+                context={"opportunity": opportunity, "reason": reason},
+            )
+        _recount(opportunity)
+
+
+def opportunity_duplicate(*, opportunity: Opportunity, by: User) -> Opportunity:
+    """A draft copy to post a similar activity quickly; dates are left for the worker."""
+    with transaction.atomic():
+        copy = Opportunity.objects.get(pk=opportunity.pk)
+        sessions = list(copy.sessions.all())
+        copy.pk = None
+        copy.title = f"Copy of {opportunity.title}"[:150]
+        copy.status = Status.DRAFT
+        copy.places_taken = copy.waitlist_length = 0
+        copy.published_at = copy.selection_done_at = None
+        copy.cancel_reason = ""
+        copy.created_by = by
+        copy.created_at = timezone.now()
+        copy._state.adding = True
+        copy.save()
+        Session.objects.bulk_create(
+            Session(
+                opportunity=copy,
+                starts_at=s.starts_at,
+                ends_at=s.ends_at,
+                area=s.area,
+                location=s.location,
+                joining_link=s.joining_link,
+            )
+            for s in sessions
+        )
+        _sync_dates(copy)
+    return copy
+
+
+# --- sign-ups: the representative's actions ------------------------------------------------
+
+
+def signup_create(*, opportunity: Opportunity, person: User, note: str = "") -> SignUp:
+    """Sign a person up. First come: confirmed while places last, then the waiting list.
+    Fair share: applied, until the selection after the deadline."""
+    with transaction.atomic():
+        opportunity = _lock(opportunity.pk)
+        if opportunity.status != Status.PUBLISHED:
+            raise OpportunityError("This opportunity is not open for sign-ups.")
+        if timezone.now() >= opportunity.signup_deadline:
+            raise OpportunityError("The sign-up deadline has passed.")
+        signup = SignUp.objects.select_for_update().filter(opportunity=opportunity, person=person).first()
+        if signup and signup.state not in {State.WITHDRAWN, State.DECLINED}:
+            raise OpportunityError("You have already signed up for this.")
+        if opportunity.selection_method == SelectionMethod.FAIR_SHARE:
+            to_state, extra = State.APPLIED, {}
+        elif _taken(opportunity) < opportunity.places:
+            to_state, extra = State.CONFIRMED, {}
+        else:
+            to_state, extra = State.WAITLISTED, {"waitlist_position": _next_position(opportunity)}
+        if signup is None:
+            signup = SignUp.objects.create(
+                opportunity=opportunity, person=person, state=to_state, note=note, **extra
+            )
+            SignUpEvent.objects.create(signup=signup, to_state=to_state, actor=person)
+        else:
+            _move(signup, to_state, actor=person, reason="Signed up again.", note=note, **extra)
+        _recount(opportunity)
+        _notify(signup, to_state)
+    return signup
+
+
+def _own(signup: SignUp, person: User) -> None:
+    if signup.person_id != person.pk:
+        raise OpportunityError("That is not your sign-up.")
+
+
+def signup_withdraw(*, signup: SignUp, person: User) -> SignUp:
+    with transaction.atomic():
+        opportunity = _lock(signup.opportunity_id)
+        signup = SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup.pk)
+        _own(signup, person)
+        if signup.state not in ACTIVE:
+            raise OpportunityError("There is nothing to withdraw from.")
+        held_place = signup.state in HOLDS_PLACE
+        _move(signup, State.WITHDRAWN, actor=person)
+        _notify(signup, "withdrawn")
+        if held_place:
+            _offer_next(opportunity, actor=None)
+        _recount(opportunity)
+    return signup
+
+
+def signup_accept(*, signup: SignUp, person: User) -> SignUp:
+    with transaction.atomic():
+        opportunity = _lock(signup.opportunity_id)
+        signup = SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup.pk)
+        _own(signup, person)
+        if signup.state != State.OFFERED:
+            raise OpportunityError("There is no place offered to accept.")
+        if signup.offer_expires_at and signup.offer_expires_at <= timezone.now():
+            raise OpportunityError("Sorry, this offer has expired.")
+        _move(signup, State.CONFIRMED, actor=person)
+        _notify(signup, "confirmed")
+        _recount(opportunity)
+    return signup
+
+
+def signup_decline(*, signup: SignUp, person: User) -> SignUp:
+    with transaction.atomic():
+        opportunity = _lock(signup.opportunity_id)
+        signup = SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup.pk)
+        _own(signup, person)
+        if signup.state != State.OFFERED:
+            raise OpportunityError("There is no place offered to decline.")
+        _move(signup, State.DECLINED, actor=person)
+        _offer_next(opportunity, actor=None)
+        _recount(opportunity)
+    return signup
+
+
+# --- sign-ups: the worker's actions -------------------------------------------------------
+
+
+def signup_offer_by_hand(*, signup: SignUp, by: User) -> SignUp:
+    with transaction.atomic():
+        opportunity = _lock(signup.opportunity_id)
+        signup = SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup.pk)
+        if opportunity.status not in {Status.PUBLISHED, Status.CLOSED}:
+            raise OpportunityError("Places can only be offered on a published or closed opportunity.")
+        if _taken(opportunity) >= opportunity.places:
+            raise OpportunityError("Every place is taken. Add places first, or wait for someone to withdraw.")
+        _move(
+            signup,
+            State.OFFERED,
+            actor=by,
+            reason="Offered by hand.",
+            offer_expires_at=timezone.now() + timedelta(hours=_offer_hours()),
+        )
+        _notify(signup, "offered")
+        _recount(opportunity)
+    return signup
+
+
+def signup_cancel(*, signup: SignUp, by: User, reason: str) -> SignUp:
+    reason = reason.strip()
+    if not reason:
+        raise OpportunityError("Give a reason for cancelling this place.")
+    with transaction.atomic():
+        opportunity = _lock(signup.opportunity_id)
+        signup = SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup.pk)
+        held_place = signup.state in HOLDS_PLACE
+        _move(signup, State.CANCELLED, actor=by, reason=reason)
+        _notify(signup, "cancelled", reason=reason)
+        if held_place:
+            _offer_next(opportunity, actor=by)
+        _recount(opportunity)
+    return signup
+
+
+def attendance_record(*, signup: SignUp, session: Session, attended: bool, by: User) -> SignUp:
+    """Record one session; the sign-up becomes attended if any session was attended, and
+    did-not-attend once every session is recorded as missed."""
+    if session.opportunity_id != signup.opportunity_id:
+        raise OpportunityError("That session belongs to another opportunity.")
+    with transaction.atomic():
+        opportunity = _lock(signup.opportunity_id)
+        signup = SignUp.objects.select_for_update().get(pk=signup.pk)
+        if signup.state not in {State.CONFIRMED, State.ATTENDED, State.NO_SHOW}:
+            raise OpportunityError("Attendance can only be recorded for people with a confirmed place.")
+        Attendance.objects.update_or_create(
+            signup=signup, session=session, defaults={"attended": attended, "recorded_by": by}
+        )
+        records = dict(signup.attendance.values_list("session_id", "attended"))
+        session_count = opportunity.sessions.count()
+        if any(records.values()):
+            target = State.ATTENDED
+        elif len(records) == session_count:
+            target = State.NO_SHOW
+        else:
+            target = signup.state
+        if target != signup.state and target in TRANSITIONS[signup.state]:
+            _move(signup, target, actor=by, reason="Attendance recorded.")
+        _recount(opportunity)
+    return signup
+
+
+# --- fair-share selection ------------------------------------------------------------------
+
+
+@dataclass
+class RankedApplicant:
+    signup_id: int
+    person_name: str
+    rank: int
+    reason: str
+    activities_last_year: int
+    never_involved: bool
+    not_selected_last_time: bool
+    draw: float
+
+
+def _involvement_history(people: Iterable[int], *, exclude_opportunity: int) -> dict[int, dict]:
+    """For each person: ever attended, attended in the last 12 months, and whether their
+    latest finished fair-share application was unsuccessful. One query."""
+    year_ago = timezone.now() - timedelta(days=365)
+    rows = (
+        SignUp.objects.filter(person_id__in=list(people))
+        .exclude(opportunity_id=exclude_opportunity)
+        .values("person_id")
+        .annotate(
+            ever=Count("pk", filter=Q(state=State.ATTENDED)),
+            last_year=Count("pk", filter=Q(state=State.ATTENDED, opportunity__ends_at__gte=year_ago)),
+            not_selected=Count("pk", filter=Q(state=State.NOT_SELECTED, updated_at__gte=year_ago)),
+        )
+    )
+    return {row["person_id"]: row for row in rows}
+
+
+def selection_rank(*, opportunity: Opportunity, seed: str) -> list[RankedApplicant]:
+    """Priority order: never involved before; then fewest activities in the last 12 months;
+    then anyone not selected for an activity in the last year (priority next time); then a
+    random draw from a recorded seed, so the same seed always gives the same order."""
+    applicants = list(opportunity.signups.filter(state=State.APPLIED).select_related("person__profile"))
+    history = _involvement_history((a.person_id for a in applicants), exclude_opportunity=opportunity.pk)
+    rng = random.Random(int(hashlib.sha256(seed.encode()).hexdigest(), 16))
+    ranked = []
+    for signup in sorted(applicants, key=lambda s: s.pk):
+        row = history.get(signup.person_id, {"ever": 0, "last_year": 0, "not_selected": 0})
+        ranked.append(
+            RankedApplicant(
+                signup_id=signup.pk,
+                person_name=getattr(signup.person.profile, "display_name", "") or signup.person.email,
+                rank=0,
+                reason="",
+                activities_last_year=row["last_year"],
+                never_involved=row["ever"] == 0,
+                not_selected_last_time=row["not_selected"] > 0,
+                draw=rng.random(),
+            )
+        )
+    ranked.sort(
+        key=lambda r: (not r.never_involved, r.activities_last_year, not r.not_selected_last_time, r.draw)
+    )
+    for index, applicant in enumerate(ranked, start=1):
+        applicant.rank = index
+        if applicant.never_involved:
+            why = "never involved before"
+        else:
+            count = applicant.activities_last_year
+            why = f"{count} activit{'y' if count == 1 else 'ies'} in the last 12 months"
+        if applicant.not_selected_last_time:
+            why += "; not selected last time"
+        applicant.reason = f"{why}; random draw {applicant.draw:.4f}"
+    return ranked
+
+
+def selection_preview(*, opportunity: Opportunity, by: User) -> SelectionDraw:
+    """Record a seed and show the ranking it gives, before anything is changed."""
+    seed = secrets.token_hex(16)
+    ranked = selection_rank(opportunity=opportunity, seed=seed)
+    return SelectionDraw.objects.create(
+        opportunity=opportunity, seed=seed, ranking=[vars(r) for r in ranked], run_by=by
+    )
+
+
+def selection_run(*, opportunity: Opportunity, draw: SelectionDraw, by: User) -> list[SignUp]:
+    """Offer the places in priority order and put everyone else on the waiting list in the
+    same order. Safe to run twice: a second run finds nobody still applied."""
+    with transaction.atomic():
+        opportunity = _lock(opportunity.pk)
+        if opportunity.selection_method != SelectionMethod.FAIR_SHARE:
+            raise OpportunityError("Only fair-share opportunities have a selection.")
+        if draw.opportunity_id != opportunity.pk:
+            raise OpportunityError("That selection belongs to another opportunity.")
+        if opportunity.status not in {Status.PUBLISHED, Status.CLOSED}:
+            raise OpportunityError("Selection runs on a published or closed opportunity.")
+        ranked = selection_rank(opportunity=opportunity, seed=draw.seed)
+        free = opportunity.places - _taken(opportunity)
+        signups = {
+            s.pk: s
+            for s in opportunity.signups.select_for_update()
+            .select_related("person", "opportunity")
+            .filter(state=State.APPLIED)
+        }
+        position = _next_position(opportunity)
+        offered = []
+        expires = timezone.now() + timedelta(hours=_offer_hours())
+        for applicant in ranked:
+            signup = signups.get(applicant.signup_id)
+            if signup is None:
+                continue
+            signup.selection_rank, signup.selection_reason = applicant.rank, applicant.reason[:300]
+            if free > 0:
+                _move(
+                    signup,
+                    State.OFFERED,
+                    actor=by,
+                    reason=f"Selected: {applicant.reason}"[:300],
+                    offer_expires_at=expires,
+                )
+                _notify(signup, "offered")
+                offered.append(signup)
+                free -= 1
+            else:
+                _move(
+                    signup,
+                    State.WAITLISTED,
+                    actor=by,
+                    reason=f"Waiting list: {applicant.reason}"[:300],
+                    waitlist_position=position,
+                )
+                position += 1
+                _notify(signup, "waitlisted")
+        draw.ranking = [vars(r) for r in ranked]
+        draw.confirmed_at = timezone.now()
+        draw.save(update_fields=["ranking", "confirmed_at"])
+        opportunity.selection_done_at = timezone.now()
+        opportunity.save(update_fields=["selection_done_at", "updated_at"])
+        _recount(opportunity)
+    return offered
+
+
+# --- periodic jobs -------------------------------------------------------------------------
+
+
+def offers_expire(*, now=None) -> int:
+    """Offers whose accept-by time has passed lapse, and the place goes to the next person.
+    Idempotent and safe to run concurrently: each offer is re-checked under the lock."""
+    now = now or timezone.now()
+    lapsed = 0
+    due = list(
+        SignUp.objects.filter(state=State.OFFERED, offer_expires_at__lte=now).values_list(
+            "pk", "opportunity_id"
+        )
+    )
+    for signup_id, opportunity_id in due:
+        with transaction.atomic():
+            opportunity = _lock(opportunity_id)
+            signup = (
+                SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup_id)
+            )
+            if (
+                signup.state != State.OFFERED
+                or signup.offer_expires_at is None
+                or signup.offer_expires_at > now
+            ):
+                continue  # accepted, declined or already lapsed by another run
+            _move(signup, State.DECLINED, actor=None, reason="The offer lapsed.")
+            _notify(signup, "offer_lapsed")
+            _offer_next(opportunity, actor=None)
+            _recount(opportunity)
+            lapsed += 1
+    return lapsed
+
+
+def selections_due(*, now=None) -> int:
+    """Fair-share opportunities whose deadline has passed are selected automatically if the
+    lead worker has not run the selection by hand. Idempotent."""
+    now = now or timezone.now()
+    done = 0
+    for opportunity in Opportunity.objects.filter(
+        selection_method=SelectionMethod.FAIR_SHARE,
+        status__in=[Status.PUBLISHED, Status.CLOSED],
+        signup_deadline__lte=now,
+        selection_done_at__isnull=True,
+    ):
+        draw = SelectionDraw.objects.create(opportunity=opportunity, seed=secrets.token_hex(16))
+        selection_run(opportunity=opportunity, draw=draw, by=None)
+        done += 1
+    return done
+
+
+def reminders_send(*, now=None) -> int:
+    """Reminders before each session to confirmed people, once per lead time (48 and 2 hours
+    by default). Each lead time covers the sessions between it and the next shorter one, so
+    somebody who confirms an hour before gets the 2-hour reminder only. The message key makes
+    each reminder once only, whatever the retries."""
+    from notifications.selectors import existing_dedupe_keys
+
+    now = now or timezone.now()
+    lead_times = sorted(settings.REMINDER_HOURS, reverse=True)
+    created = 0
+    for index, hours in enumerate(lead_times):
+        shorter = lead_times[index + 1] if index + 1 < len(lead_times) else 0
+        signups = list(
+            SignUp.objects.filter(
+                state=State.CONFIRMED,
+                opportunity__status=Status.PUBLISHED,
+                opportunity__sessions__starts_at__gt=now + timedelta(hours=shorter),
+                opportunity__sessions__starts_at__lte=now + timedelta(hours=hours),
+            )
+            .select_related("person__profile", "opportunity")
+            .distinct()
+        )
+        sessions = Session.objects.filter(
+            opportunity_id__in={s.opportunity_id for s in signups},
+            starts_at__gt=now + timedelta(hours=shorter),
+            starts_at__lte=now + timedelta(hours=hours),
+        )
+        by_opportunity: dict[int, list[Session]] = {}
+        for session in sessions:
+            by_opportunity.setdefault(session.opportunity_id, []).append(session)
+        wanted = {
+            f"reminder:{hours}h:{signup.pk}:{session.pk}": (signup, session)
+            for signup in signups
+            for session in by_opportunity.get(signup.opportunity_id, [])
+        }
+        done = existing_dedupe_keys(keys=list(wanted))
+        for key, (signup, session) in wanted.items():
+            if key in done:
+                continue
+            with transaction.atomic():
+                message = message_create(
+                    recipient=signup.person,
+                    kind=Kind.REMINDER,
+                    dedupe_key=key,
+                    context={"session": session, "opportunity": signup.opportunity, "hours": hours},
+                )
+            created += message is not None
+    return created
