@@ -8,9 +8,9 @@ from notifications.selectors import inbox_unread_count
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
+    items = [("Opportunities", reverse("opportunities:browse"))]
     if user is None or not user.is_authenticated:
-        return {"nav_items": [], "account_links": []}
-    items = []
+        return {"nav_items": _mark_current(request, items)}
     if is_representative(user):
         items.append(("My involvement", reverse("me:home")))
         items.append(("My profile", reverse("me:profile")))
@@ -22,9 +22,12 @@ def navigation(request) -> dict:
         items.append(("Administration", reverse("admin:index")))
     unread = inbox_unread_count(user=user)
     items.append((f"Inbox ({unread} unread)" if unread else "Inbox", reverse("inbox:list")))
+    return {"nav_items": _mark_current(request, items)}
+
+
+def _mark_current(request, items: list[tuple[str, str]]) -> list[dict]:
     path = request.path
-    nav_items = [
+    return [
         {"label": label, "url": url, "current": path == url or (url != "/" and path.startswith(url))}
         for label, url in items
     ]
-    return {"nav_items": nav_items}

@@ -71,9 +71,17 @@ def is_named_worker_of(user, person) -> bool:
     return profile is not None and profile.named_worker_id == user.pk
 
 
-# A worker sees the people on their caseload. The opportunities issue widens this to the
-# people signed up to opportunities the worker leads.
-can_view_person = is_worker & is_named_worker_of
+@rules.predicate
+def leads_an_opportunity_of(user, person) -> bool:
+    """The worker leads an opportunity this person has signed up to (in any state)."""
+    from opportunities.selectors import person_signed_up_to_opportunity_led_by
+
+    return person_signed_up_to_opportunity_led_by(person=person, worker=user)
+
+
+# A worker sees the people on their caseload and the people signed up to opportunities they
+# lead (PRODUCT.md, roles).
+can_view_person = is_worker & (is_named_worker_of | leads_an_opportunity_of)
 # Special-category data: never managers or administrators as such (PRODUCT.md, roles).
 can_view_support_note = is_self | can_view_person
 

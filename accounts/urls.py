@@ -1,6 +1,7 @@
 from django.urls import path
 
 from accounts import views
+from opportunities.calendar_urls import me_calendar_patterns
 
 me_patterns = (
     [
@@ -8,6 +9,7 @@ me_patterns = (
         path("welcome/", views.OnboardingView.as_view(), name="welcome"),
         path("profile/", views.ProfileView.as_view(), name="profile"),
         path("preferences/", views.MessagePreferencesView.as_view(), name="preferences"),
+        *me_calendar_patterns,
     ],
     "me",
 )

@@ -39,8 +39,29 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @permission_required("accounts.use_representative_area", raise_exception=True)
 def me_home(request: HttpRequest) -> HttpResponse:
+    from opportunities.selectors import signups_for_person, upcoming_sessions_for_person
+
     profile = profile_for_user(user=request.user)
-    return render(request, "accounts/me_home.html", {"profile": profile})
+    signups = list(signups_for_person(person=request.user))
+    by_state: dict[str, list] = {}
+    for signup in signups:
+        by_state.setdefault(signup.state, []).append(signup)
+    return render(
+        request,
+        "accounts/me_home.html",
+        {
+            "profile": profile,
+            "upcoming": upcoming_sessions_for_person(person=request.user),
+            "offered": by_state.get("offered", []),
+            "groups": [
+                ("Confirmed", by_state.get("confirmed", [])),
+                ("Waiting for selection", by_state.get("applied", [])),
+                ("On a waiting list", by_state.get("waitlisted", [])),
+                ("Taken part", by_state.get("attended", [])),
+                ("Not this time", by_state.get("not_selected", []) + by_state.get("cancelled", [])),
+            ],
+        },
+    )
 
 
 class OwnProfileMixin(PermissionRequiredMixin):
@@ -102,8 +123,14 @@ class MessagePreferencesView(UpdateView):
 
 @permission_required("accounts.use_worker_area", raise_exception=True)
 def worker_home(request: HttpRequest) -> HttpResponse:
+    from opportunities.selectors import opportunities_led_by
+
     caseload = caseload_for_worker(worker=request.user)
-    return render(request, "accounts/worker_home.html", {"caseload": caseload})
+    return render(
+        request,
+        "accounts/worker_home.html",
+        {"caseload": caseload, "opportunities": opportunities_led_by(worker=request.user)[:50]},
+    )
 
 
 @permission_required("accounts.use_worker_area", raise_exception=True)

@@ -6,7 +6,7 @@ os.environ.setdefault("ENVIRONMENT", "test")
 os.environ.setdefault("REDIS_URL", "redis://localhost:6379/14")
 
 from involvement.settings import *  # noqa: E402,F403
-from involvement.settings import CACHES  # noqa: E402
+from involvement.settings import CACHES, DATABASES  # noqa: E402
 
 # Fast hashing: the tests log many people in; production keeps Django's default.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -18,3 +18,7 @@ if not os.environ.get("EMAIL_URL"):
 CACHES["default"]["KEY_PREFIX"] = "involvement-test"
 STAFF_MFA_REQUIRED = False
 DEBUG = False
+
+# A test database per run, so that two runs at once (two terminals, or CI beside a
+# developer) never flush each other's data. pytest-django creates and drops it.
+DATABASES["default"]["TEST"] = {"NAME": f"test_involvement_{os.getpid()}"}

@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts import views as accounts_views
 from accounts.urls import dashboard_patterns, me_patterns, worker_patterns
 from involvement.healthz import healthz
+from opportunities.calendar_urls import feed_patterns
 
 # The admin's log-in goes through allauth, so its rate limits and two-factor apply there.
 admin.site.login = secure_admin_login(admin.site.login)
@@ -18,9 +19,11 @@ urlpatterns = [
     path("accessibility/", accounts_views.accessibility_statement, name="accessibility"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("opportunities/", include("opportunities.urls")),
     path("me/inbox/", include("notifications.urls")),
     path("me/", include(me_patterns)),
     path("worker/", include(worker_patterns)),
     path("dashboard/", include(dashboard_patterns)),
     path("admin/", admin.site.urls),
+    *feed_patterns,
 ]

@@ -1,0 +1,87 @@
+"""The browse filters: a GET form that works without JavaScript and keeps its values."""
+
+import django_filters
+from django import forms
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import F
+
+from involvement.forms import DateField
+from opportunities.models import ActivityType, Format, InvolvementLevel, Team
+
+
+class NHSDateFilter(django_filters.DateFilter):
+    field_class = DateField
+
+
+class OpportunityFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search", method="search", help_text="For example, interview, training or crisis line."
+    )
+    mine = django_filters.BooleanFilter(
+        label="Only show what matches my interests",
+        method="matches_interests",
+        widget=forms.CheckboxInput,
+    )
+    activity_type = django_filters.ModelChoiceFilter(
+        label="Type of activity", queryset=ActivityType.objects.filter(is_active=True), empty_label="Any type"
+    )
+    involvement_level = django_filters.ChoiceFilter(
+        label="How much say you have", choices=InvolvementLevel.choices, empty_label="Any level"
+    )
+    format = django_filters.ChoiceFilter(label="Where", choices=Format.choices, empty_label="Anywhere")
+    team = django_filters.ModelChoiceFilter(
+        label="Team", queryset=Team.objects.filter(is_active=True), empty_label="Any team"
+    )
+    starts_from = NHSDateFilter(
+        label="Starting on or after (optional)",
+        field_name="starts_at",
+        lookup_expr="date__gte",
+        help_text="For example, 15 3 2027",
+    )
+    starts_to = NHSDateFilter(
+        label="Starting on or before (optional)",
+        field_name="starts_at",
+        lookup_expr="date__lte",
+        help_text="For example, 30 4 2027",
+    )
+    paid = django_filters.ChoiceFilter(
+        label="Payment",
+        choices=[("yes", "Paid"), ("no", "Unpaid")],
+        empty_label="Paid or unpaid",
+        method="filter_paid",
+    )
+    places_left = django_filters.BooleanFilter(
+        label="Only show opportunities with places left",
+        method="filter_places_left",
+        widget=forms.CheckboxInput,
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if user is None or not user.is_authenticated:
+            del self.filters["mine"]
+            self.form.fields.pop("mine", None)
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        query = SearchQuery(value, search_type="websearch", config="english")
+        # Best match first, then soonest.
+        return (
+            queryset.filter(search_vector=query)
+            .annotate(rank=SearchRank(F("search_vector"), query))
+            .order_by("-rank", "starts_at", "pk")
+        )
+
+    def matches_interests(self, queryset, name, value):
+        if not value or self.user is None:
+            return queryset
+        return queryset.filter(activity_type__in=self.user.profile.interests.all())
+
+    def filter_paid(self, queryset, name, value):
+        return queryset.filter(is_paid=value == "yes")
+
+    def filter_places_left(self, queryset, name, value):
+        return queryset.filter(places_taken__lt=F("places")) if value else queryset

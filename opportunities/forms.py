@@ -1,0 +1,215 @@
+"""Forms check shape; services check rules."""
+
+from datetime import datetime, time
+
+from django import forms
+from django.utils import timezone
+
+from accounts.selectors import workers
+from involvement.forms import DateField
+from opportunities.models import ActivityType, Opportunity, SignUp, Team
+from opportunities.services import SessionData
+
+TIME_FORMATS = ["%H:%M", "%H.%M", "%I:%M%p", "%I%p", "%I:%M %p", "%I %p", "%H%M"]
+
+
+class TimeField(forms.TimeField):
+    """A time typed as people write it: 14:30, 2.30pm, 2pm."""
+
+    widget = forms.TextInput(
+        attrs={"class": "nhsuk-input--width-5", "autocomplete": "off", "spellcheck": "false"}
+    )
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=TIME_FORMATS, **kwargs)
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().lower().replace(" ", "")
+        return super().to_python(value)
+
+
+def _local(day, at: time) -> datetime:
+    return timezone.make_aware(datetime.combine(day, at))
+
+
+class OpportunityForm(forms.ModelForm):
+    signup_deadline_date = DateField(
+        label="Sign-up deadline",
+        help_text="People can sign up until the end of this day. It must be before the first session. "
+        "For example, 27 3 2027",
+    )
+
+    class Meta:
+        model = Opportunity
+        fields = [
+            "title",
+            "summary",
+            "description",
+            "activity_type",
+            "involvement_level",
+            "team",
+            "format",
+            "accessibility",
+            "is_paid",
+            "payment",
+            "places",
+            "selection_method",
+            "lead_worker",
+        ]
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "accessibility": forms.Textarea(attrs={"rows": 4}),
+            "involvement_level": forms.RadioSelect,
+            "format": forms.RadioSelect,
+            "selection_method": forms.RadioSelect,
+            "places": forms.NumberInput(attrs={"class": "nhsuk-input--width-3", "inputmode": "numeric"}),
+        }
+        labels = {"is_paid": "This activity is paid"}
+        error_messages = {
+            "title": {"required": "Enter a title"},
+            "summary": {"required": "Enter a plain-language summary"},
+            "description": {"required": "Enter a full description"},
+            "activity_type": {"required": "Select the type of activity"},
+            "involvement_level": {"required": "Select how much say people will have"},
+            "team": {"required": "Select the team"},
+            "format": {"required": "Select where it happens"},
+            "accessibility": {"required": "Describe the accessibility: step-free access, breaks, captions"},
+            "places": {
+                "required": "Enter the number of places",
+                "invalid": "Enter the number of places as a whole number",
+            },
+            "lead_worker": {"required": "Select the lead worker"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity_type"].queryset = ActivityType.objects.filter(is_active=True)
+        self.fields["team"].queryset = Team.objects.filter(is_active=True)
+        self.fields["lead_worker"].queryset = workers()
+        self.fields["lead_worker"].label_from_instance = lambda user: user.get_full_name() or user.email
+        self.fields[
+            "involvement_level"
+        ].help_text = "Be honest: say how much influence people will really have."
+        if self.instance.pk and self.instance.signup_deadline:
+            self.initial.setdefault(
+                "signup_deadline_date", timezone.localtime(self.instance.signup_deadline).date()
+            )
+
+    def clean_places(self):
+        places = self.cleaned_data["places"]
+        if places is not None and places < 1:
+            raise forms.ValidationError("There must be at least 1 place")
+        return places
+
+    def clean_signup_deadline_date(self):
+        day = self.cleaned_data["signup_deadline_date"]
+        if day and day < timezone.localdate():
+            raise forms.ValidationError("The sign-up deadline must be today or in the future")
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("is_paid") and not (cleaned.get("payment") or "").strip():
+            self.add_error("payment", "Say what is paid, for example £25 an hour including preparation")
+        day = cleaned.get("signup_deadline_date")
+        if day:
+            self.instance.signup_deadline = _local(day, time(23, 59, 59))
+        return cleaned
+
+
+class SessionForm(forms.Form):
+    date = DateField(label="Date", help_text="For example, 3 4 2027")
+    start_time = TimeField(label="Start time", help_text="For example, 10:00 or 2pm")
+    end_time = TimeField(label="End time", help_text="For example, 12:30 or 4pm")
+    area = forms.CharField(
+        label="Area (shown to everyone)",
+        max_length=120,
+        required=False,
+        help_text="For example, Central Leeds, or Online. Visitors see this, not the address.",
+    )
+    location = forms.CharField(
+        label="Exact address (optional)",
+        max_length=300,
+        required=False,
+        help_text="Only people who are signed in see the address.",
+    )
+    joining_link = forms.URLField(
+        label="Joining link (optional)", required=False, help_text="For online sessions."
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        day, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
+        if day and day < timezone.localdate():
+            self.add_error("date", "The date must be today or in the future")
+        if start and end and end <= start:
+            self.add_error("end_time", "The end time must be after the start time")
+        return cleaned
+
+    def to_session(self) -> SessionData:
+        data = self.cleaned_data
+        return SessionData(
+            starts_at=_local(data["date"], data["start_time"]),
+            ends_at=_local(data["date"], data["end_time"]),
+            area=data["area"],
+            location=data["location"],
+            joining_link=data["joining_link"],
+        )
+
+
+class BaseSessionFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        filled = [form for form in self.forms if form.has_changed() and not self._should_delete_form(form)]
+        if not filled:
+            raise forms.ValidationError("Add at least one session")
+
+
+SessionFormSet = forms.formset_factory(SessionForm, formset=BaseSessionFormSet, extra=0, can_delete=True)
+
+
+def session_formset(*, data=None, opportunity: Opportunity | None = None, extra: int = 1) -> SessionFormSet:
+    initial = []
+    if opportunity is not None and opportunity.pk:
+        for session in opportunity.sessions.all():
+            starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+            initial.append(
+                {
+                    "date": starts.date(),
+                    "start_time": starts.strftime("%H:%M"),
+                    "end_time": ends.strftime("%H:%M"),
+                    "area": session.area,
+                    "location": session.location,
+                    "joining_link": session.joining_link,
+                }
+            )
+    formset_class = forms.formset_factory(
+        SessionForm,
+        formset=BaseSessionFormSet,
+        extra=extra if not initial else max(extra - 1, 0) + 1,
+        can_delete=True,
+    )
+    return formset_class(data=data, initial=initial, prefix="sessions")
+
+
+class SignUpForm(forms.ModelForm):
+    class Meta:
+        model = SignUp
+        fields = ["note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=300,
+        error_messages={
+            "required": "Enter a reason",
+            "max_length": "The reason must be 300 characters or fewer",
+        },
+    )

@@ -1,0 +1,138 @@
+"""Reads for opportunities and sign-ups, shaped so that pages run a fixed number of queries."""
+
+from datetime import timedelta
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from opportunities.models import Opportunity, Session, SignUp, SignUpEvent
+
+State = SignUp.State
+
+
+def opportunity_get(*, opportunity_id: int) -> Opportunity | None:
+    return (
+        Opportunity.objects.select_related("activity_type", "team", "lead_worker__profile")
+        .prefetch_related("sessions")
+        .filter(pk=opportunity_id)
+        .first()
+    )
+
+
+def opportunities_for_browse() -> QuerySet[Opportunity]:
+    """Published opportunities still ahead, soonest first, with what each card shows."""
+    return (
+        Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED, ends_at__gte=timezone.now())
+        .select_related("activity_type", "team")
+        .defer("description", "accessibility")
+        .order_by("starts_at", "pk")
+    )
+
+
+def signup_for(*, opportunity: Opportunity, person: User) -> SignUp | None:
+    if not person.is_authenticated:
+        return None
+    return SignUp.objects.filter(opportunity=opportunity, person=person).first()
+
+
+def waitlist_place(*, signup: SignUp) -> int | None:
+    """Where a waitlisted person stands now: 1 is next."""
+    if signup.state != State.WAITLISTED or signup.waitlist_position is None:
+        return None
+    return (
+        SignUp.objects.filter(
+            opportunity_id=signup.opportunity_id,
+            state=State.WAITLISTED,
+            waitlist_position__lt=signup.waitlist_position,
+        ).count()
+        + 1
+    )
+
+
+def participants(*, opportunity: Opportunity) -> QuerySet[SignUp]:
+    return (
+        opportunity.signups.select_related("person__profile")
+        .prefetch_related(
+            Prefetch("events", queryset=SignUpEvent.objects.select_related("actor__profile")),
+            "attendance",
+        )
+        .order_by("state", "waitlist_position", "selection_rank", "created_at", "pk")
+    )
+
+
+def signups_for_person(*, person: User) -> QuerySet[SignUp]:
+    return (
+        SignUp.objects.filter(person=person)
+        .select_related("opportunity__activity_type", "opportunity__team")
+        .prefetch_related("opportunity__sessions")
+        .order_by("-opportunity__starts_at", "pk")
+    )
+
+
+def upcoming_sessions_for_person(*, person: User, limit: int = 10) -> QuerySet[Session]:
+    return (
+        Session.objects.filter(
+            opportunity__signups__person=person,
+            opportunity__signups__state=State.CONFIRMED,
+            opportunity__status=Opportunity.Status.PUBLISHED,
+            starts_at__gte=timezone.now(),
+        )
+        .select_related("opportunity")
+        .order_by("starts_at")[:limit]
+    )
+
+
+def clashing_sessions(*, opportunity: Opportunity, person: User) -> list[Session]:
+    """The person's other confirmed or offered sessions that overlap this opportunity's."""
+    if not person.is_authenticated:
+        return []
+    overlaps = Q()
+    for session in opportunity.sessions.all():
+        overlaps |= Q(starts_at__lt=session.ends_at, ends_at__gt=session.starts_at)
+    if not overlaps:
+        return []
+    return list(
+        Session.objects.filter(
+            overlaps,
+            opportunity__signups__person=person,
+            opportunity__signups__state__in=[State.CONFIRMED, State.OFFERED],
+        )
+        .exclude(opportunity=opportunity)
+        .select_related("opportunity")
+        .distinct()
+    )
+
+
+def pace_passed(*, opportunity: Opportunity, person: User) -> tuple[bool, int]:
+    """Would taking part pass the person's own pace (at most N activities a month)?
+    Counts their other activities in the month of this opportunity's first session."""
+    profile = getattr(person, "profile", None) if person.is_authenticated else None
+    if profile is None or not profile.pace_per_month or opportunity.starts_at is None:
+        return False, 0
+    local = timezone.localtime(opportunity.starts_at)
+    month_start = local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+    next_month = (month_start + timedelta(days=32)).replace(day=1)
+    count = (
+        SignUp.objects.filter(
+            person=person,
+            state__in=[State.CONFIRMED, State.OFFERED, State.APPLIED, State.ATTENDED],
+            opportunity__starts_at__gte=month_start,
+            opportunity__starts_at__lt=next_month,
+        )
+        .exclude(opportunity=opportunity)
+        .count()
+    )
+    return count + 1 > profile.pace_per_month, count
+
+
+def person_signed_up_to_opportunity_led_by(*, person: User, worker: User) -> bool:
+    return SignUp.objects.filter(person=person, opportunity__lead_worker=worker).exists()
+
+
+def opportunities_led_by(*, worker: User) -> QuerySet[Opportunity]:
+    return (
+        Opportunity.objects.filter(lead_worker=worker)
+        .select_related("activity_type")
+        .order_by("status", "starts_at", "pk")
+    )

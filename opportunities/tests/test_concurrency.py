@@ -1,0 +1,142 @@
+"""Places under real concurrency: threads with their own database connections, started
+together by a barrier, against PostgreSQL (transactional tests, nothing faked)."""
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.db import connection
+from django.utils import timezone
+
+from accounts.permissions import Role
+from accounts.tests.factories import person
+from opportunities.models import SelectionDraw, SignUp
+from opportunities.services import (
+    OpportunityError,
+    offers_expire,
+    selection_run,
+    signup_create,
+    signup_withdraw,
+)
+from opportunities.tests.factories import OpportunityFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+State = SignUp.State
+
+
+def run_together(jobs) -> list:
+    """Run each job in its own thread, all released at once; return results or errors."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def runner(index, job):
+        try:
+            barrier.wait()
+            results[index] = job()
+        except Exception as error:  # collected and asserted on by the test
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def assert_consistent(opportunity) -> None:
+    opportunity.refresh_from_db()
+    states = Counter(opportunity.signups.values_list("state", flat=True))
+    holding = states[State.CONFIRMED] + states[State.OFFERED]
+    assert holding <= opportunity.places
+    assert opportunity.places_taken == holding
+    assert opportunity.waitlist_length == states[State.WAITLISTED]
+    positions = list(
+        opportunity.signups.filter(waitlist_position__isnull=False).values_list(
+            "waitlist_position", flat=True
+        )
+    )
+    assert len(positions) == len(set(positions))
+
+
+def test_fifty_people_signing_up_at_once_for_five_places():
+    opportunity = OpportunityFactory(places=5)
+    people = [person(roles=[Role.REPRESENTATIVE]) for _ in range(50)]
+    results = run_together([lambda p=p: signup_create(opportunity=opportunity, person=p) for p in people])
+    assert not [r for r in results if isinstance(r, Exception)]
+    states = Counter(opportunity.signups.values_list("state", flat=True))
+    assert states == {State.CONFIRMED: 5, State.WAITLISTED: 45}
+    positions = sorted(
+        opportunity.signups.exclude(waitlist_position=None).values_list("waitlist_position", flat=True)
+    )
+    assert positions == list(range(1, 46))
+    assert_consistent(opportunity)
+
+
+def test_withdrawals_and_offers_racing_with_sign_ups_never_overbook():
+    opportunity = OpportunityFactory(places=4)
+    holders = [person(roles=[Role.REPRESENTATIVE]) for _ in range(4)]
+    waiting = [person(roles=[Role.REPRESENTATIVE]) for _ in range(6)]
+    newcomers = [person(roles=[Role.REPRESENTATIVE]) for _ in range(20)]
+    held = [signup_create(opportunity=opportunity, person=p) for p in holders]
+    for p in waiting:
+        signup_create(opportunity=opportunity, person=p)
+    jobs = [lambda s=s, p=p: signup_withdraw(signup=s, person=p) for s, p in zip(held, holders, strict=True)]
+    jobs += [lambda p=p: signup_create(opportunity=opportunity, person=p) for p in newcomers]
+    results = run_together(jobs)
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert_consistent(opportunity)
+    # Every freed place went to the people already waiting, in order, as offers.
+    offered = opportunity.signups.filter(state=State.OFFERED).values_list("person_id", flat=True)
+    assert set(offered) == {p.pk for p in waiting[:4]}
+    assert opportunity.signups.filter(person__in=newcomers, state=State.WAITLISTED).count() == 20
+
+
+def test_the_selection_run_twice_at_once_gives_the_same_result_as_once():
+    opportunity = OpportunityFactory(places=3, selection_method="fair_share")
+    for _ in range(10):
+        signup_create(opportunity=opportunity, person=person(roles=[Role.REPRESENTATIVE]))
+    draw = SelectionDraw.objects.create(opportunity=opportunity, seed="fixed-seed")
+    worker = opportunity.lead_worker
+    results = run_together([lambda: selection_run(opportunity=opportunity, draw=draw, by=worker)] * 2)
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert sorted(len(r) for r in results) == [0, 3]  # one run did the work, the other found none left
+    states = Counter(opportunity.signups.values_list("state", flat=True))
+    assert states == {State.OFFERED: 3, State.WAITLISTED: 7}
+    assert_consistent(opportunity)
+
+
+def test_the_offer_expiry_run_twice_at_once_gives_the_same_result_as_once():
+    opportunity = OpportunityFactory(places=2)
+    holders = [person(roles=[Role.REPRESENTATIVE]) for _ in range(2)]
+    waiting = [person(roles=[Role.REPRESENTATIVE]) for _ in range(4)]
+    held = [signup_create(opportunity=opportunity, person=p) for p in holders]
+    for p in waiting:
+        signup_create(opportunity=opportunity, person=p)
+    for signup, p in zip(held, holders, strict=True):
+        signup_withdraw(signup=signup, person=p)
+    assert opportunity.signups.filter(state=State.OFFERED).count() == 2
+    with time_machine.travel(timezone.now() + timedelta(hours=49), tick=True):
+        results = run_together([offers_expire, offers_expire])
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert sum(results) == 2
+    lapsed = opportunity.signups.filter(person__in=waiting[:2]).values_list("state", flat=True)
+    assert set(lapsed) == {State.DECLINED}
+    assert set(opportunity.signups.filter(person__in=waiting[2:]).values_list("state", flat=True)) == {
+        State.OFFERED
+    }
+    assert_consistent(opportunity)
+
+
+def test_a_person_double_clicking_sign_up_gets_one_sign_up():
+    opportunity = OpportunityFactory(places=5)
+    someone = person(roles=[Role.REPRESENTATIVE])
+    results = run_together([lambda: signup_create(opportunity=opportunity, person=someone)] * 4)
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert len(errors) == 3 and all(isinstance(e, OpportunityError) for e in errors)
+    assert opportunity.signups.count() == 1
+    assert_consistent(opportunity)
