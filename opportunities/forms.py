@@ -120,6 +120,8 @@ class OpportunityForm(forms.ModelForm):
 
 
 class SessionForm(forms.Form):
+    # Keeps an edited session the same row, so its attendance and reminders survive.
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     date = DateField(label="Date", help_text="For example, 3 4 2027")
     start_time = TimeField(label="Start time", help_text="For example, 10:00 or 2pm")
     end_time = TimeField(label="End time", help_text="For example, 12:30 or 4pm")
@@ -136,7 +138,10 @@ class SessionForm(forms.Form):
         help_text="Only people who are signed in see the address.",
     )
     joining_link = forms.URLField(
-        label="Joining link (optional)", required=False, help_text="For online sessions."
+        assume_scheme="https",
+        label="Joining link (optional)",
+        required=False,
+        help_text="For online sessions.",
     )
 
     def clean(self):
@@ -156,17 +161,32 @@ class SessionForm(forms.Form):
             area=data["area"],
             location=data["location"],
             joining_link=data["joining_link"],
+            id=data.get("id"),
         )
 
 
 class BaseSessionFormSet(forms.BaseFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = "Remove this session"
+
     def clean(self):
         super().clean()
         if any(self.errors):
             return
-        filled = [form for form in self.forms if form.has_changed() and not self._should_delete_form(form)]
-        if not filled:
+        if not self.sessions():
             raise forms.ValidationError("Add at least one session")
+
+    def sessions(self) -> list[SessionData]:
+        """The sessions typed in, skipping blank extra forms and those marked for removal."""
+        return [
+            form.to_session()
+            for form in self.forms
+            if getattr(form, "cleaned_data", None)
+            and form.cleaned_data.get("date")
+            and not self._should_delete_form(form)
+        ]
 
 
 SessionFormSet = forms.formset_factory(SessionForm, formset=BaseSessionFormSet, extra=0, can_delete=True)
@@ -179,6 +199,7 @@ def session_formset(*, data=None, opportunity: Opportunity | None = None, extra:
             starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
             initial.append(
                 {
+                    "id": session.pk,
                     "date": starts.date(),
                     "start_time": starts.strftime("%H:%M"),
                     "end_time": ends.strftime("%H:%M"),

@@ -120,7 +120,8 @@ class Opportunity(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     cancel_reason = models.TextField(blank=True)
     # Kept by the services under the opportunity's row lock, so lists and filters read them
-    # without counting sign-ups: places held (confirmed or offered) and people waiting.
+    # without counting sign-ups: places held (confirmed, offered, attended or did not
+    # attend) and people waiting.
     places_taken = models.PositiveIntegerField(default=0)
     waitlist_length = models.PositiveIntegerField(default=0)
     # Kept by the services when sessions change: browse sorts and filters on them.

@@ -130,31 +130,26 @@ def _offer_hours() -> int:
     return settings.OFFER_ACCEPT_HOURS
 
 
-def _offer_next(opportunity: Opportunity, *, actor: User | None) -> SignUp | None:
-    """Offer a free place to the first person waiting, if there is a place and a person."""
-    if _taken(opportunity) >= opportunity.places or opportunity.status not in {
-        Status.PUBLISHED,
-        Status.CLOSED,
-    }:
-        return None
-    nxt = (
+def _fill_free_places(opportunity: Opportunity, *, actor: User | None) -> list[SignUp]:
+    """Offer every free place to the people waiting, in waiting-list order. Called after
+    anything that frees or adds places, so a free place never sits beside a waiting person
+    (and a newcomer can never jump the queue)."""
+    if opportunity.status not in {Status.PUBLISHED, Status.CLOSED}:
+        return []
+    free = opportunity.places - _taken(opportunity)
+    if free <= 0:
+        return []
+    offered = list(
         opportunity.signups.select_for_update()
         .filter(state=State.WAITLISTED)
         .order_by("waitlist_position", "pk")
-        .select_related("person", "opportunity")
-        .first()
+        .select_related("person", "opportunity")[:free]
     )
-    if nxt is None:
-        return None
-    _move(
-        nxt,
-        State.OFFERED,
-        actor=actor,
-        reason="A place came free.",
-        offer_expires_at=timezone.now() + timedelta(hours=_offer_hours()),
-    )
-    _notify(nxt, "offered")
-    return nxt
+    expires = timezone.now() + timedelta(hours=_offer_hours())
+    for signup in offered:
+        _move(signup, State.OFFERED, actor=actor, reason="A place came free.", offer_expires_at=expires)
+        _notify(signup, "offered")
+    return offered
 
 
 # --- opportunities -------------------------------------------------------------------------
@@ -167,6 +162,7 @@ class SessionData:
     area: str = ""
     location: str = ""
     joining_link: str = ""
+    id: int | None = None  # an existing session being edited
 
 
 def _sync_dates(opportunity: Opportunity) -> None:
@@ -187,7 +183,9 @@ def _check_sessions(opportunity: Opportunity, sessions: list[SessionData]) -> No
 
 
 def opportunity_save(*, opportunity: Opportunity, sessions: list[SessionData], by: User) -> Opportunity:
-    """Create or edit an opportunity and replace its sessions."""
+    """Create or edit an opportunity and its sessions. Sessions are edited in place (their
+    ids stay, so attendance and reminder keys survive an edit); a session with attendance
+    recorded cannot be removed."""
     _check_sessions(opportunity, sessions)
     with transaction.atomic():
         if opportunity.pk:
@@ -198,18 +196,43 @@ def opportunity_save(*, opportunity: Opportunity, sessions: list[SessionData], b
                 raise OpportunityError(
                     f"{locked.places_taken} places are already taken: there must be at least that many."
                 )
-            opportunity.places_taken, opportunity.waitlist_length = (
-                locked.places_taken,
-                locked.waitlist_length,
-            )
-            opportunity.status = locked.status
+            # The form changes only its own fields; everything the services own comes from
+            # the locked row, so an edit cannot undo a concurrent sign-up or selection.
+            for name in SERVICE_OWNED_FIELDS:
+                setattr(opportunity, name, getattr(locked, name))
         else:
             opportunity.created_by = by
         opportunity.save()
-        opportunity.sessions.all().delete()
-        Session.objects.bulk_create(Session(opportunity=opportunity, **vars(session)) for session in sessions)
+        existing = {session.pk: session for session in opportunity.sessions.all()}
+        kept = {data.id for data in sessions if data.id in existing}
+        removed = set(existing) - kept
+        if removed and Attendance.objects.filter(session_id__in=removed).exists():
+            raise OpportunityError("A session with attendance recorded cannot be removed.")
+        Session.objects.filter(pk__in=removed).delete()
+        for data in sessions:
+            fields = {k: v for k, v in vars(data).items() if k != "id"}
+            if data.id in existing:
+                Session.objects.filter(pk=data.id).update(**fields)
+            else:
+                Session.objects.create(opportunity=opportunity, **fields)
         _sync_dates(opportunity)
+        if opportunity.status != Status.DRAFT:
+            _fill_free_places(opportunity, actor=by)
+            _recount(opportunity)
     return opportunity
+
+
+# Fields only services change; an edit form never overwrites them.
+SERVICE_OWNED_FIELDS = [
+    "status",
+    "places_taken",
+    "waitlist_length",
+    "selection_done_at",
+    "published_at",
+    "cancel_reason",
+    "created_by_id",
+    "created_at",
+]
 
 
 def _set_status(opportunity: Opportunity, to_status: str) -> None:
@@ -232,6 +255,8 @@ def opportunity_publish(*, opportunity: Opportunity, by: User) -> None:
             raise OpportunityError(
                 "The first session has already started: change the dates before publishing."
             )
+        if opportunity.signup_deadline <= timezone.now():
+            raise OpportunityError("The sign-up deadline has passed: change it before publishing.")
         _set_status(opportunity, Status.PUBLISHED)
 
 
@@ -321,7 +346,10 @@ def signup_create(*, opportunity: Opportunity, person: User, note: str = "") -> 
             raise OpportunityError("You have already signed up for this.")
         if opportunity.selection_method == SelectionMethod.FAIR_SHARE:
             to_state, extra = State.APPLIED, {}
-        elif _taken(opportunity) < opportunity.places:
+        elif (
+            _taken(opportunity) < opportunity.places
+            and not opportunity.signups.filter(state=State.WAITLISTED).exists()
+        ):
             to_state, extra = State.CONFIRMED, {}
         else:
             to_state, extra = State.WAITLISTED, {"waitlist_position": _next_position(opportunity)}
@@ -337,23 +365,27 @@ def signup_create(*, opportunity: Opportunity, person: User, note: str = "") -> 
     return signup
 
 
-def _own(signup: SignUp, person: User) -> None:
+def _own(signup: SignUp, person: User, opportunity: Opportunity) -> None:
     if signup.person_id != person.pk:
         raise OpportunityError("That is not your sign-up.")
+    if opportunity.status not in {Status.PUBLISHED, Status.CLOSED}:
+        raise OpportunityError(
+            "This activity has finished or been cancelled, so the sign-up cannot change now."
+        )
 
 
 def signup_withdraw(*, signup: SignUp, person: User) -> SignUp:
     with transaction.atomic():
         opportunity = _lock(signup.opportunity_id)
         signup = SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup.pk)
-        _own(signup, person)
+        _own(signup, person, opportunity)
         if signup.state not in ACTIVE:
             raise OpportunityError("There is nothing to withdraw from.")
         held_place = signup.state in HOLDS_PLACE
         _move(signup, State.WITHDRAWN, actor=person)
         _notify(signup, "withdrawn")
         if held_place:
-            _offer_next(opportunity, actor=None)
+            _fill_free_places(opportunity, actor=None)
         _recount(opportunity)
     return signup
 
@@ -362,7 +394,7 @@ def signup_accept(*, signup: SignUp, person: User) -> SignUp:
     with transaction.atomic():
         opportunity = _lock(signup.opportunity_id)
         signup = SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup.pk)
-        _own(signup, person)
+        _own(signup, person, opportunity)
         if signup.state != State.OFFERED:
             raise OpportunityError("There is no place offered to accept.")
         if signup.offer_expires_at and signup.offer_expires_at <= timezone.now():
@@ -377,11 +409,11 @@ def signup_decline(*, signup: SignUp, person: User) -> SignUp:
     with transaction.atomic():
         opportunity = _lock(signup.opportunity_id)
         signup = SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup.pk)
-        _own(signup, person)
+        _own(signup, person, opportunity)
         if signup.state != State.OFFERED:
             raise OpportunityError("There is no place offered to decline.")
         _move(signup, State.DECLINED, actor=person)
-        _offer_next(opportunity, actor=None)
+        _fill_free_places(opportunity, actor=None)
         _recount(opportunity)
     return signup
 
@@ -420,7 +452,7 @@ def signup_cancel(*, signup: SignUp, by: User, reason: str) -> SignUp:
         _move(signup, State.CANCELLED, actor=by, reason=reason)
         _notify(signup, "cancelled", reason=reason)
         if held_place:
-            _offer_next(opportunity, actor=by)
+            _fill_free_places(opportunity, actor=by)
         _recount(opportunity)
     return signup
 
@@ -615,7 +647,7 @@ def offers_expire(*, now=None) -> int:
                 continue  # accepted, declined or already lapsed by another run
             _move(signup, State.DECLINED, actor=None, reason="The offer lapsed.")
             _notify(signup, "offer_lapsed")
-            _offer_next(opportunity, actor=None)
+            _fill_free_places(opportunity, actor=None)
             _recount(opportunity)
             lapsed += 1
     return lapsed

@@ -192,11 +192,7 @@ def _edit(request: HttpRequest, opportunity: Opportunity) -> HttpResponse:
             formset = session_formset(data=data, opportunity=opportunity)
             return _form_page(request, form, formset, opportunity, fresh=True)
         if form.is_valid() and formset.is_valid():
-            sessions = [
-                f.to_session()
-                for f in formset.forms
-                if f.has_changed() and not formset._should_delete_form(f)
-            ]
+            sessions = formset.sessions()
             try:
                 saved = opportunity_save(
                     opportunity=form.save(commit=False), sessions=sessions, by=request.user

@@ -499,3 +499,97 @@ def test_someone_confirmed_late_gets_only_the_nearer_reminder():
     signup_create(opportunity=opportunity, person=late)
     assert reminders_send() == 1
     assert Message.objects.get(recipient=late, kind=Kind.REMINDER).dedupe_key.startswith("reminder:2h:")
+
+
+# --- edits while people are signed up -------------------------------------------------------
+
+
+def as_session_data(opportunity) -> list[SessionData]:
+    return [
+        SessionData(starts_at=s.starts_at, ends_at=s.ends_at, area=s.area, location=s.location, id=s.pk)
+        for s in opportunity.sessions.all()
+    ]
+
+
+def test_editing_keeps_sessions_so_attendance_and_reminders_survive():
+    opportunity = OpportunityFactory(places=2)
+    someone = rep()
+    signup = signup_create(opportunity=opportunity, person=someone)
+    session = opportunity.sessions.get()
+    attendance_record(signup=signup, session=session, attended=True, by=opportunity.lead_worker)
+    data = as_session_data(opportunity)
+    data[0].area = "Moved to the Civic Centre"
+    opportunity = refreshed(opportunity)
+    opportunity.title = "Renamed"
+    opportunity_save(opportunity=opportunity, sessions=data, by=opportunity.lead_worker)
+    assert opportunity.sessions.get().pk == session.pk
+    assert opportunity.sessions.get().area == "Moved to the Civic Centre"
+    assert session.attendance.count() == 1
+
+
+def test_a_session_with_attendance_cannot_be_removed():
+    now = timezone.now()
+    opportunity = OpportunityFactory(
+        sessions=[
+            (now + timedelta(days=10), now + timedelta(days=10, hours=1)),
+            (now + timedelta(days=11), now + timedelta(days=11, hours=1)),
+        ]
+    )
+    signup = signup_create(opportunity=opportunity, person=rep())
+    first, second = opportunity.sessions.all()
+    attendance_record(signup=signup, session=first, attended=True, by=opportunity.lead_worker)
+    keep_second_only = [d for d in as_session_data(opportunity) if d.id == second.pk]
+    with pytest.raises(OpportunityError, match="attendance recorded"):
+        opportunity_save(
+            opportunity=refreshed(opportunity), sessions=keep_second_only, by=opportunity.lead_worker
+        )
+    assert opportunity.sessions.count() == 2
+
+
+def test_adding_places_offers_them_to_the_people_waiting_in_order():
+    opportunity = OpportunityFactory(places=1)
+    signup_create(opportunity=opportunity, person=rep())
+    waiting = [signup_create(opportunity=opportunity, person=rep()) for _ in range(3)]
+    opportunity = refreshed(opportunity)
+    opportunity.places = 3
+    opportunity_save(
+        opportunity=opportunity, sessions=as_session_data(opportunity), by=opportunity.lead_worker
+    )
+    assert [refreshed(s).state for s in waiting] == [State.OFFERED, State.OFFERED, State.WAITLISTED]
+    # A newcomer cannot jump the queue: the last free place is not theirs while people wait.
+    late = signup_create(opportunity=opportunity, person=rep())
+    assert late.state == State.WAITLISTED
+
+
+def test_an_edit_cannot_undo_what_the_services_changed_meanwhile():
+    opportunity = OpportunityFactory(places=2, selection_method="fair_share")
+    stale = Opportunity.objects.get(pk=opportunity.pk)  # the worker opened the edit form
+    for _ in range(3):
+        signup_create(opportunity=opportunity, person=rep())
+    draw = selection_preview(opportunity=opportunity, by=opportunity.lead_worker)
+    selection_run(opportunity=opportunity, draw=draw, by=opportunity.lead_worker)
+    stale.title = "Edited while the selection ran"
+    opportunity_save(opportunity=stale, sessions=as_session_data(stale), by=opportunity.lead_worker)
+    opportunity = refreshed(opportunity)
+    assert opportunity.title == "Edited while the selection ran"
+    assert opportunity.selection_done_at is not None and opportunity.places_taken == 2
+
+
+def test_nobody_can_withdraw_once_the_activity_is_completed():
+    opportunity = OpportunityFactory(places=1)
+    someone = rep()
+    signup = signup_create(opportunity=opportunity, person=someone)
+    opportunity_complete(opportunity=opportunity, by=opportunity.lead_worker)
+    with pytest.raises(OpportunityError, match="finished or been cancelled"):
+        signup_withdraw(signup=signup, person=someone)
+
+
+def test_publishing_needs_a_deadline_still_ahead():
+    start = timezone.now() + timedelta(days=5)
+    opportunity = OpportunityFactory(
+        status="draft",
+        sessions=[(start, start + timedelta(hours=1))],
+        signup_deadline=timezone.now() - timedelta(hours=1),
+    )
+    with pytest.raises(OpportunityError, match="deadline has passed"):
+        opportunity_publish(opportunity=opportunity, by=opportunity.lead_worker)
