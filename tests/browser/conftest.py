@@ -52,18 +52,17 @@ def browser():
 
 
 class CheckedPage:
-    """Wraps a Playwright page and remembers which visited addresses axe has checked."""
+    """Wraps a Playwright page and insists that axe checks every page it lands on: each
+    navigation must be checked before the next one, whatever its address."""
 
     def __init__(self, page: Page, base_url: str):
         self.page = page
         self.base_url = base_url
-        self.visited: set[str] = set()
-        self.checked: set[str] = set()
+        self.current: str | None = None
+        self.current_checked = True
+        self.unchecked: list[str] = []
         self.csp_errors: list[str] = []
-        page.on(
-            "framenavigated",
-            lambda frame: frame == page.main_frame and self.visited.add(self._path(frame.url)),
-        )
+        page.on("framenavigated", lambda frame: frame == page.main_frame and self._navigated(frame.url))
         page.on(
             "console",
             lambda message: (
@@ -71,9 +70,20 @@ class CheckedPage:
             ),
         )
 
-    @staticmethod
-    def _path(url: str) -> str:
-        return urlsplit(url).path
+    def _navigated(self, url: str) -> None:
+        if self.current is not None and not self.current_checked:
+            self.unchecked.append(self.current)
+        parts = urlsplit(url)
+        self.current = parts.path + (f"?{parts.query}" if parts.query else "")
+        self.current_checked = False
+
+    def unchecked_pages(self) -> list[str]:
+        return self.unchecked + ([self.current] if self.current and not self.current_checked else [])
+
+    def assert_all_checked(self) -> None:
+        unchecked = self.unchecked_pages()
+        assert not unchecked, f"Pages visited without an axe-core check: {unchecked}"
+        assert not self.csp_errors, f"Content-Security-Policy violations: {self.csp_errors}"
 
     def goto(self, path: str):
         response = self.page.goto(self.base_url + path)
@@ -96,7 +106,7 @@ class CheckedPage:
             for v in result["violations"]
         ]
         assert not violations, f"axe-core violations on {self.page.url}:\n" + json.dumps(violations, indent=2)
-        self.checked.add(self._path(self.page.url))
+        self.current_checked = True
 
 
 @pytest.fixture
@@ -107,9 +117,7 @@ def checked_page(browser, live_server, transactional_db):
     wrapper = CheckedPage(page, live_server.url)
     yield wrapper
     context.close()
-    unchecked = wrapper.visited - wrapper.checked - {""}
-    assert not unchecked, f"Pages visited without an axe-core check: {sorted(unchecked)}"
-    assert not wrapper.csp_errors, f"Content-Security-Policy violations: {wrapper.csp_errors}"
+    wrapper.assert_all_checked()
 
 
 @pytest.fixture

@@ -1,12 +1,22 @@
-"""Demo data: reference data, one account per role and a dozen varied representatives.
+"""Demo data: reference data, one account per role, a dozen varied representatives and
+opportunities in every state (opportunities/demo.py).
 
 Idempotent: run it as often as you like; it brings the demo back to the same state and
 prints the log-ins. Later parts of the product add their own demo data here.
+
+`--scale large` adds the benchmark data set on top (opportunities/demo_scale.py): thousands
+of representatives, opportunities, sessions and sign-ups. It is written once; a second run
+finds it and stops.
 """
+
+import random
+import time
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,7 +24,9 @@ from accounts.models import ContactMethod, PaymentPreference, Profile, User
 from accounts.permissions import Role
 from accounts.services import user_set_roles
 from notifications.services import welcome_message_create
-from opportunities.models import ActivityType, InvolvementLevel, Team
+from opportunities.demo import demo_opportunities_seed
+from opportunities.demo_scale import BATCH, SCALE_PREFIX, scale_seed
+from opportunities.models import ActivityType, InvolvementLevel, Opportunity, Team
 
 TEAMS = [
     ("Adult community mental health", "Community mental health teams for adults of working age."),
@@ -75,12 +87,20 @@ REPRESENTATIVES = [
 ]
 
 
-def _account(email: str, password: str, first_name: str = "", last_name: str = "") -> User:
+# The large data set's people: e-mail addresses on a domain of their own, so they are easy
+# to find and never clash with the demo accounts.
+SCALE_DOMAIN = "scale.example.org"
+SCALE_WORKERS = 19
+SCALE_NAMES = "Aisha Ben Carys Darius Efe Fatima Gareth Hana Imran Jess Kofi Leah Mo Niamh Olu Priya"
+SCALE_NAMES += " Rhys Saoirse Tariq Una Vik Wen Yusuf Zara Callum Deepa Eilidh Frankie Gwen Harvey"
+
+
+def _account(email: str, password_hash: str, first_name: str = "", last_name: str = "") -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=password)
-    else:
-        user.set_password(password)
+        user = User(email=email)
+    # One hash for every demo account: hashing is slow on purpose, and these share a password.
+    user.password = password_hash
     user.first_name, user.last_name, user.is_active = first_name, last_name, True
     user.save()
     EmailAddress.objects.update_or_create(
@@ -92,15 +112,47 @@ def _account(email: str, password: str, first_name: str = "", last_name: str = "
 class Command(BaseCommand):
     help = "Create or refresh the demo data and print the demo log-ins."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet", action="store_true", help="Do not print the log-ins.")
+        parser.add_argument(
+            "--scale",
+            choices=["demo", "large"],
+            default="demo",
+            help="demo: the demo accounts and opportunities. large: those, plus the benchmark data set.",
+        )
+        parser.add_argument("--opportunities", type=int, default=10_000, help="Large scale: opportunities.")
+        parser.add_argument(
+            "--representatives", type=int, default=5_000, help="Large scale: representatives."
+        )
+        parser.add_argument("--signups", type=int, default=200_000, help="Large scale: sign-ups.")
 
-    @transaction.atomic
-    def handle(self, *args, **options):
-        password = settings.DEMO_PASSWORD
+    def handle(self, *args, **options) -> None:
+        with transaction.atomic():
+            types, teams, worker = self._seed_demo()
+        if options["scale"] == "large":
+            started = time.monotonic()
+            with transaction.atomic():
+                summary = self._seed_large(options, types=types, teams=teams, worker=worker)
+            # Timed to after the commit, which is part of the cost.
+            if summary:
+                self.stdout.write(self.style.SUCCESS(f"{summary}, in {time.monotonic() - started:.1f} s."))
+        if not options["quiet"]:
+            password = settings.DEMO_PASSWORD
+            self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at /accounts/login/ with:"))
+            for label, email in [
+                ("Representative", "rep@example.org"),
+                ("Involvement worker", "worker@example.org"),
+                ("Manager", "manager@example.org"),
+                ("Administrator", "admin@example.org"),
+            ]:
+                self.stdout.write(f"  {label:<20} {email:<22} password: {password}")
+
+    def _seed_demo(self) -> tuple[dict[str, ActivityType], dict[str, Team], User]:
+        password = make_password(settings.DEMO_PASSWORD)
+        teams: dict[str, Team] = {}
         for name, description in TEAMS:
-            Team.objects.update_or_create(name=name, defaults={"description": description})
-        types = {}
+            teams[name], _ = Team.objects.update_or_create(name=name, defaults={"description": description})
+        types: dict[str, ActivityType] = {}
         for name, description, level in ACTIVITY_TYPES:
             types[name], _ = ActivityType.objects.update_or_create(
                 name=name, defaults={"description": description, "default_involvement_level": level}
@@ -117,6 +169,7 @@ class Command(BaseCommand):
         worker = staff["worker@example.org"]
 
         type_list = list(types.values())
+        representatives: dict[str, User] = {}
         for index, (email, name, pronouns, contact, has_worker, on_break, pace, note) in enumerate(
             REPRESENTATIVES
         ):
@@ -144,17 +197,118 @@ class Command(BaseCommand):
                 },
             )
             profile.interests.set(type_list[index % len(type_list) :][:3] or type_list[:2])
+            representatives[email] = user
+
+        demo_opportunities_seed(lead_worker=worker, people=representatives, types=types, teams=teams)
 
         # Something in every demo inbox from the start (one per person: the key dedupes).
         for email in ["rep@example.org", "worker@example.org", "manager@example.org", "admin@example.org"]:
             welcome_message_create(recipient=User.objects.get(email=email))
 
-        if not options["quiet"]:
-            self.stdout.write(self.style.SUCCESS("Demo data is ready. Log in at /accounts/login/ with:"))
-            for label, email in [
-                ("Representative", "rep@example.org"),
-                ("Involvement worker", "worker@example.org"),
-                ("Manager", "manager@example.org"),
-                ("Administrator", "admin@example.org"),
-            ]:
-                self.stdout.write(f"  {label:<20} {email:<22} password: {password}")
+        return types, teams, worker
+
+    def _seed_large(
+        self, options, *, types: dict[str, ActivityType], teams: dict[str, Team], worker: User
+    ) -> str | None:
+        """Build the large data set and say what was made; None if it was there already."""
+        wanted = options["opportunities"]
+        existing = Opportunity.objects.filter(title__startswith=SCALE_PREFIX)
+        have = existing.count()
+        if have >= wanted:
+            self.stdout.write(f"The large data set is already there ({have:,} opportunities): nothing to do.")
+            return None
+        if have:
+            # A smaller set from an earlier run: replace it rather than add a second one.
+            self.stdout.write(f"Replacing the {have:,} opportunities of a smaller data set.")
+            existing.delete()
+        rng = random.Random(2026)
+        password_hash = make_password(settings.DEMO_PASSWORD)
+        workers = [worker.pk] + _bulk_people(
+            emails=[f"worker{n:02d}@{SCALE_DOMAIN}" for n in range(1, SCALE_WORKERS + 1)],
+            role=Role.WORKER,
+            password_hash=password_hash,
+            rng=rng,
+        )
+        people = _bulk_people(
+            emails=[f"rep{n:05d}@{SCALE_DOMAIN}" for n in range(1, options["representatives"] + 1)],
+            role=Role.REPRESENTATIVE,
+            password_hash=password_hash,
+            rng=rng,
+            named_workers=workers,
+            interests=list(types.values()),
+        )
+        counts = scale_seed(
+            opportunities=wanted,
+            signups=options["signups"],
+            people=people,
+            lead_workers=workers,
+            types=types,
+            teams=teams,
+        )
+        return (
+            f"Large data set: {counts.opportunities:,} opportunities, {counts.sessions:,} sessions, "
+            f"{counts.signups:,} sign-ups, {len(people):,} representatives, "
+            f"{len(workers):,} involvement workers"
+        )
+
+
+def _bulk_people(
+    *,
+    emails: list[str],
+    role: Role,
+    password_hash: str,
+    rng: random.Random,
+    named_workers: list[int] | None = None,
+    interests: list[ActivityType] | None = None,
+) -> list[int]:
+    """The ids of these people, creating those missing with a role, a verified address and
+    an onboarded profile, in a handful of queries whatever the number."""
+    existing = dict(User.objects.filter(email__in=emails).values_list("email", "pk"))
+    names = SCALE_NAMES.split()
+    now = timezone.now()
+    new = User.objects.bulk_create(
+        [
+            User(email=email, password=password_hash, first_name=rng.choice(names), date_joined=now)
+            for email in emails
+            if email not in existing
+        ],
+        batch_size=BATCH,
+    )
+    group = Group.objects.get(name=role)
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=user.pk, group_id=group.pk) for user in new], batch_size=BATCH
+    )
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in new],
+        batch_size=BATCH,
+    )
+    representative = role == Role.REPRESENTATIVE
+    profiles = Profile.objects.bulk_create(
+        [
+            Profile(
+                user=user,
+                display_name=user.first_name,
+                # Two in three have a named worker; a few are taking a break.
+                named_worker_id=rng.choice(named_workers) if named_workers and rng.random() < 0.67 else None,
+                taking_break=representative and rng.random() < 0.05,
+                pace_per_month=rng.choice([None, None, 1, 2, 3, 4]) if representative else None,
+                privacy_consent_version=settings.PRIVACY_NOTICE_VERSION if representative else "",
+                privacy_consent_at=now if representative else None,
+                onboarded_at=now,
+            )
+            for user in new
+        ],
+        batch_size=BATCH,
+    )
+    if interests:
+        through = Profile.interests.through
+        Profile.interests.through.objects.bulk_create(
+            [
+                through(profile_id=profile.pk, activitytype_id=kind.pk)
+                for profile in profiles
+                for kind in rng.sample(interests, rng.randint(1, 3))
+            ],
+            batch_size=BATCH,
+        )
+    existing.update((user.email, user.pk) for user in new)
+    return [existing[email] for email in emails]

@@ -1,0 +1,476 @@
+"""The benchmark data set behind `seed_demo --scale large`: opportunities, sessions and sign-ups
+in their tens and hundreds of thousands, written with large `bulk_create` batches.
+
+Titles and descriptions are put together from a plain-English vocabulary of the Trust's
+work, so full-text searches such as "interview", "training" or "crisis" match thousands of
+rows, as they would in real life. Everything comes from one seeded random generator: the
+same options give the same data.
+
+Sign-up states are decided here in Python, so the counters are known before a row is written:
+places taken and waiting-list length are stored right, waiting-list positions run 1, 2, 3...
+on each opportunity, and nobody holds a place beyond the opportunity's places.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from opportunities.models import (
+    ActivityType,
+    Format,
+    InvolvementLevel,
+    Opportunity,
+    SelectionMethod,
+    Session,
+    SignUp,
+    Team,
+)
+from opportunities.services import HOLDS_PLACE
+
+SCALE_PREFIX = "[scale] "
+LONDON = ZoneInfo("Europe/London")
+BATCH = 5000
+State = SignUp.State
+Status = Opportunity.Status
+
+WARDS = ["Alder", "Ash", "Beech", "Birch", "Cedar", "Elm", "Hazel", "Holly", "Juniper", "Larch"]
+WARDS += ["Maple", "Oak", "Poplar", "Rowan", "Willow", "Yew"]
+SITES = [
+    ("North", "Northfield Hospital, 1 Field Lane"),
+    ("South", "Southbank Hospital, 40 River Road"),
+    ("East", "Eastgate House, 18 Canal Street"),
+    ("West", "Westwood Hospital, 7 Wood Lane"),
+    ("City centre", "The Orchard Centre, 4 Mill Lane"),
+    ("Hillside", "Hillside Health Centre, 1 Hill Road"),
+]
+ROLES = [
+    "ward manager",
+    "community mental health nurse",
+    "peer support worker",
+    "consultant psychiatrist",
+    "clinical psychologist",
+    "occupational therapist",
+    "crisis team practitioner",
+    "team leader",
+    "social worker",
+    "pharmacist",
+    "health care assistant",
+    "service manager",
+    "recovery college tutor",
+    "family therapist",
+]
+TRAINING_TOPICS = [
+    "trauma-informed care",
+    "suicide prevention",
+    "what helps after self-harm",
+    "recovery-focused care planning",
+    "reducing restraint on wards",
+    "hearing voices",
+    "working with families and carers",
+    "eating disorders",
+    "beyond the label of personality disorder",
+    "early intervention in psychosis",
+    "safety planning in a crisis",
+    "drugs, alcohol and mental health",
+    "compassionate dementia care",
+    "racism and mental health care",
+    "the first conversation in a crisis",
+]
+AUDIENCES = ["ward teams", "student nurses", "new starters", "community teams", "doctors in training"]
+AUDIENCES += ["crisis teams", "receptionists", "managers"]
+SUBJECTS = [
+    "the crisis line",
+    "leaving hospital",
+    "the ward welcome pack",
+    "care plan letters",
+    "the recovery college prospectus",
+    "the crisis house",
+    "the carers' handbook",
+    "appointment letters",
+    "the complaints process",
+    "community team waiting lists",
+    "the move from young people's to adult services",
+    "the memory service",
+    "the first assessment",
+]
+STUDIES = [
+    "peer support after leaving hospital",
+    "online therapy for anxiety",
+    "early intervention in psychosis",
+    "loneliness in later life",
+    "side effects of medication",
+    "physical health checks",
+    "young people's crisis care",
+    "sleep on inpatient wards",
+    "help to find and keep work",
+    "restraint and seclusion on wards",
+]
+CONSULTATIONS = [
+    "the new inpatient unit",
+    "community team opening hours",
+    "the carers' strategy",
+    "moving the memory clinic",
+    "the Trust's five-year plan",
+    "crisis care at night",
+    "the recovery college timetable",
+    "the involvement strategy",
+    "food on the wards",
+    "visiting times",
+]
+BRIEFINGS = [
+    "changes to CAMHS referrals",
+    "the new patient portal",
+    "how complaints are handled",
+    "the new crisis phone number",
+    "personal health budgets",
+    "changes to the Mental Health Act",
+    "the smoke-free hospital policy",
+    "how we use your health records",
+]
+
+
+@dataclass(frozen=True)
+class TypeMix:
+    """How one activity type is posted: how often, by which team if it has a usual one,
+    how many places, and how often places are shared by fair share."""
+
+    weight: int
+    usual_team: str | None
+    places: tuple[int, int]
+    fair_share: float
+
+
+KINDS: dict[str, TypeMix] = {
+    "Interview panel": TypeMix(25, "Recruitment and workforce", (2, 4), 0.5),
+    "Staff training": TypeMix(20, "Recruitment and workforce", (4, 16), 0.2),
+    "Co-production group": TypeMix(15, None, (6, 12), 0.3),
+    "Research advisory group": TypeMix(10, "Research and development", (4, 10), 0.5),
+    "Quality visit": TypeMix(10, None, (2, 4), 0.3),
+    "Consultation event": TypeMix(12, None, (15, 40), 0.0),
+    "Information session": TypeMix(8, None, (20, 60), 0.0),
+}
+
+GENERAL = [
+    "You do not need any experience: we will go through everything with you beforehand.",
+    "An involvement worker is there on the day, and checks in with you afterwards.",
+    "Talking about a crisis can bring things back. You can step out or stop at any time.",
+    "We will tell you what changed because of what you said.",
+    "People who have used our services, and their carers, are welcome.",
+    "Places are shared fairly, so people involved least this year come first.",
+    "You choose how much of your own story to share.",
+    "Staff and representatives make the decisions together, as equals.",
+    "We send the papers a week before, in large print or easy read if you ask.",
+    "Your views help train staff and shape how our services work.",
+    "Travel is paid, and we can book a taxi if public transport is hard for you.",
+]
+BY_TYPE = {
+    "Interview panel": [
+        "You will ask two of the questions and score each candidate with the rest of the panel.",
+        "Everything candidates say at interview is confidential.",
+        "We meet half an hour before the interviews to go through the questions and scoring.",
+    ],
+    "Staff training": [
+        "The training helps staff understand what good care feels like from the other side.",
+        "You can share your experience, answer questions, or help run a role-play.",
+        "Our trainer plans the session with you so there are no surprises.",
+    ],
+    "Co-production group": [
+        "We map how things work today, design the changes, then test them together.",
+        "The group decides what changes, not just what staff suggest.",
+        "Your ideas go straight into the redesign.",
+    ],
+    "Research advisory group": [
+        "You help decide which questions the study asks and check the information sheets.",
+        "The researchers report back at every meeting on what they changed.",
+        "You will help decide how the results are shared with the people they affect.",
+    ],
+    "Quality visit": [
+        "You walk round the ward with a senior nurse and talk to anyone who wants to talk.",
+        "We look at food, noise, privacy, activities and how people are treated.",
+        "The ward manager replies in writing with what they will change.",
+    ],
+    "Consultation event": [
+        "There is a short talk, then small groups with a facilitator.",
+        "You can also send written comments if a group is not for you.",
+        "Nothing has been decided yet: this is your chance to change the plan.",
+    ],
+    "Information session": [
+        "The team explains what is changing and why, then answers your questions.",
+        "Your questions will go into the leaflet we write for everyone else.",
+    ],
+}
+ACCESSIBILITY = {
+    Format.IN_PERSON: "Step-free access, a hearing loop and an accessible toilet. There is a quiet room "
+    "and a break every hour.",
+    Format.ONLINE: "On Microsoft Teams with live captions. Cameras are optional and you can type in the "
+    "chat. We can lend a tablet and data.",
+    Format.HYBRID: "Join in person (step-free, hearing loop, quiet room) or online with live captions. "
+    "A break every hour.",
+}
+PAYMENTS = [
+    "£25 an hour, including an hour of preparation, plus travel expenses.",
+    "£75 for each session, including preparation, plus travel expenses and lunch.",
+    "A £20 voucher for each meeting. Vouchers still count as earnings if you claim benefits.",
+]
+UNPAID = "This is voluntary. We pay travel expenses."
+NOTES = ["A seat near the door, please.", "I will need a break every hour.", "A large-print pack would help."]
+NOTES += ["I may need to leave early to collect my children.", "I would like to come with my support worker."]
+START_TIMES = [time(9, 30), time(10), time(11), time(13), time(14)]
+CANCEL_REASONS = [
+    "The team has had to put this back. We will advertise a new date soon.",
+    "Not enough staff could be there to make it worthwhile. Sorry for the change.",
+]
+
+
+@dataclass
+class ScaleCounts:
+    opportunities: int = 0
+    sessions: int = 0
+    signups: int = 0
+
+
+def _title(rng: random.Random, kind: str, site: str) -> str:
+    pick = rng.choice
+    titles = {
+        "Interview panel": lambda: (
+            f"Interview panel: {pick(ROLES)}, {pick(WARDS)} Ward"
+            if rng.random() < 0.5
+            else f"Interview panel: {pick(ROLES)} for the {pick(SITES)[0].lower()} community team"
+        ),
+        "Staff training": lambda: f"Staff training: {pick(TRAINING_TOPICS)} for {pick(AUDIENCES)}",
+        "Co-production group": lambda: f"Co-production group: redesigning {pick(SUBJECTS)}",
+        "Research advisory group": lambda: f"Research advisory group: {pick(STUDIES)}",
+        "Quality visit": lambda: f"Quality visit: {pick(WARDS)} Ward, {site.split(',')[0]}",
+        "Consultation event": lambda: f"Consultation event: {pick(CONSULTATIONS)}",
+        "Information session": lambda: f"Information session: {pick(BRIEFINGS)}",
+    }
+    return (SCALE_PREFIX + titles[kind]())[:150]
+
+
+def _summary(kind: str, title: str) -> str:
+    subject = title.removeprefix(SCALE_PREFIX).split(": ", 1)[1]
+    summaries = {
+        "Interview panel": f"Sit on the interview panel that chooses a new {subject}.",
+        "Staff training": f"Share your experience in staff training on {subject}.",
+        "Co-production group": f"Work with staff as equals on {subject}, from the first idea to the change.",
+        "Research advisory group": f"Advise the research team on a study of {subject}.",
+        "Quality visit": f"Visit {subject} and tell us what it is like for the people there.",
+        "Consultation event": f"Give your views on {subject} before any decision is made.",
+        "Information session": f"Hear about {subject} and ask the team your questions.",
+    }
+    return summaries[kind][:300]
+
+
+def _description(rng: random.Random, kind: str, summary: str) -> str:
+    return "\n\n".join([summary, " ".join(rng.sample(BY_TYPE[kind], 2)), " ".join(rng.sample(GENERAL, 3))])
+
+
+def _session_counts(rng: random.Random, opportunities: int) -> list[int]:
+    """One to three sessions each, exactly two on average: pairs that add up to four."""
+    counts: list[int] = []
+    for _ in range(opportunities // 2):
+        counts.extend(rng.choice([(1, 3), (2, 2), (3, 1), (2, 2)]))
+    if opportunities % 2:
+        counts.append(2)
+    return counts
+
+
+def _allocate(rng: random.Random, weights: list[float], total: int, cap: int) -> list[int]:
+    """Split `total` sign-ups in proportion to the weights, nobody over `cap` (one sign-up per
+    person), handing what is left over to whoever still has room."""
+    if total == 0:
+        return [0] * len(weights)
+    if total > cap * sum(1 for weight in weights if weight > 0):
+        raise ValueError(f"{total} sign-ups cannot fit: there are not enough people or opportunities.")
+    scale = total / sum(weights)
+    counts = [min(int(weight * scale), cap) for weight in weights]
+    open_ones = [index for index, weight in enumerate(weights) if weight > 0]
+    while (short := total - sum(counts)) > 0:
+        open_ones = [index for index in open_ones if counts[index] < cap]
+        for index in rng.sample(open_ones, min(short, len(open_ones))):
+            counts[index] += 1
+    return counts
+
+
+def _at(day: date, start: time) -> datetime:
+    return datetime.combine(day, start, tzinfo=LONDON)
+
+
+def scale_seed(
+    *,
+    opportunities: int,
+    signups: int,
+    people: list[int],
+    lead_workers: list[int],
+    types: dict[str, ActivityType],
+    teams: dict[str, Team],
+    seed: int = 2026,
+) -> ScaleCounts:
+    """Write the data set. Call it in a transaction, after checking it is not there already."""
+    rng = random.Random(seed)
+    now = timezone.now()
+    today = timezone.localdate()
+    kinds = list(KINDS)
+    kind_weights = [KINDS[name].weight for name in kinds]
+    team_list = list(teams.values())
+    levels = list(InvolvementLevel.values)
+
+    rows: list[Opportunity] = []
+    plans: list[list[tuple[datetime, datetime, str, str, str]]] = []
+    for index, sessions in enumerate(_session_counts(rng, opportunities)):
+        kind_name = rng.choices(kinds, kind_weights)[0]
+        kind = KINDS[kind_name]
+        fmt = rng.choices([Format.IN_PERSON, Format.ONLINE, Format.HYBRID], [5, 3, 2])[0]
+        past = rng.random() < 0.5
+        gap = 1 if kind_name == "Staff training" else 7
+        span = gap * (sessions - 1)
+        first_day = -rng.randint(2 + span, 365) if past else rng.randint(2, 365 - span)
+        start = rng.choice(START_TIMES)
+        hours = rng.choice([1, 1.5, 2, 3])
+        area, address = rng.choice(SITES)
+        plan = []
+        for number in range(sessions):
+            starts = _at(today + timedelta(days=first_day + gap * number), start)
+            plan.append(
+                (
+                    starts,
+                    starts + timedelta(hours=hours),
+                    "Online" if fmt == Format.ONLINE else area,
+                    "" if fmt == Format.ONLINE else address,
+                    "" if fmt == Format.IN_PERSON else f"https://meet.example.org/scale/{index}/{number}",
+                )
+            )
+        plans.append(plan)
+        first = plan[0][0]
+        fair = rng.random() < kind.fair_share
+        if past:
+            status = Status.CANCELLED if rng.random() < 0.05 else Status.COMPLETED
+        else:
+            status = rng.choices(
+                [Status.PUBLISHED, Status.DRAFT, Status.CLOSED, Status.CANCELLED], [88, 4, 3, 5]
+            )[0]
+        if status == Status.CLOSED:
+            deadline = min(now - timedelta(hours=12), first - timedelta(hours=2))
+        elif past:
+            deadline = first - timedelta(days=10 if fair else 3)
+        else:
+            # Still open: the deadline is ahead, and before the first session.
+            deadline = max(first - timedelta(days=10 if fair else 3), min(now + timedelta(hours=12), first))
+            deadline = min(deadline, first - timedelta(hours=1))
+        created = min(deadline, now) - timedelta(days=rng.randint(14, 60))
+        paid = rng.random() < 0.85
+        title = _title(rng, kind_name, address)
+        summary = _summary(kind_name, title)
+        rows.append(
+            Opportunity(
+                title=title,
+                summary=summary,
+                description=_description(rng, kind_name, summary),
+                activity_type=types[kind_name],
+                involvement_level=types[kind_name].default_involvement_level
+                if rng.random() < 0.7
+                else rng.choice(levels),
+                team=teams[kind.usual_team]
+                if kind.usual_team and rng.random() < 0.6
+                else rng.choice(team_list),
+                format=fmt,
+                accessibility=ACCESSIBILITY[fmt],
+                is_paid=paid,
+                payment=rng.choice(PAYMENTS) if paid else UNPAID,
+                places=rng.randint(*kind.places),
+                selection_method=SelectionMethod.FAIR_SHARE if fair else SelectionMethod.FIRST_COME,
+                signup_deadline=deadline,
+                lead_worker_id=lead_workers[index % len(lead_workers)],
+                created_by_id=lead_workers[index % len(lead_workers)],
+                status=status,
+                cancel_reason=rng.choice(CANCEL_REASONS) if status == Status.CANCELLED else "",
+                starts_at=first,
+                ends_at=plan[-1][1],
+                created_at=created,
+                published_at=None if status == Status.DRAFT else created + timedelta(days=1),
+                selection_done_at=deadline
+                if fair and deadline < now and status != Status.CANCELLED
+                else None,
+            )
+        )
+
+    # Upcoming activities draw up to twice as many people as places, so some are full with a
+    # waiting list and others still have room; finished ones mostly filled about their places
+    # (nobody is left waiting once an activity is over); drafts have nobody yet.
+    weights = [
+        0.0
+        if row.status == Status.DRAFT
+        else row.places * (rng.uniform(0.3, 0.9) if row.starts_at < now else rng.uniform(0.3, 1.9))
+        for row in rows
+    ]
+    per_opportunity = _allocate(rng, weights, signups, len(people))
+    signup_rows: list[SignUp] = []
+    for row, count in zip(rows, per_opportunity, strict=True):
+        signup_rows.extend(_signups_for(rng, row, rng.sample(people, count), now))
+
+    Opportunity.objects.bulk_create(rows, batch_size=2000)
+    session_rows = [
+        Session(opportunity=row, starts_at=s, ends_at=e, area=a, location=loc, joining_link=link)
+        for row, plan in zip(rows, plans, strict=True)
+        for s, e, a, loc, link in plan
+    ]
+    Session.objects.bulk_create(session_rows, batch_size=BATCH)
+    SignUp.objects.bulk_create(signup_rows, batch_size=BATCH)
+    return ScaleCounts(opportunities=len(rows), sessions=len(session_rows), signups=len(signup_rows))
+
+
+def _signups_for(
+    rng: random.Random, opportunity: Opportunity, people: list[int], now: datetime
+) -> list[SignUp]:
+    """Sign-ups in the order people came, each in a state the opportunity's story allows;
+    sets the opportunity's counters from them."""
+    status, places = opportunity.status, opportunity.places
+    selected = opportunity.selection_done_at is not None
+    fair_open = opportunity.selection_method == SelectionMethod.FAIR_SHARE and not selected
+    opened = opportunity.published_at or opportunity.created_at
+    closes = min(opportunity.signup_deadline, now)
+    step = (closes - opened) / (len(people) + 1)
+    held = waiting = 0
+    result = []
+    for order, person in enumerate(people, start=1):
+        fields: dict = {}
+        if status == Status.CANCELLED:
+            state = State.CANCELLED
+        elif rng.random() < 0.04:
+            state = State.WITHDRAWN
+        elif fair_open:
+            state = State.APPLIED
+        elif held < places:
+            held += 1
+            if status == Status.COMPLETED:
+                state = State.ATTENDED if rng.random() < 0.9 else State.NO_SHOW
+            elif rng.random() < (0.3 if selected else 0.01):
+                # Selected and not yet accepted, or a place that came free from the list.
+                state = State.OFFERED
+            else:
+                state = State.CONFIRMED
+        elif status == Status.COMPLETED:
+            state = State.NOT_SELECTED
+        else:
+            waiting += 1
+            state, fields = State.WAITLISTED, {"waitlist_position": waiting}
+        if state == State.OFFERED:
+            fields["offer_expires_at"] = now + timedelta(hours=rng.randint(2, 47))
+        if selected and state != State.WITHDRAWN:
+            fields["selection_rank"] = order
+        result.append(
+            SignUp(
+                opportunity=opportunity,
+                person_id=person,
+                state=state,
+                note=rng.choice(NOTES) if rng.random() < 0.05 else "",
+                created_at=opened + step * order,
+                **fields,
+            )
+        )
+    opportunity.places_taken = sum(1 for signup in result if signup.state in HOLDS_PLACE)
+    opportunity.waitlist_length = waiting
+    return result
