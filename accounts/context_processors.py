@@ -8,7 +8,10 @@ from notifications.selectors import inbox_unread_count
 
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
-    items = [("Opportunities", reverse("opportunities:browse"))]
+    items = [
+        ("Opportunities", reverse("opportunities:browse")),
+        ("You said, we did", reverse("feedback:outcomes")),
+    ]
     if user is None or not user.is_authenticated:
         return {"nav_items": _mark_current(request, items)}
     if is_representative(user):

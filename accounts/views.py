@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.views.generic import UpdateView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
@@ -39,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @permission_required("accounts.use_representative_area", raise_exception=True)
 def me_home(request: HttpRequest) -> HttpResponse:
+    from feedback.selectors import check_ins_due, outcomes_for_person
     from opportunities.selectors import signups_for_person, upcoming_sessions_for_person
 
     profile = profile_for_user(user=request.user)
@@ -53,6 +55,8 @@ def me_home(request: HttpRequest) -> HttpResponse:
             "profile": profile,
             "upcoming": upcoming_sessions_for_person(person=request.user),
             "offered": by_state.get("offered", []),
+            "outcomes": outcomes_for_person(person=request.user),
+            "check_ins_due": check_ins_due(person=request.user),
             "groups": [
                 ("Confirmed", by_state.get("confirmed", [])),
                 ("Waiting for selection", by_state.get("applied", [])),
@@ -123,14 +127,52 @@ class MessagePreferencesView(UpdateView):
 
 @permission_required("accounts.use_worker_area", raise_exception=True)
 def worker_home(request: HttpRequest) -> HttpResponse:
-    from opportunities.selectors import opportunities_led_by
+    """Everything a named worker needs in one place (F7): opportunities with their next
+    action, follow-ups oldest first, outcomes due, offers about to lapse, the caseload."""
+    from feedback.selectors import follow_ups_waiting
+    from feedback.services import outcome_due_on
+    from opportunities.selectors import offers_lapsing_for_worker, opportunities_led_by
 
-    caseload = caseload_for_worker(worker=request.user)
+    today = timezone.localdate()
+    opportunities = list(opportunities_led_by(worker=request.user)[:100])
+    rows, outcomes_due = [], []
+    for opportunity in opportunities:
+        outcome = getattr(opportunity, "outcome", None)
+        due = outcome_due_on(opportunity) if opportunity.status == "completed" else None
+        if due and (outcome is None or outcome.status != "published"):
+            outcomes_due.append({"opportunity": opportunity, "due": due, "overdue": due < today})
+        rows.append({"opportunity": opportunity, "action": next_action(opportunity, outcome)})
     return render(
         request,
         "accounts/worker_home.html",
-        {"caseload": caseload, "opportunities": opportunities_led_by(worker=request.user)[:50]},
+        {
+            "rows": rows,
+            "follow_ups": follow_ups_waiting(worker=request.user),
+            "outcomes_due": sorted(outcomes_due, key=lambda item: item["due"]),
+            "lapsing": offers_lapsing_for_worker(worker=request.user),
+            "caseload": caseload_for_worker(worker=request.user),
+        },
     )
+
+
+def next_action(opportunity, outcome) -> tuple[str, str] | None:
+    """The one thing to do next on an opportunity, as (label, url name)."""
+    now = timezone.now()
+    if opportunity.status == "draft":
+        return ("Check and publish", "opportunities:detail")
+    if opportunity.status in {"published", "closed"}:
+        if opportunity.ends_at and opportunity.ends_at < now:
+            return ("Record attendance and complete", "opportunities:participants")
+        if (
+            opportunity.selection_method == "fair_share"
+            and not opportunity.selection_done_at
+            and (opportunity.signup_deadline <= now)
+        ):
+            return ("Run the fair-share selection", "opportunities:participants")
+        return ("See who has signed up", "opportunities:participants")
+    if opportunity.status == "completed" and (outcome is None or outcome.status != "published"):
+        return ("Write the outcome", "feedback:outcome_edit")
+    return None
 
 
 @permission_required("accounts.use_worker_area", raise_exception=True)

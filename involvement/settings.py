@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -279,7 +280,26 @@ CELERY_BEAT_SCHEDULE = {
     "expire-offers": {"task": "opportunities.tasks.expire_offers", "schedule": 5 * 60.0},
     "run-due-selections": {"task": "opportunities.tasks.run_due_selections", "schedule": 15 * 60.0},
     "send-reminders": {"task": "opportunities.tasks.send_reminders", "schedule": 15 * 60.0},
+    "check-in-invitations": {"task": "feedback.tasks.send_check_in_invitations", "schedule": 60 * 60.0},
+    "weekly-digests": {
+        "task": "feedback.tasks.build_weekly_digests",
+        "schedule": crontab(day_of_week="mon", hour=9, minute=0),
+    },
+    "monthly-digests": {
+        "task": "feedback.tasks.build_monthly_digests",
+        "schedule": crontab(day_of_month=1, hour=9, minute=0),
+    },
+    "worker-summaries": {
+        "task": "feedback.tasks.send_worker_summaries",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
+
+# The feedback loop: outcomes are due this many days after the last session (F2); people
+# are invited to check in about activities that ended within this many days.
+OUTCOME_DUE_DAYS = env.int("OUTCOME_DUE_DAYS", default=28)
+CHECK_IN_INVITE_WITHIN_DAYS = env.int("CHECK_IN_INVITE_WITHIN_DAYS", default=30)
+DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=500)
 
 # Opportunities: how long an offered place is held, and when reminders go before a session.
 OFFER_ACCEPT_HOURS = env.int("OFFER_ACCEPT_HOURS", default=48)

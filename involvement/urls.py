@@ -19,6 +19,7 @@ urlpatterns = [
     path("accessibility/", accounts_views.accessibility_statement, name="accessibility"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("", include("feedback.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("me/inbox/", include("notifications.urls")),
     path("me/", include(me_patterns)),

@@ -18,6 +18,7 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", "Reminders before my sessions"
     OPPORTUNITY_CANCELLED = "opportunity_cancelled", "Cancelled activities"
     OUTCOME_PUBLISHED = "outcome_published", "What changed because of activities I took part in"
+    CHECK_IN_INVITATION = "check_in_invitation", "Invitations to tell us how an activity went"
     DIGEST = "digest", "My digest"
     FOLLOW_UP_REQUESTED = "follow_up_requested", "Requests for a chat from people on my caseload"
     WORKER_SUMMARY = "worker_summary", "My daily summary"
@@ -46,6 +47,7 @@ RULES: dict[str, KindRules] = {
     Kind.REMINDER: KindRules(),
     Kind.OPPORTUNITY_CANCELLED: KindRules(),
     Kind.OUTCOME_PUBLISHED: KindRules(),
+    Kind.CHECK_IN_INVITATION: KindRules(),
     Kind.DIGEST: KindRules(paused_by_break=True),
     Kind.FOLLOW_UP_REQUESTED: KindRules(for_staff=True),
     Kind.WORKER_SUMMARY: KindRules(for_staff=True),

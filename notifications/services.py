@@ -297,3 +297,54 @@ def welcome_message_create(*, recipient: User) -> Message | None:
         dedupe_key=f"welcome:{recipient.pk}",
         context={"staff": is_staff_member(recipient)},
     )
+
+
+def messages_store_bulk(*, kind: Kind | str, items: list[tuple[User, str, RenderedMessage]]) -> int:
+    """Write many messages of one kind in one statement (digests, summaries): recipients
+    must come with their profile loaded. Existing keys are skipped by the database, paused
+    people are skipped here, and one batch delivery is queued on commit rather than a task
+    per message."""
+    from notifications.selectors import existing_dedupe_keys
+
+    _check_kind(kind)
+    rules = RULES[kind]
+    now = timezone.now()
+    done = existing_dedupe_keys(keys=[key for _, key, _ in items]) if items else set()
+    rows = []
+    for recipient, dedupe_key, rendered in items:
+        if dedupe_key in done:
+            continue
+        profile = recipient.profile
+        if kind == Kind.DIGEST and profile.digest_frequency == DigestFrequency.NEVER:
+            continue
+        if rules.paused_by_break and profile.is_on_break():
+            continue
+        email = not rules.email_optional or kind not in profile.email_muted_kinds
+        rows.append(
+            Message(
+                recipient=recipient,
+                to_email=recipient.email,
+                kind=kind,
+                dedupe_key=dedupe_key,
+                subject=rendered.subject,
+                body_text=rendered.body_text,
+                body_html=rendered.body_html,
+                status=Message.Status.PENDING if email else Message.Status.INBOX_ONLY,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+    if not rows:
+        return 0
+    Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    transaction.on_commit(queue_sweep)
+    return len(rows)
+
+
+def queue_sweep() -> None:
+    from notifications.tasks import sweep_outbox
+
+    try:
+        sweep_outbox.delay()
+    except Exception as error:  # the periodic sweep will pick the batch up
+        logger.warning("Could not queue a delivery sweep (%s).", type(error).__name__)

@@ -78,7 +78,9 @@ class OpportunityFilter(django_filters.FilterSet):
     def matches_interests(self, queryset, name, value):
         if not value or self.user is None:
             return queryset
-        return queryset.filter(activity_type__in=self.user.profile.interests.all())
+        from accounts.selectors import profile_for_user
+
+        return queryset.filter(activity_type__in=profile_for_user(user=self.user).interests.all())
 
     def filter_paid(self, queryset, name, value):
         return queryset.filter(is_paid=value == "yes")

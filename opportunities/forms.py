@@ -10,7 +10,7 @@ from involvement.forms import DateField
 from opportunities.models import ActivityType, Opportunity, SignUp, Team
 from opportunities.services import SessionData
 
-TIME_FORMATS = ["%H:%M", "%H.%M", "%I:%M%p", "%I%p", "%I:%M %p", "%I %p", "%H%M"]
+TIME_FORMATS = ["%H:%M", "%H.%M", "%I:%M%p", "%I.%M%p", "%I%p", "%H%M"]
 
 
 class TimeField(forms.TimeField):
@@ -79,6 +79,7 @@ class OpportunityForm(forms.ModelForm):
             "places": {
                 "required": "Enter the number of places",
                 "invalid": "Enter the number of places as a whole number",
+                "min_value": "There must be at least 1 place",
             },
             "lead_worker": {"required": "Select the lead worker"},
         }

@@ -131,8 +131,27 @@ def person_signed_up_to_opportunity_led_by(*, person: User, worker: User) -> boo
 
 
 def opportunities_led_by(*, worker: User) -> QuerySet[Opportunity]:
+    """The worker's opportunities, live ones first; finished ones kept while an outcome
+    may still be owed."""
+    since = timezone.now() - timedelta(days=120)
     return (
         Opportunity.objects.filter(lead_worker=worker)
-        .select_related("activity_type")
-        .order_by("status", "starts_at", "pk")
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gte=since) | ~Q(status=Opportunity.Status.COMPLETED))
+        .exclude(status=Opportunity.Status.CANCELLED, ends_at__lt=since)
+        .select_related("activity_type", "outcome")
+        .order_by("starts_at", "pk")
+    )
+
+
+def offers_lapsing_for_worker(*, worker: User, within_hours: int = 24) -> QuerySet[SignUp]:
+    now = timezone.now()
+    return (
+        SignUp.objects.filter(
+            opportunity__lead_worker=worker,
+            state=State.OFFERED,
+            offer_expires_at__gte=now,
+            offer_expires_at__lte=now + timedelta(hours=within_hours),
+        )
+        .select_related("opportunity", "person__profile")
+        .order_by("offer_expires_at")
     )

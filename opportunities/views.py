@@ -4,9 +4,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.forms.utils import ErrorDict, ErrorList
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from rules.contrib.views import permission_required
 
@@ -85,6 +87,7 @@ def detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
         # Signed-in people see exact addresses and joining links; visitors see the area only.
         "show_private": request.user.is_authenticated,
         "form": SignUpForm(),
+        "outcome": _published_outcome(opportunity),
     }
     if context["can_sign_up"]:
         context["clashes"] = clashing_sessions(opportunity=opportunity, person=request.user)
@@ -92,6 +95,23 @@ def detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
             opportunity=opportunity, person=request.user
         )
     return render(request, "opportunities/opportunity_detail.html", context)
+
+
+def _published_outcome(opportunity: Opportunity):
+    from feedback.selectors import outcome_for
+
+    outcome = outcome_for(opportunity=opportunity)
+    return outcome if outcome is not None and outcome.status == "published" else None
+
+
+def _next_or(request: HttpRequest, fallback: str) -> str:
+    """Only follow a posted `next` that stays on this site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return fallback
 
 
 def _back(opportunity_id: int) -> HttpResponse:
@@ -136,7 +156,7 @@ def _own_signup_action(request: HttpRequest, opportunity_id: int, action, succes
         messages.error(request, str(error))
     else:
         messages.success(request, success)
-    return redirect(request.POST.get("next") or reverse("opportunities:detail", args=[opportunity.pk]))
+    return redirect(_next_or(request, reverse("opportunities:detail", args=[opportunity.pk])))
 
 
 @require_POST
@@ -187,12 +207,23 @@ def _edit(request: HttpRequest, opportunity: Opportunity) -> HttpResponse:
             # "Add another session" works without JavaScript: the form comes back with one
             # more empty session and everything typed so far kept.
             data = request.POST.copy()
-            data["sessions-TOTAL_FORMS"] = str(int(data.get("sessions-TOTAL_FORMS", 1)) + 1)
+            try:
+                total = int(data.get("sessions-TOTAL_FORMS", 1))
+            except ValueError:
+                total = 1
+            data["sessions-TOTAL_FORMS"] = str(min(total, 49) + 1)
             form = OpportunityForm(data, instance=opportunity)
             formset = session_formset(data=data, opportunity=opportunity)
+            _quiet(form, formset)
             return _form_page(request, form, formset, opportunity, fresh=True)
         if form.is_valid() and formset.is_valid():
             sessions = formset.sessions()
+            first = min(session.starts_at for session in sessions)
+            if form.instance.signup_deadline > first:
+                form.add_error(
+                    "signup_deadline_date", "The sign-up deadline must be before the first session"
+                )
+                return _form_page(request, form, formset, opportunity)
             try:
                 saved = opportunity_save(
                     opportunity=form.save(commit=False), sessions=sessions, by=request.user
@@ -206,6 +237,17 @@ def _edit(request: HttpRequest, opportunity: Opportunity) -> HttpResponse:
         form = OpportunityForm(instance=opportunity)
         formset = session_formset(opportunity=opportunity)
     return _form_page(request, form, formset, opportunity)
+
+
+def _quiet(form, formset) -> None:
+    """Keep what was typed but show no errors yet: the person asked for another session,
+    not to save, so nothing has been checked."""
+    form.full_clean()
+    form._errors = ErrorDict()
+    formset.full_clean()
+    for session_form in formset.forms:
+        session_form._errors = ErrorDict()
+    formset._non_form_errors = ErrorList()
 
 
 def _form_page(request, form, formset, opportunity, *, fresh: bool = False) -> HttpResponse:
@@ -242,7 +284,7 @@ def _transition(request: HttpRequest, opportunity_id: int, action, success: str)
         messages.error(request, str(error))
     else:
         messages.success(request, success)
-    return redirect(request.POST.get("next") or reverse("opportunities:detail", args=[opportunity.pk]))
+    return redirect(_next_or(request, reverse("opportunities:detail", args=[opportunity.pk])))
 
 
 @require_POST
@@ -318,8 +360,9 @@ def _participant(opportunity: Opportunity, signup_id: int) -> SignUp:
 
 
 def participant_note(request: HttpRequest, opportunity_id: int, signup_id: int) -> HttpResponse:
-    """The sign-up's note and the person's support note, for the lead worker; each reading
-    is written to the access log."""
+    """The sign-up's note and the person's support note, for a worker who may read the
+    person's support note (the lead worker of an opportunity they signed up to, or their
+    named worker); each reading is written to the access log."""
     opportunity = _managed(request, opportunity_id)
     signup = _participant(opportunity, signup_id)
     if not request.user.has_perm("accounts.view_support_note", signup.person):
@@ -370,7 +413,8 @@ def cancel_signup(request: HttpRequest, opportunity_id: int, signup_id: int) -> 
 def record_attendance(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     """One form per session: for each confirmed person, attended or did not attend."""
     opportunity = _managed(request, opportunity_id)
-    session = opportunity.sessions.filter(pk=request.POST.get("session")).first()
+    session_id = request.POST.get("session", "")
+    session = opportunity.sessions.filter(pk=int(session_id)).first() if session_id.isdigit() else None
     if session is None:
         messages.error(request, "Choose a session to record attendance for.")
         return redirect("opportunities:participants", opportunity.pk)

@@ -23,6 +23,7 @@ from django.utils import timezone
 from accounts.models import ContactMethod, PaymentPreference, Profile, User
 from accounts.permissions import Role
 from accounts.services import user_set_roles
+from feedback.demo import feedback_demo_seed
 from notifications.services import welcome_message_create
 from opportunities.demo import demo_opportunities_seed
 from opportunities.demo_scale import BATCH, SCALE_PREFIX, scale_seed
@@ -200,6 +201,7 @@ class Command(BaseCommand):
             representatives[email] = user
 
         demo_opportunities_seed(lead_worker=worker, people=representatives, types=types, teams=teams)
+        feedback_demo_seed(worker=worker, people=representatives)
 
         # Something in every demo inbox from the start (one per person: the key dedupes).
         for email in ["rep@example.org", "worker@example.org", "manager@example.org", "admin@example.org"]:

@@ -1,0 +1,81 @@
+"""Forms check shape; services check rules."""
+
+from django import forms
+
+from feedback.models import CheckIn, FollowUp, Outcome
+from involvement.forms import DateField
+
+SCORES = [(5, "5: very well"), (4, "4: well"), (3, "3: all right"), (2, "2: not well"), (1, "1: badly")]
+VALUED = [
+    (5, "5: very valued"),
+    (4, "4: valued"),
+    (3, "3: somewhat"),
+    (2, "2: not much"),
+    (1, "1: not at all"),
+]
+
+
+class OutcomeForm(forms.ModelForm):
+    follow_up_on = DateField(
+        label="When we will tell you more (optional)",
+        required=False,
+        help_text="If the change is still to come, the date you will report back by. For example, 1 6 2027",
+    )
+
+    class Meta:
+        model = Outcome
+        fields = ["you_said", "we_did", "evidence_url", "follow_up_on"]
+        widgets = {"you_said": forms.Textarea(attrs={"rows": 6}), "we_did": forms.Textarea(attrs={"rows": 6})}
+        error_messages = {
+            "you_said": {"required": "Write what representatives contributed"},
+            "we_did": {"required": "Write what changed, or will change, because of it"},
+            "evidence_url": {"invalid": "Enter a web address, like https://www.example.nhs.uk/report"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_url"].assume_scheme = "https"
+
+
+class CheckInForm(forms.ModelForm):
+    how_it_went = forms.TypedChoiceField(
+        label="How did it go?",
+        choices=SCORES,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how it went, from 1 to 5"},
+    )
+    felt_valued = forms.TypedChoiceField(
+        label="Did you feel valued?",
+        choices=VALUED,
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how valued you felt, from 1 to 5"},
+    )
+
+    class Meta:
+        model = CheckIn
+        fields = ["how_it_went", "felt_valued", "went_well", "could_be_better", "wants_chat"]
+        widgets = {
+            "went_well": forms.Textarea(attrs={"rows": 3}),
+            "could_be_better": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"wants_chat": "Yes, I would like a chat with my involvement worker"}
+        help_texts = {
+            "wants_chat": "We will tell your worker you would like a chat. "
+            "We will not send them what you wrote here by e-mail.",
+        }
+
+
+class FollowUpCloseForm(forms.ModelForm):
+    class Meta:
+        model = FollowUp
+        fields = ["action_taken"]
+        widgets = {"action_taken": forms.Textarea(attrs={"rows": 4})}
+        labels = {"action_taken": "What did you do?"}
+        help_texts = {"action_taken": "For example, phoned on Tuesday and arranged to meet. Keep it brief."}
+        error_messages = {"action_taken": {"required": "Write what you did"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action_taken"].required = True

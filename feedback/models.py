@@ -1,0 +1,118 @@
+"""The feedback loop: outcomes ("You said, we did"), check-ins and follow-ups."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+SCORE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+class Outcome(models.Model):
+    """What representatives contributed and what changed as a result, for one opportunity."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    opportunity = models.OneToOneField(
+        "opportunities.Opportunity", on_delete=models.CASCADE, related_name="outcome"
+    )
+    you_said = models.TextField(
+        "you said", help_text="What representatives contributed, in their words where you can."
+    )
+    we_did = models.TextField("we did", help_text="What changed, or will change, because of it.")
+    evidence_url = models.URLField(
+        "link to evidence (optional)",
+        blank=True,
+        help_text="For example, the new policy or the published report.",
+    )
+    follow_up_on = models.DateField(
+        "when we will tell you more (optional)",
+        null=True,
+        blank=True,
+        help_text="If the change is still to come, the date you will report back by.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        indexes = [models.Index(fields=["status", "-published_at"], name="outcome_published_idx")]
+
+    def __str__(self) -> str:
+        return f"Outcome of {self.opportunity}"
+
+
+class CheckIn(models.Model):
+    """A representative's private reflection, after an activity or at any time.
+
+    Special-category data: the person, their named worker and the lead worker of the
+    opportunity may read it (each staff read is logged); managers see aggregates only.
+    """
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_ins")
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="check_ins",
+    )
+    how_it_went = models.PositiveSmallIntegerField("how did it go?", validators=SCORE)
+    felt_valued = models.PositiveSmallIntegerField("did you feel valued?", validators=SCORE)
+    went_well = models.TextField("what went well? (optional)", blank=True)
+    could_be_better = models.TextField("what could be better? (optional)", blank=True)
+    wants_chat = models.BooleanField("would you like a chat with your involvement worker?", default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "opportunity"],
+                condition=Q(opportunity__isnull=False),
+                name="one_check_in_per_activity",
+            )
+        ]
+        indexes = [models.Index(fields=["created_at"], name="checkin_created_idx")]
+
+    def __str__(self) -> str:
+        return f"Check-in by {self.person_id}"
+
+
+class FollowUp(models.Model):
+    """A request for a chat, for the person's named worker (or the lead worker)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting"
+        CLOSED = "closed", "Done"
+
+    check_in = models.OneToOneField(CheckIn, on_delete=models.CASCADE, related_name="follow_up")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_ups")
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_follow_ups"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    requested_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action_taken = models.TextField("what you did", blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        indexes = [models.Index(fields=["worker", "status", "requested_at"], name="followup_worker_idx")]
+
+    @property
+    def hours_to_close(self) -> float | None:
+        if self.closed_at is None:
+            return None
+        return (self.closed_at - self.requested_at).total_seconds() / 3600

@@ -1,0 +1,65 @@
+"""Reads for outcomes, check-ins and follow-ups."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts.models import User
+from feedback.models import CheckIn, FollowUp, Outcome
+from opportunities.models import Opportunity, SignUp
+
+
+def outcomes_published() -> QuerySet[Outcome]:
+    return (
+        Outcome.objects.filter(status=Outcome.Status.PUBLISHED)
+        .select_related("opportunity__team", "opportunity__activity_type")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def outcome_for(*, opportunity: Opportunity) -> Outcome | None:
+    return Outcome.objects.filter(opportunity=opportunity).first()
+
+
+def outcomes_for_person(*, person: User, limit: int = 10) -> QuerySet[Outcome]:
+    """Published outcomes of activities the person attended."""
+    return outcomes_published().filter(
+        opportunity__signups__person=person, opportunity__signups__state=SignUp.State.ATTENDED
+    )[:limit]
+
+
+def check_ins_due(*, person: User, within_days: int = 30) -> QuerySet[Opportunity]:
+    """Activities the person attended recently and has not checked in about."""
+    from datetime import timedelta
+
+    return (
+        Opportunity.objects.filter(
+            signups__person=person,
+            signups__state=SignUp.State.ATTENDED,
+            ends_at__lte=timezone.now(),
+            ends_at__gte=timezone.now() - timedelta(days=within_days),
+        )
+        .exclude(check_ins__person=person)
+        .order_by("-ends_at")
+    )
+
+
+def check_ins_of(*, person: User) -> QuerySet[CheckIn]:
+    return CheckIn.objects.filter(person=person).select_related("opportunity", "follow_up", "person__profile")
+
+
+def follow_ups_waiting(*, worker: User) -> QuerySet[FollowUp]:
+    return (
+        FollowUp.objects.filter(worker=worker, status=FollowUp.Status.OPEN)
+        .select_related("person__profile", "check_in__opportunity")
+        .order_by("requested_at")
+    )
+
+
+def follow_up_get(*, follow_up_id: int) -> FollowUp | None:
+    return (
+        FollowUp.objects.select_related(
+            "person__profile", "check_in__opportunity", "check_in__person__profile"
+        )
+        .filter(pk=follow_up_id)
+        .first()
+    )

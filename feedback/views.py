@@ -1,0 +1,154 @@
+"""Pages for the feedback loop: outcomes, check-ins and follow-ups."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from rules.contrib.views import permission_required
+
+from accounts.models import AccessLogEntry
+from accounts.permissions import get_person_for_staff
+from accounts.services import access_log_record
+from feedback.forms import CheckInForm, FollowUpCloseForm, OutcomeForm
+from feedback.selectors import check_ins_of, follow_up_get, outcome_for, outcomes_published
+from feedback.services import (
+    FeedbackError,
+    check_in_create,
+    follow_up_close,
+    outcome_due_on,
+    outcome_publish,
+    outcome_save,
+)
+from opportunities.models import ActivityType, Team
+from opportunities.permissions import get_opportunity_for_viewer
+from opportunities.selectors import signup_for
+
+PAGE_SIZE = 20
+
+
+@login_not_required
+def outcome_list(request: HttpRequest) -> HttpResponse:
+    """Published outcomes, "You said, we did", newest first, readable by anyone."""
+    outcomes = outcomes_published()
+    team, activity_type = request.GET.get("team", ""), request.GET.get("activity_type", "")
+    if team.isdigit():
+        outcomes = outcomes.filter(opportunity__team_id=int(team))
+    if activity_type.isdigit():
+        outcomes = outcomes.filter(opportunity__activity_type_id=int(activity_type))
+    page = Paginator(outcomes, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "feedback/outcome_list.html",
+        {
+            "page": page,
+            "teams": Team.objects.filter(is_active=True),
+            "activity_types": ActivityType.objects.filter(is_active=True),
+            "team": team,
+            "activity_type": activity_type,
+            "query_string": query.urlencode(),
+        },
+    )
+
+
+def outcome_edit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    opportunity = get_opportunity_for_viewer(request.user, opportunity_id)
+    if not request.user.has_perm("opportunities.manage_opportunity", opportunity):
+        raise PermissionDenied
+    outcome = outcome_for(opportunity=opportunity)
+    form = OutcomeForm(request.POST or None, instance=outcome)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = outcome_save(opportunity=opportunity, by=request.user, **form.cleaned_data)
+            if "publish" in request.POST:
+                told = outcome_publish(outcome=saved, by=request.user)
+                messages.success(
+                    request,
+                    f"Published. {told} {'person' if told == 1 else 'people'} who took part will be told.",
+                )
+            else:
+                messages.success(request, "Your draft has been saved. Nobody else can see it yet.")
+        except FeedbackError as error:
+            form.add_error(None, str(error))
+        else:
+            return redirect("feedback:outcome_edit", opportunity.pk)
+    return render(
+        request,
+        "feedback/outcome_form.html",
+        {"opportunity": opportunity, "outcome": outcome, "form": form, "due_on": outcome_due_on(opportunity)},
+    )
+
+
+@permission_required("accounts.use_representative_area", raise_exception=True)
+def check_in_new(request: HttpRequest) -> HttpResponse:
+    """A private check-in, about an activity (?opportunity=<id>) or about anything."""
+    opportunity = None
+    opportunity_id = request.GET.get("opportunity") or request.POST.get("opportunity")
+    if opportunity_id:
+        if not str(opportunity_id).isdigit():
+            raise Http404("No such activity")
+        opportunity = get_opportunity_for_viewer(request.user, int(opportunity_id))
+        if signup_for(opportunity=opportunity, person=request.user) is None:
+            raise Http404("You did not take part in this")
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            check_in = check_in_create(person=request.user, opportunity=opportunity, **form.cleaned_data)
+        except FeedbackError as error:
+            form.add_error(None, str(error))
+        else:
+            if check_in.wants_chat:
+                messages.success(request, "Thank you. We have asked your involvement worker to get in touch.")
+            else:
+                messages.success(request, "Thank you for telling us. Only you and your workers can read it.")
+            return redirect("me:home")
+    return render(request, "feedback/check_in_form.html", {"form": form, "opportunity": opportunity})
+
+
+@permission_required("accounts.use_representative_area", raise_exception=True)
+def my_check_ins(request: HttpRequest) -> HttpResponse:
+    page = Paginator(check_ins_of(person=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "feedback/my_check_ins.html", {"page": page})
+
+
+@permission_required("accounts.use_worker_area", raise_exception=True)
+def follow_up_detail(request: HttpRequest, follow_up_id: int) -> HttpResponse:
+    """The follow-up with the check-in behind it; reading it is written to the access log."""
+    follow_up = follow_up_get(follow_up_id=follow_up_id)
+    if follow_up is None or not request.user.has_perm("feedback.handle_follow_up", follow_up):
+        raise Http404("No such follow-up")
+    form = FollowUpCloseForm(request.POST or None, instance=follow_up)
+    if request.method == "POST" and form.is_valid():
+        try:
+            follow_up_close(
+                follow_up=follow_up, by=request.user, action_taken=form.cleaned_data["action_taken"]
+            )
+        except FeedbackError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "The follow-up is closed. Thank you.")
+            return redirect("worker:home")
+    access_log_record(
+        viewer=request.user, subject=follow_up.person, what=AccessLogEntry.What.CHECK_IN, path=request.path
+    )
+    return render(
+        request,
+        "feedback/follow_up_detail.html",
+        {"follow_up": follow_up, "form": form, "check_in": follow_up.check_in},
+    )
+
+
+@permission_required("accounts.use_worker_area", raise_exception=True)
+def person_check_ins(request: HttpRequest, person_id: int) -> HttpResponse:
+    """A person's check-ins that this worker may read (all of them for their named worker;
+    those about activities they lead otherwise). Each reading is logged."""
+    person = get_person_for_staff(request.user, person_id)
+    check_ins = [c for c in check_ins_of(person=person) if request.user.has_perm("feedback.view_check_in", c)]
+    if check_ins:
+        access_log_record(
+            viewer=request.user, subject=person, what=AccessLogEntry.What.CHECK_IN, path=request.path
+        )
+    return render(request, "feedback/person_check_ins.html", {"person": person, "check_ins": check_ins})

@@ -1,0 +1,291 @@
+"""Lists and homes run a fixed number of queries, however much data there is (PRODUCT.md,
+non-functional promises). Each page is measured with a few rows and with many: the same
+bound must hold for both, so an N+1 query fails the larger case.
+
+The bounds are what each page ran when measured (noted beside each), plus a margin of two:
+a failure here means a page started running more queries, which is worth a look before the
+bound is raised. For a signed-in person about seven go on the request itself: the session,
+the user, their roles, the unread-messages count, and writing the session back
+(SESSION_SAVE_EVERY_REQUEST), which takes a savepoint, an update and a release.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.permissions import Role
+from accounts.tests.factories import person
+from opportunities.models import ActivityType, Format, SelectionMethod, SignUp
+from opportunities.services import (
+    attendance_record,
+    opportunity_cancel,
+    opportunity_complete,
+    selection_preview,
+    selection_run,
+    signup_accept,
+    signup_cancel,
+    signup_create,
+    signup_withdraw,
+)
+from opportunities.tests.factories import OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+
+FEW, MANY = 5, 40
+SIZES = pytest.mark.parametrize("rows", [FEW, MANY], ids=["few", "many"])
+
+
+def sessions(count: int, *, start_in_days: int = 10):
+    """`count` two-hour sessions a week apart."""
+    first = timezone.now() + timedelta(days=start_in_days)
+    return [(first + timedelta(weeks=n), first + timedelta(weeks=n, hours=2)) for n in range(count)]
+
+
+def representatives(count: int) -> list:
+    return [person(roles=[Role.REPRESENTATIVE], support_needs="A break every hour.") for _ in range(count)]
+
+
+# --- browse --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def published(worker):
+    def make(rows: int) -> None:
+        # Each opportunity has its own activity type and team (the factory makes new ones),
+        # so a missing select_related would show as one query per card.
+        for number in range(rows):
+            OpportunityFactory(
+                title=f"Crisis panel {number}",
+                lead_worker=worker,
+                format=Format.ONLINE if number % 2 else Format.IN_PERSON,
+                sessions=sessions(2, start_in_days=10 + number),
+            )
+
+    return make
+
+
+@SIZES
+def test_browse_runs_a_fixed_number_of_queries_for_visitors(
+    client, published, rows, django_assert_max_num_queries
+):
+    published(rows)
+    with django_assert_max_num_queries(6):  # measured: 4
+        response = client.get(reverse("opportunities:browse"))
+    assert len(response.context["page"].object_list) == min(rows, 20)
+
+
+@SIZES
+def test_browse_with_search_and_filters_runs_a_fixed_number_of_queries(
+    client, published, rows, django_assert_max_num_queries
+):
+    published(rows)
+    params = {
+        "q": "crisis panel",
+        "places_left": "on",
+        "paid": "yes",
+        "starts_from_day": "1",
+        "starts_from_month": "1",
+        "starts_from_year": "2020",
+    }
+    with django_assert_max_num_queries(6):  # measured: 4
+        response = client.get(reverse("opportunities:browse"), params)
+    assert len(response.context["page"].object_list) == min(rows, 20)
+
+
+@SIZES
+def test_browse_for_a_signed_in_person_matching_interests_runs_a_fixed_number_of_queries(
+    client, published, representative, rows, django_assert_max_num_queries
+):
+    published(rows)
+    representative.profile.interests.set(ActivityType.objects.all())
+    client.force_login(representative)
+    client.get(reverse("opportunities:browse"))  # the first request of a session does one-off work
+    with django_assert_max_num_queries(14):  # measured: 12
+        response = client.get(reverse("opportunities:browse"), {"mine": "on", "q": "crisis"})
+    assert len(response.context["page"].object_list) == min(rows, 20)
+
+
+# --- detail --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def busy_opportunity(worker):
+    """An opportunity with `rows` sessions and `rows` people on it, in several states."""
+
+    def make(rows: int):
+        opportunity = OpportunityFactory(
+            lead_worker=worker,
+            places=rows // 2,
+            sessions=sessions(rows),
+            signup_deadline=timezone.now() + timedelta(days=5),
+        )
+        for someone in representatives(rows):
+            signup_create(opportunity=opportunity, person=someone, note="Large print.")
+        return opportunity
+
+    return make
+
+
+@SIZES
+def test_the_detail_page_runs_a_fixed_number_of_queries_for_visitors(
+    client, busy_opportunity, rows, django_assert_max_num_queries
+):
+    opportunity = busy_opportunity(rows)
+    with django_assert_max_num_queries(4):  # measured: 2
+        response = client.get(reverse("opportunities:detail", args=[opportunity.pk]))
+    assert len(response.context["sessions"]) == rows
+
+
+@SIZES
+def test_the_detail_page_runs_a_fixed_number_of_queries_for_a_waitlisted_person(
+    client, busy_opportunity, representative, rows, django_assert_max_num_queries
+):
+    opportunity = busy_opportunity(rows)
+    signup_create(opportunity=opportunity, person=representative)
+    client.force_login(representative)
+    client.get(reverse("opportunities:detail", args=[opportunity.pk]))
+    with django_assert_max_num_queries(13):  # measured: 11
+        response = client.get(reverse("opportunities:detail", args=[opportunity.pk]))
+    assert response.context["waitlist_place"] == rows - rows // 2 + 1
+
+
+@SIZES
+def test_the_detail_page_runs_a_fixed_number_of_queries_for_someone_about_to_sign_up(
+    client, busy_opportunity, worker, representative, rows, django_assert_max_num_queries
+):
+    """The clash and pace checks look at every session of this opportunity and the person's
+    other places: `rows` sessions here and `rows` other confirmed places."""
+    opportunity = busy_opportunity(rows)
+    representative.profile.pace_per_month = 2
+    representative.profile.save()
+    for _ in range(rows):
+        other = OpportunityFactory(lead_worker=worker, sessions=sessions(1, start_in_days=10))
+        signup_create(opportunity=other, person=representative)
+    client.force_login(representative)
+    client.get(reverse("opportunities:detail", args=[opportunity.pk]))
+    with django_assert_max_num_queries(15):  # measured: 13
+        response = client.get(reverse("opportunities:detail", args=[opportunity.pk]))
+    assert response.context["can_sign_up"]
+    assert len(response.context["clashes"]) == rows
+    assert response.context["pace_passed"]
+
+
+# --- the representative's home -------------------------------------------------------------
+
+
+def varied_signups(representative, worker, rows: int) -> dict[str, int]:
+    """`rows` sign-ups for one person, spread across the states a person can be in, made the
+    way they happen: through the services. Returns how many there are in each state."""
+    for number in range(rows):
+        kind = number % 9
+        fair_share = kind in {3, 4, 8}
+        opportunity = OpportunityFactory(
+            lead_worker=worker,
+            places=1,
+            selection_method=SelectionMethod.FAIR_SHARE if fair_share else SelectionMethod.FIRST_COME,
+            sessions=sessions(1 + number % 3, start_in_days=10 + number),
+        )
+        ahead = None
+        if kind in {1, 2}:  # somebody else took the only place first
+            ahead = signup_create(opportunity=opportunity, person=person(roles=[Role.REPRESENTATIVE]))
+        signup = signup_create(opportunity=opportunity, person=representative)
+        if kind == 2:  # ... then gave it up, so it is offered to the representative
+            signup_withdraw(signup=ahead, person=ahead.person)
+        elif kind == 4:  # selected fairly, then accepted
+            draw = selection_preview(opportunity=opportunity, by=worker)
+            selection_run(opportunity=opportunity, draw=draw, by=worker)
+            signup_accept(signup=signup, person=representative)
+        elif kind == 5:
+            attendance_record(signup=signup, session=opportunity.sessions.first(), attended=True, by=worker)
+        elif kind == 6:
+            signup_withdraw(signup=signup, person=representative)
+        elif kind == 7:
+            opportunity_cancel(opportunity=opportunity, by=worker, reason="Postponed")
+        elif kind == 8:  # the activity finished before anyone was selected
+            opportunity_complete(opportunity=opportunity, by=worker)
+    return dict(
+        SignUp.objects.filter(person=representative)
+        .values("state")
+        .annotate(count=Count("pk"))
+        .values_list("state", "count")
+    )
+
+
+@SIZES
+def test_my_home_runs_a_fixed_number_of_queries(
+    client, representative, worker, rows, django_assert_max_num_queries
+):
+    states = varied_signups(representative, worker, rows)
+    client.force_login(representative)
+    client.get(reverse("me:home"))
+    with django_assert_max_num_queries(13):  # measured: 11
+        response = client.get(reverse("me:home"))
+    assert response.status_code == 200
+    if rows >= 9:
+        assert set(states) == {
+            "confirmed",
+            "waitlisted",
+            "offered",
+            "applied",
+            "attended",
+            "withdrawn",
+            "cancelled",
+            "not_selected",
+        }
+    assert len(response.context["offered"]) == states.get("offered", 0)
+    groups = dict(response.context["groups"])
+    assert len(groups["Confirmed"]) == states.get("confirmed", 0)
+    assert len(groups["On a waiting list"]) == states.get("waitlisted", 0)
+
+
+# --- the participants page -----------------------------------------------------------------
+
+
+@SIZES
+def test_the_participants_page_runs_a_fixed_number_of_queries(
+    client, worker, rows, django_assert_max_num_queries
+):
+    """`rows` sign-ups, each with a history of events by different actors, and attendance
+    recorded for several sessions."""
+    opportunity = OpportunityFactory(lead_worker=worker, places=rows, sessions=sessions(3))
+    people = representatives(rows)
+    signups = [
+        signup_create(opportunity=opportunity, person=someone, note="A quiet room.") for someone in people
+    ]
+    for number, signup in enumerate(signups):
+        if number % 4 == 0:
+            signup_withdraw(signup=signup, person=signup.person)
+            signup_create(opportunity=opportunity, person=signup.person)
+        if number % 4 == 1:
+            for session in opportunity.sessions.all():
+                attendance_record(signup=signup, session=session, attended=number % 2 == 1, by=worker)
+        if number % 4 == 2:
+            signup_cancel(signup=signup, by=person(roles=[Role.WORKER]), reason="Unwell")
+    client.force_login(worker)
+    client.get(reverse("opportunities:participants", args=[opportunity.pk]))
+    with django_assert_max_num_queries(14):  # measured: 12
+        response = client.get(reverse("opportunities:participants", args=[opportunity.pk]))
+    assert len(response.context["signups"]) == rows
+    assert response.content.decode().count("Read notes") == rows
+
+
+# --- the worker's home ---------------------------------------------------------------------
+
+
+@SIZES
+def test_the_worker_home_runs_a_fixed_number_of_queries(client, worker, rows, django_assert_max_num_queries):
+    for number in range(rows):
+        status = ["draft", "published", "closed", "completed", "cancelled"][number % 5]
+        OpportunityFactory(lead_worker=worker, status=status, sessions=sessions(2))
+    for _ in range(rows):
+        person(roles=[Role.REPRESENTATIVE], named_worker=worker)
+    client.force_login(worker)
+    client.get(reverse("worker:home"))
+    with django_assert_max_num_queries(13):  # measured: 11
+        response = client.get(reverse("worker:home"))
+    page = response.content.decode()
+    assert page.count("/worker/people/") == rows
+    assert len(response.context["rows"]) == rows
