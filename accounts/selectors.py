@@ -44,20 +44,3 @@ def representatives() -> QuerySet[User]:
 
 def access_log_for_subject(*, subject: User) -> QuerySet[AccessLogEntry]:
     return AccessLogEntry.objects.filter(subject=subject).select_related("viewer")
-
-
-def representative_summary() -> dict[str, int]:
-    """Counts of representatives for the manager's overview, in one aggregate query."""
-    from django.db.models import Count, Q
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    on_break = Q(profile__taking_break=True) & (
-        Q(profile__break_until__isnull=True) | Q(profile__break_until__gte=today)
-    )
-    return representatives().aggregate(
-        total=Count("pk", distinct=True),
-        onboarded=Count("pk", filter=Q(profile__onboarded_at__isnull=False), distinct=True),
-        with_named_worker=Count("pk", filter=Q(profile__named_worker__isnull=False), distinct=True),
-        taking_break=Count("pk", filter=on_break, distinct=True),
-    )

@@ -22,5 +22,3 @@ worker_patterns = (
     ],
     "worker",
 )
-
-dashboard_patterns = ([path("", views.dashboard_home, name="home")], "dashboard")

@@ -14,7 +14,7 @@ from accounts.forms import MessagePreferencesForm, OnboardingForm, ProfileForm
 from accounts.middleware import SESSION_ONBOARDED
 from accounts.models import AccessLogEntry, Profile
 from accounts.permissions import get_person_for_staff, home_url_name
-from accounts.selectors import caseload_for_worker, profile_for_user, representative_summary
+from accounts.selectors import caseload_for_worker, profile_for_user
 from accounts.services import access_log_record, onboarding_complete
 
 
@@ -192,8 +192,3 @@ def worker_person_support_note(request: HttpRequest, person_id: int) -> HttpResp
         viewer=request.user, subject=person, what=AccessLogEntry.What.SUPPORT_NOTE, path=request.path
     )
     return render(request, "accounts/worker_support_note.html", {"person": person, "profile": person.profile})
-
-
-@permission_required("accounts.view_dashboard", raise_exception=True)
-def dashboard_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/dashboard_home.html", {"summary": representative_summary()})

@@ -16,6 +16,13 @@ VALUED = [
 
 
 class OutcomeForm(forms.ModelForm):
+    evidence_url = forms.URLField(
+        assume_scheme="https",
+        required=False,
+        label="Link to evidence (optional)",
+        help_text="For example, the new policy or the published report.",
+        error_messages={"invalid": "Enter a web address, like https://www.example.nhs.uk/report"},
+    )
     follow_up_on = DateField(
         label="When we will tell you more (optional)",
         required=False,
@@ -29,12 +36,7 @@ class OutcomeForm(forms.ModelForm):
         error_messages = {
             "you_said": {"required": "Write what representatives contributed"},
             "we_did": {"required": "Write what changed, or will change, because of it"},
-            "evidence_url": {"invalid": "Enter a web address, like https://www.example.nhs.uk/report"},
         }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["evidence_url"].assume_scheme = "https"
 
 
 class CheckInForm(forms.ModelForm):

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "opportunities",
     "feedback",
     "notifications",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +176,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # NHS.UK frontend is installed from npm and served as our own static files: no CDN.
     ("nhsuk", BASE_DIR / "node_modules" / "nhsuk-frontend" / "dist" / "nhsuk"),
+    # Chart.js for the dashboard, from npm like the rest: no CDN.
+    ("chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts import views as accounts_views
-from accounts.urls import dashboard_patterns, me_patterns, worker_patterns
+from accounts.urls import me_patterns, worker_patterns
 from involvement.healthz import healthz
 from opportunities.calendar_urls import feed_patterns
 
@@ -24,7 +24,7 @@ urlpatterns = [
     path("me/inbox/", include("notifications.urls")),
     path("me/", include(me_patterns)),
     path("worker/", include(worker_patterns)),
-    path("dashboard/", include(dashboard_patterns)),
+    path("dashboard/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
     *feed_patterns,
 ]

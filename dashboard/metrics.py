@@ -1,0 +1,308 @@
+"""The manager's figures, exactly as PRODUCT.md ("Dashboard definitions") and
+docs/metrics.md define them. Every figure is one aggregate query in PostgreSQL: the number
+of queries never depends on the amount of data, and no Python loop walks over rows.
+
+A `Scope` is the chosen period (dates, inclusive, Europe/London) plus an optional team and
+activity type. Opportunities belong to a period by their first session.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from statistics import median
+
+from django.db import connection
+from django.db.models import Avg, Count, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.permissions import Role
+from feedback.models import CheckIn, FollowUp, Outcome
+from opportunities.models import InvolvementLevel, Opportunity, SignUp
+
+PLACE_STATES = [SignUp.State.CONFIRMED, SignUp.State.ATTENDED, SignUp.State.NO_SHOW]
+SMALL = 5  # any count from 1 to 4 in a breakdown shows as "fewer than 5"
+
+
+@dataclass(frozen=True)
+class Scope:
+    start: date
+    end: date
+    team_id: int | None = None
+    activity_type_id: int | None = None
+
+    @property
+    def start_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.start, time.min))
+
+    @property
+    def end_at(self) -> datetime:
+        """Exclusive: the first moment after the period."""
+        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
+
+    def opportunities(self, prefix: str = "") -> Q:
+        """Opportunities in scope: first session in the period, in the team and type."""
+        q = Q(**{f"{prefix}starts_at__gte": self.start_at, f"{prefix}starts_at__lt": self.end_at})
+        if self.team_id:
+            q &= Q(**{f"{prefix}team_id": self.team_id})
+        if self.activity_type_id:
+            q &= Q(**{f"{prefix}activity_type_id": self.activity_type_id})
+        return q
+
+    def filter_sql(self, alias: str = "o") -> tuple[str, dict]:
+        """The team and type filters for raw SQL, with named parameters."""
+        sql, params = "", {}
+        if self.team_id:
+            sql += f" AND {alias}.team_id = %(team)s"
+            params["team"] = self.team_id
+        if self.activity_type_id:
+            sql += f" AND {alias}.activity_type_id = %(activity_type)s"
+            params["activity_type"] = self.activity_type_id
+        return sql, params
+
+
+def small(count: int | None) -> int | str | None:
+    """The small-number rule for breakdowns."""
+    if count is None:
+        return None
+    return "fewer than 5" if 0 < count < SMALL else count
+
+
+def ratio(part: int | float | None, whole: int | float | None) -> float | None:
+    return None if not whole else round(100 * (part or 0) / whole, 1)
+
+
+# --- reach ------------------------------------------------------------------------------------
+
+REACH_SQL = """
+WITH active AS (
+    SELECT u.id
+      FROM accounts_user u
+      JOIN accounts_user_groups ug ON ug.user_id = u.id
+      JOIN auth_group g ON g.id = ug.group_id AND g.name = %(role)s
+     WHERE u.is_active AND u.date_joined < %(end)s
+),
+places AS (
+    SELECT s.person_id, COUNT(*) AS n
+      FROM opportunities_signup s
+      JOIN opportunities_opportunity o ON o.id = s.opportunity_id
+     WHERE s.state IN %(place_states)s
+       AND o.starts_at >= %(start)s AND o.starts_at < %(end)s {scope}
+     GROUP BY s.person_id
+),
+per_person AS (
+    SELECT a.id, COALESCE(p.n, 0) AS n FROM active a LEFT JOIN places p ON p.person_id = a.id
+),
+ranked AS (
+    SELECT n,
+           ROW_NUMBER() OVER (ORDER BY n) AS ascending,
+           ROW_NUMBER() OVER (ORDER BY n DESC) AS descending,
+           COUNT(*) OVER () AS people
+      FROM per_person
+),
+involved AS (
+    SELECT DISTINCT s.person_id
+      FROM opportunities_signup s
+      JOIN opportunities_opportunity o ON o.id = s.opportunity_id
+     WHERE s.state = 'attended' AND o.ends_at >= %(six_months_ago)s AND o.ends_at < %(end)s {scope}
+),
+first_times AS (
+    SELECT s.person_id, MIN(o.ends_at) AS first_at
+      FROM opportunities_signup s
+      JOIN opportunities_opportunity o ON o.id = s.opportunity_id
+     WHERE s.state = 'attended'
+     GROUP BY s.person_id
+)
+SELECT
+    (SELECT COUNT(*) FROM active) AS active,
+    (SELECT COUNT(*) FROM involved i JOIN active a ON a.id = i.person_id) AS involved,
+    (SELECT COUNT(DISTINCT f.person_id) FROM first_times f
+       JOIN opportunities_signup s ON s.person_id = f.person_id AND s.state = 'attended'
+       JOIN opportunities_opportunity o ON o.id = s.opportunity_id AND o.ends_at = f.first_at
+      WHERE f.first_at >= %(start)s AND f.first_at < %(end)s {scope}) AS first_timers,
+    (SELECT COALESCE(SUM(n), 0) FROM ranked) AS places,
+    (SELECT COALESCE(SUM(n), 0) FROM ranked WHERE descending <= CEIL(people * 0.1)) AS top_decile_places,
+    (SELECT CASE WHEN COALESCE(SUM(n), 0) = 0 THEN NULL
+                 ELSE (2.0 * SUM(ascending * n)) / (COUNT(*) * SUM(n)) - (COUNT(*) + 1.0) / COUNT(*) END
+       FROM ranked) AS gini
+"""
+
+
+def reach(scope: Scope) -> dict:
+    scope_sql, scope_params = scope.filter_sql("o")
+    sql = REACH_SQL.format(scope=scope_sql)
+    params = {
+        "role": Role.REPRESENTATIVE.value,
+        "start": scope.start_at,
+        "end": scope.end_at,
+        "six_months_ago": scope.end_at - timedelta(days=183),
+        "place_states": tuple(PLACE_STATES),
+        **scope_params,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        active, involved, first_timers, places, top, gini = cursor.fetchone()
+    return {
+        "active": active,
+        "involved": involved,
+        "involved_share": ratio(involved, active),
+        "first_timers": first_timers,
+        "places": places,
+        "top_decile_share": ratio(top, places),
+        "gini": None if gini is None else round(float(gini), 3),
+    }
+
+
+# --- activity -----------------------------------------------------------------------------------
+
+
+def activity(scope: Scope) -> dict:
+    in_scope = Opportunity.objects.filter(scope.opportunities()).exclude(status=Opportunity.Status.DRAFT)
+    totals = in_scope.aggregate(
+        opportunities=Count("pk"),
+        cancelled=Count("pk", filter=Q(status=Opportunity.Status.CANCELLED)),
+    )
+    places = in_scope.exclude(status=Opportunity.Status.CANCELLED).aggregate(
+        offered=Coalesce(Sum("places"), Value(0)), taken=Coalesce(Sum("places_taken"), Value(0))
+    )
+    attendance = SignUp.objects.filter(scope.opportunities("opportunity__")).aggregate(
+        attended=Count("pk", filter=Q(state=SignUp.State.ATTENDED)),
+        no_show=Count("pk", filter=Q(state=SignUp.State.NO_SHOW)),
+    )
+    by_type = list(
+        in_scope.values("activity_type__name", "involvement_level")
+        .annotate(count=Count("pk"))
+        .order_by("activity_type__name", "involvement_level")
+    )
+    return {
+        "opportunities": totals["opportunities"],
+        "cancelled": totals["cancelled"],
+        "fill_rate": ratio(places["taken"], places["offered"]),
+        "places_offered": places["offered"],
+        "places_taken": places["taken"],
+        "no_show_rate": ratio(attendance["no_show"], attendance["attended"] + attendance["no_show"]),
+        "by_type": [
+            {
+                "type": row["activity_type__name"],
+                "level": InvolvementLevel(row["involvement_level"]).label,
+                "count": small(row["count"]),
+            }
+            for row in by_type
+        ],
+    }
+
+
+# --- the feedback loop ---------------------------------------------------------------------------
+
+
+def feedback_loop(scope: Scope) -> dict:
+    from django.conf import settings
+
+    completed = Opportunity.objects.filter(scope.opportunities(), status=Opportunity.Status.COMPLETED)
+    counts = completed.aggregate(
+        completed=Count("pk"),
+        with_outcome=Count("pk", filter=Q(outcome__status=Outcome.Status.PUBLISHED)),
+    )
+    # Days from the last session to publication: a median needs the values, which are one
+    # small column, fetched in one query and never more than the completed opportunities.
+    days = [
+        (published - ended).total_seconds() / 86400
+        for published, ended in completed.filter(outcome__status=Outcome.Status.PUBLISHED).values_list(
+            "outcome__published_at", "ends_at"
+        )
+    ]
+    cutoff = timezone.now() - timedelta(days=settings.OUTCOME_DUE_DAYS)
+    overdue = completed.filter(ends_at__lt=cutoff).exclude(outcome__status=Outcome.Status.PUBLISHED).count()
+    return {
+        "completed": counts["completed"],
+        "with_outcome": counts["with_outcome"],
+        "outcome_share": ratio(counts["with_outcome"], counts["completed"]),
+        "median_days_to_outcome": round(median(days), 1) if days else None,
+        "overdue": overdue,
+    }
+
+
+# --- feeling valued and support --------------------------------------------------------------------
+
+
+def valued(scope: Scope) -> dict:
+    check_ins = CheckIn.objects.filter(created_at__gte=scope.start_at, created_at__lt=scope.end_at)
+    if scope.team_id or scope.activity_type_id:
+        check_ins = check_ins.filter(scope_opportunity_filter(scope))
+    figures = check_ins.aggregate(
+        count=Count("pk"),
+        valued=Avg("felt_valued"),
+        went=Avg("how_it_went"),
+        chats=Count("pk", filter=Q(wants_chat=True)),
+    )
+    follow_ups = FollowUp.objects.filter(check_in__in=check_ins, status=FollowUp.Status.CLOSED)
+    hours = [
+        (closed - requested).total_seconds() / 3600
+        for requested, closed in follow_ups.values_list("requested_at", "closed_at")
+    ]
+    enough = figures["count"] >= SMALL
+    return {
+        "check_ins": small(figures["count"]),
+        # Means of fewer than five answers could identify a person: not shown.
+        "mean_felt_valued": round(figures["valued"], 2) if enough and figures["valued"] is not None else None,
+        "mean_how_it_went": round(figures["went"], 2) if enough and figures["went"] is not None else None,
+        "follow_ups": small(figures["chats"]),
+        "median_hours_to_follow_up": round(median(hours), 1) if len(hours) >= SMALL else None,
+        "enough": enough,
+    }
+
+
+def scope_opportunity_filter(scope: Scope) -> Q:
+    q = Q()
+    if scope.team_id:
+        q &= Q(opportunity__team_id=scope.team_id)
+    if scope.activity_type_id:
+        q &= Q(opportunity__activity_type_id=scope.activity_type_id)
+    return q
+
+
+# --- monthly trend ---------------------------------------------------------------------------------
+
+
+def monthly_trend(scope: Scope) -> list[dict]:
+    """Per month of the period: places taken, people taking part, outcomes published and
+    check-ins (with the small-number rule)."""
+    places = dict(
+        SignUp.objects.filter(scope.opportunities("opportunity__"), state__in=PLACE_STATES)
+        .annotate(month=TruncMonth("opportunity__starts_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    people = dict(
+        SignUp.objects.filter(scope.opportunities("opportunity__"), state=SignUp.State.ATTENDED)
+        .annotate(month=TruncMonth("opportunity__starts_at"))
+        .values("month")
+        .annotate(n=Count("person", distinct=True))
+        .values_list("month", "n")
+    )
+    outcomes = dict(
+        Outcome.objects.filter(scope.opportunities("opportunity__"), status=Outcome.Status.PUBLISHED)
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .values_list("month", "n")
+    )
+    rows = []
+    month = scope.start.replace(day=1)
+    while month <= scope.end:
+        key = timezone.make_aware(datetime.combine(month, time.min))
+        rows.append(
+            {
+                "month": month,
+                "places": places.get(key, 0),
+                "people": small(people.get(key, 0)),
+                "outcomes": outcomes.get(key, 0),
+            }
+        )
+        month = (month + timedelta(days=32)).replace(day=1)
+    return rows
+
+
+def representatives_count() -> int:
+    return User.objects.filter(groups__name=Role.REPRESENTATIVE, is_active=True).count()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from dashboard import views
+
+app_name = "dashboard"
+
+urlpatterns = [
+    path("", views.dashboard, name="home"),
+    path("export/<slug:table>.csv", views.export, name="export"),
+]
