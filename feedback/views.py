@@ -28,15 +28,22 @@ from opportunities.selectors import signup_for
 PAGE_SIZE = 20
 
 
+def _as_id(value: str | None) -> int | None:
+    """A positive id from a query string, or None for anything else (never a 500)."""
+    if value and value.isascii() and value.isdigit() and len(value) < 18:
+        return int(value)
+    return None
+
+
 @login_not_required
 def outcome_list(request: HttpRequest) -> HttpResponse:
     """Published outcomes, "You said, we did", newest first, readable by anyone."""
     outcomes = outcomes_published()
     team, activity_type = request.GET.get("team", ""), request.GET.get("activity_type", "")
-    if team.isdigit():
-        outcomes = outcomes.filter(opportunity__team_id=int(team))
-    if activity_type.isdigit():
-        outcomes = outcomes.filter(opportunity__activity_type_id=int(activity_type))
+    if _as_id(team):
+        outcomes = outcomes.filter(opportunity__team_id=_as_id(team))
+    if _as_id(activity_type):
+        outcomes = outcomes.filter(opportunity__activity_type_id=_as_id(activity_type))
     page = Paginator(outcomes, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -86,12 +93,13 @@ def outcome_edit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 def check_in_new(request: HttpRequest) -> HttpResponse:
     """A private check-in, about an activity (?opportunity=<id>) or about anything."""
     opportunity = None
-    opportunity_id = request.GET.get("opportunity") or request.POST.get("opportunity")
-    if opportunity_id:
-        if not str(opportunity_id).isdigit():
+    raw_id = request.GET.get("opportunity") or request.POST.get("opportunity")
+    if raw_id:
+        if _as_id(raw_id) is None:
             raise Http404("No such activity")
-        opportunity = get_opportunity_for_viewer(request.user, int(opportunity_id))
-        if signup_for(opportunity=opportunity, person=request.user) is None:
+        opportunity = get_opportunity_for_viewer(request.user, _as_id(raw_id))
+        signup = signup_for(opportunity=opportunity, person=request.user)
+        if signup is None or signup.state not in {"attended", "confirmed"}:
             raise Http404("You did not take part in this")
     form = CheckInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -120,7 +128,8 @@ def follow_up_detail(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     follow_up = follow_up_get(follow_up_id=follow_up_id)
     if follow_up is None or not request.user.has_perm("feedback.handle_follow_up", follow_up):
         raise Http404("No such follow-up")
-    form = FollowUpCloseForm(request.POST or None, instance=follow_up)
+    # The form works on a copy: what the page shows stays what the database holds.
+    form = FollowUpCloseForm(request.POST or None, instance=follow_up_get(follow_up_id=follow_up_id))
     if request.method == "POST" and form.is_valid():
         try:
             follow_up_close(

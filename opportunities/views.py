@@ -414,7 +414,11 @@ def record_attendance(request: HttpRequest, opportunity_id: int) -> HttpResponse
     """One form per session: for each confirmed person, attended or did not attend."""
     opportunity = _managed(request, opportunity_id)
     session_id = request.POST.get("session", "")
-    session = opportunity.sessions.filter(pk=int(session_id)).first() if session_id.isdigit() else None
+    session = (
+        opportunity.sessions.filter(pk=int(session_id)).first()
+        if session_id.isascii() and session_id.isdigit()
+        else None
+    )
     if session is None:
         messages.error(request, "Choose a session to record attendance for.")
         return redirect("opportunities:participants", opportunity.pk)

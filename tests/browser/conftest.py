@@ -128,3 +128,23 @@ def no_js_page(browser, live_server, transactional_db):
     wrapper = CheckedPage(page, live_server.url)
     yield wrapper
     context.close()
+
+
+@pytest.fixture
+def another_browser(browser, live_server, transactional_db):
+    """Opens a separate browser (its own cookies) for each extra person in a journey; every
+    page it visits must pass axe-core too, and no Content-Security-Policy violation is allowed."""
+    opened: list[tuple] = []
+
+    def open_page() -> CheckedPage:
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", timezone_id="Europe/London")
+        context.set_default_timeout(10_000)
+        wrapper = CheckedPage(context.new_page(), live_server.url)
+        opened.append((context, wrapper))
+        return wrapper
+
+    yield open_page
+    for context, _ in opened:
+        context.close()
+    for _, wrapper in opened:
+        wrapper.assert_all_checked()

@@ -100,7 +100,7 @@ def test_a_new_representative_registers_onboards_and_edits_their_profile(checked
     [
         ("rep@example.org", "/me/", "Hello, Sam"),
         ("worker@example.org", "/worker/", "Worker home"),
-        ("manager@example.org", "/dashboard/", "Dashboard"),
+        ("manager@example.org", "/dashboard/", "Is involvement fair"),
         ("admin@example.org", "/admin/", "Site administration"),
     ],
 )
@@ -119,7 +119,7 @@ def test_a_worker_reads_a_support_note_and_it_is_logged(checked_page, settings):
     page = checked_page.page
     log_in(checked_page, "worker@example.org", DEMO_PASSWORD)
     checked_page.check_accessibility()
-    page.get_by_role("link", name="Amira").click()
+    page.get_by_role("link", name="Amira", exact=True).click()
     checked_page.check_accessibility()
     page.get_by_role("link", name="Read the support note for Amira").click()
     checked_page.check_accessibility()

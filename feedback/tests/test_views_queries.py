@@ -1,0 +1,260 @@
+"""The feedback loop's lists and homes run a fixed number of queries, however much data there
+is (PRODUCT.md, non-functional promises). Each page is measured with a few rows and with
+many: the same bound must hold for both, so an N+1 query fails the larger case.
+
+The bounds are what each page ran when measured (noted beside each), plus a margin of two.
+For a signed-in person about seven go on the request itself (the session, the user, their
+roles, the unread-messages count, and writing the session back), so each signed-in page is
+asked for once before it is measured: the first request of a session does one-off work.
+
+Every row gets its own team and activity type (the factories make new ones), so a missing
+select_related shows as one query per row.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.permissions import Role
+from accounts.tests.factories import person
+from feedback.models import CheckIn, FollowUp, Outcome
+from opportunities.models import Opportunity, SignUp
+from opportunities.tests.factories import OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+
+FEW, MANY = 5, 40
+SIZES = pytest.mark.parametrize("rows", [FEW, MANY], ids=["few", "many"])
+Status = Opportunity.Status
+State = SignUp.State
+
+
+def ended(days_ago: int, *, status=Status.COMPLETED, **fields) -> Opportunity:
+    """An opportunity whose one session ended `days_ago` days ago."""
+    end = timezone.now() - timedelta(days=days_ago)
+    return OpportunityFactory(
+        status=status,
+        sessions=[(end - timedelta(hours=2), end)],
+        signup_deadline=end - timedelta(days=5),
+        **fields,
+    )
+
+
+def published_outcome(opportunity: Opportunity, *, by, number: int = 0) -> Outcome:
+    return Outcome.objects.create(
+        opportunity=opportunity,
+        you_said=f"You said {number}",
+        we_did=f"We did {number}",
+        evidence_url="https://www.example.nhs.uk/report",
+        follow_up_on=timezone.localdate() + timedelta(days=60),
+        status=Outcome.Status.PUBLISHED,
+        published_at=timezone.now() - timedelta(minutes=number),
+        written_by=by,
+    )
+
+
+def rep(**profile):
+    return person(roles=[Role.REPRESENTATIVE], **profile)
+
+
+# --- /outcomes/ ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def outcomes(worker):
+    def make(rows: int) -> None:
+        for number in range(rows):
+            published_outcome(ended(3 + number, lead_worker=worker), by=worker, number=number)
+        # Drafts are left out, not counted.
+        Outcome.objects.create(
+            opportunity=ended(2, lead_worker=worker), you_said="S", we_did="D", written_by=worker
+        )
+
+    return make
+
+
+@SIZES
+def test_outcomes_run_a_fixed_number_of_queries(client, outcomes, rows, django_assert_max_num_queries):
+    outcomes(rows)
+    with django_assert_max_num_queries(6):  # measured: 4
+        response = client.get(reverse("feedback:outcomes"))
+    assert len(response.context["page"].object_list) == min(rows, 20)
+    assert response.content.decode().count("See the evidence") == min(rows, 20)
+
+
+@SIZES
+def test_outcomes_for_a_signed_in_person_with_filters_run_a_fixed_number_of_queries(
+    client, outcomes, representative, rows, django_assert_max_num_queries
+):
+    outcomes(rows)
+    first = Outcome.objects.filter(status=Outcome.Status.PUBLISHED).select_related("opportunity").first()
+    client.force_login(representative)
+    client.get(reverse("feedback:outcomes"))
+    with django_assert_max_num_queries(13):  # measured: 11
+        response = client.get(
+            reverse("feedback:outcomes"),
+            {"team": first.opportunity.team_id, "activity_type": first.opportunity.activity_type_id},
+        )
+    assert len(response.context["page"].object_list) == 1
+
+
+# --- /worker/ --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def busy_worker(worker):
+    """`rows` of everything the worker home lists: people waiting for a chat (each on the
+    caseload, some taking a break), opportunities led in every state, outcomes due and
+    overdue, and offers about to lapse."""
+
+    def make(rows: int) -> None:
+        for number in range(rows):
+            someone = rep(named_worker=worker, taking_break=number % 3 == 0)
+            # Ended 25 to 103 days ago: outcomes due and overdue, all still on the home page.
+            took_part = ended(25 + 2 * number, lead_worker=worker)
+            SignUp.objects.create(opportunity=took_part, person=someone, state=State.ATTENDED)
+            check_in = CheckIn.objects.create(
+                person=someone, opportunity=took_part, how_it_went=2, felt_valued=2, wants_chat=True
+            )
+            FollowUp.objects.create(
+                check_in=check_in,
+                person=someone,
+                worker=worker,
+                requested_at=timezone.now() - timedelta(hours=number),
+            )
+            # Opportunities in each state, some with an outcome drafted or published.
+            kind = number % 4
+            if kind == 0:
+                OpportunityFactory(lead_worker=worker, status=Status.DRAFT)
+            elif kind == 1:
+                Outcome.objects.create(opportunity=took_part, you_said="S", we_did="D", written_by=worker)
+            elif kind == 2:
+                published_outcome(took_part, by=worker, number=number)
+            else:
+                ended(1, status=Status.CLOSED, lead_worker=worker)
+            # An offer about to lapse, on an opportunity of its own.
+            offered = OpportunityFactory(lead_worker=worker)
+            SignUp.objects.create(
+                opportunity=offered,
+                person=rep(),
+                state=State.OFFERED,
+                offer_expires_at=timezone.now() + timedelta(hours=1 + number % 20),
+            )
+
+    return make
+
+
+@SIZES
+def test_the_worker_home_runs_a_fixed_number_of_queries(
+    client, worker, busy_worker, rows, django_assert_max_num_queries
+):
+    busy_worker(rows)
+    client.force_login(worker)
+    client.get(reverse("worker:home"))
+    with django_assert_max_num_queries(13):  # measured: 11
+        response = client.get(reverse("worker:home"))
+    page = response.content.decode()
+    assert page.count("/worker/follow-ups/") == rows
+    assert page.count('href="/worker/people/') == rows
+    assert "Overdue" in page and "Taking a break" in page and "Check and publish" in page
+    assert len(response.context["lapsing"]) == rows
+
+
+# --- /me/ ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def involved(representative, worker):
+    """The representative attended `rows` activities, each with a published outcome; half
+    of them (the even ones) not yet checked in about; and has `rows` upcoming confirmed places."""
+
+    def make(rows: int) -> None:
+        for number in range(rows):
+            activity = ended(1 + number % 25, lead_worker=worker)
+            SignUp.objects.create(opportunity=activity, person=representative, state=State.ATTENDED)
+            published_outcome(activity, by=worker, number=number)
+            if number % 2:
+                CheckIn.objects.create(
+                    person=representative, opportunity=activity, how_it_went=4, felt_valued=4
+                )
+            coming = OpportunityFactory(lead_worker=worker)
+            SignUp.objects.create(opportunity=coming, person=representative, state=State.CONFIRMED)
+
+    return make
+
+
+@SIZES
+def test_my_home_runs_a_fixed_number_of_queries(
+    client, representative, involved, rows, django_assert_max_num_queries
+):
+    involved(rows)
+    client.force_login(representative)
+    client.get(reverse("me:home"))
+    with django_assert_max_num_queries(15):  # measured: 13
+        response = client.get(reverse("me:home"))
+    page = response.content.decode()
+    assert page.count("Read the whole outcome") == min(rows, 10)
+    assert page.count("Check in about ") - page.count("Check in about how things") == (rows + 1) // 2
+
+
+# --- check-ins -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def check_ins(representative, worker):
+    """`rows` check-ins by the representative, each about an activity of its own, every other
+    one asking for a chat (and every fourth chat done)."""
+
+    def make(rows: int) -> None:
+        for number in range(rows):
+            activity = ended(3 + number, lead_worker=worker)
+            SignUp.objects.create(opportunity=activity, person=representative, state=State.ATTENDED)
+            check_in = CheckIn.objects.create(
+                person=representative,
+                opportunity=activity,
+                how_it_went=1 + number % 5,
+                felt_valued=1 + number % 5,
+                went_well=f"Went well {number}",
+                could_be_better=f"Could be better {number}",
+                wants_chat=number % 2 == 0,
+            )
+            if check_in.wants_chat:
+                closed = number % 4 == 0
+                FollowUp.objects.create(
+                    check_in=check_in,
+                    person=representative,
+                    worker=worker,
+                    status=FollowUp.Status.CLOSED if closed else FollowUp.Status.OPEN,
+                    closed_at=timezone.now() if closed else None,
+                )
+
+    return make
+
+
+@SIZES
+def test_my_check_ins_run_a_fixed_number_of_queries(
+    client, representative, check_ins, rows, django_assert_max_num_queries
+):
+    check_ins(rows)
+    client.force_login(representative)
+    client.get(reverse("feedback:my_check_ins"))
+    with django_assert_max_num_queries(11):  # measured: 9
+        response = client.get(reverse("feedback:my_check_ins"))
+    assert len(response.context["page"].object_list) == min(rows, 20)
+    assert "Your worker followed it up." in response.content.decode()
+
+
+@SIZES
+def test_a_persons_check_ins_run_a_fixed_number_of_queries_for_their_worker(
+    client, representative, worker, check_ins, rows, django_assert_max_num_queries
+):
+    check_ins(rows)
+    address = reverse("feedback:person_check_ins", args=[representative.pk])
+    client.force_login(worker)
+    client.get(address)
+    with django_assert_max_num_queries(12):  # measured: 10 (9 while the rules are not loaded)
+        response = client.get(address)
+    assert len(response.context["check_ins"]) == rows
+    assert f"Went well {rows - 1}" in response.content.decode()
