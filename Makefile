@@ -4,6 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 CHROMIUM ?= /usr/bin/chromium
+WRK ?= /usr/bin/wrk
 
 # Production-like values for `manage.py check --deploy`: nothing here is a real secret.
 DEPLOY_ENV := ENVIRONMENT=production \
@@ -13,7 +14,7 @@ DEPLOY_ENV := ENVIRONMENT=production \
 	REDIS_URL=redis://localhost:6379/0 \
 	EMAIL_URL=smtp+tls://user:password@smtp.example.org:587
 
-.PHONY: install run test lint format check-deploy chromium bench
+.PHONY: install run test lint format check-deploy chromium wrk bench
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,10 +52,18 @@ test: install chromium check-deploy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
+# The page benchmark drives gunicorn with Debian's wrk; install it when we can (as root), else say how.
+wrk:
+	@test -x $(WRK) || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
+		else echo "The page benchmark needs wrk: sudo apt-get install -y wrk" >&2; exit 1; fi; }
+
 # Performance figures (recorded in docs/benchmarks.md): a database of their own, real workers.
-bench: install
+# The outbox with a Celery worker, then the opportunity pages and the sign-up race under gunicorn.
+bench: install wrk
 	mkdir -p tmp
 	$(PY) bench/outbox.py
+	$(PY) bench/opportunities.py
 
 lint: install
 	$(VENV)/bin/ruff check .
