@@ -105,21 +105,22 @@ involved AS (
       FROM opportunities_signup s
       JOIN opportunities_opportunity o ON o.id = s.opportunity_id
      WHERE s.state = 'attended' AND o.ends_at >= %(six_months_ago)s AND o.ends_at < %(end)s {scope}
-),
-first_times AS (
-    SELECT s.person_id, MIN(o.ends_at) AS first_at
-      FROM opportunities_signup s
-      JOIN opportunities_opportunity o ON o.id = s.opportunity_id
-     WHERE s.state = 'attended'
-     GROUP BY s.person_id
 )
+
 SELECT
     (SELECT COUNT(*) FROM active) AS active,
     (SELECT COUNT(*) FROM involved i JOIN active a ON a.id = i.person_id) AS involved,
-    (SELECT COUNT(DISTINCT f.person_id) FROM first_times f
-       JOIN opportunities_signup s ON s.person_id = f.person_id AND s.state = 'attended'
-       JOIN opportunities_opportunity o ON o.id = s.opportunity_id AND o.ends_at = f.first_at
-      WHERE f.first_at >= %(start)s AND f.first_at < %(end)s {scope}) AS first_timers,
+    -- First-timers: took part in scope during the period and never before it. NOT EXISTS
+    -- on the person's earlier attendance uses the (person, state) index.
+    (SELECT COUNT(DISTINCT s.person_id)
+       FROM opportunities_signup s
+       JOIN opportunities_opportunity o ON o.id = s.opportunity_id
+      WHERE s.state = 'attended' AND o.ends_at >= %(start)s AND o.ends_at < %(end)s {scope}
+        AND NOT EXISTS (
+            SELECT 1 FROM opportunities_signup s2
+              JOIN opportunities_opportunity o2 ON o2.id = s2.opportunity_id
+             WHERE s2.person_id = s.person_id AND s2.state = 'attended' AND o2.ends_at < %(start)s)
+    ) AS first_timers,
     (SELECT COALESCE(SUM(n), 0) FROM ranked) AS places,
     (SELECT COALESCE(SUM(n), 0) FROM ranked WHERE descending <= CEIL(people * 0.1)) AS top_decile_places,
     (SELECT CASE WHEN COALESCE(SUM(n), 0) = 0 THEN NULL
@@ -267,20 +268,17 @@ def scope_opportunity_filter(scope: Scope) -> Q:
 def monthly_trend(scope: Scope) -> list[dict]:
     """Per month of the period: places taken, people taking part, outcomes published and
     check-ins (with the small-number rule)."""
-    places = dict(
-        SignUp.objects.filter(scope.opportunities("opportunity__"), state__in=PLACE_STATES)
+    # Places and people in one pass over the sign-ups.
+    per_month = {
+        row["month"]: row
+        for row in SignUp.objects.filter(scope.opportunities("opportunity__"), state__in=PLACE_STATES)
         .annotate(month=TruncMonth("opportunity__starts_at"))
         .values("month")
-        .annotate(n=Count("pk"))
-        .values_list("month", "n")
-    )
-    people = dict(
-        SignUp.objects.filter(scope.opportunities("opportunity__"), state=SignUp.State.ATTENDED)
-        .annotate(month=TruncMonth("opportunity__starts_at"))
-        .values("month")
-        .annotate(n=Count("person", distinct=True))
-        .values_list("month", "n")
-    )
+        .annotate(
+            places=Count("pk"),
+            people=Count("person", distinct=True, filter=Q(state=SignUp.State.ATTENDED)),
+        )
+    }
     outcomes = dict(
         Outcome.objects.filter(scope.opportunities("opportunity__"), status=Outcome.Status.PUBLISHED)
         .annotate(month=TruncMonth("published_at"))
@@ -295,8 +293,8 @@ def monthly_trend(scope: Scope) -> list[dict]:
         rows.append(
             {
                 "month": month,
-                "places": places.get(key, 0),
-                "people": small(people.get(key, 0)),
+                "places": per_month.get(key, {}).get("places", 0),
+                "people": small(per_month.get(key, {}).get("people", 0)),
                 "outcomes": outcomes.get(key, 0),
             }
         )

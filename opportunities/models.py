@@ -156,6 +156,14 @@ class Opportunity(models.Model):
             models.Index(fields=["status", "starts_at", "id"], name="opportunity_browse_idx"),
             GinIndex(fields=["search_vector"], name="opportunity_search_idx"),
             models.Index(fields=["lead_worker", "status"], name="opportunity_lead_idx"),
+            # The dashboard selects opportunities by first or last session and filters by team
+            # and type: covering indexes let PostgreSQL answer from the index alone.
+            models.Index(
+                fields=["starts_at"],
+                include=["ends_at", "team", "activity_type", "status"],
+                name="opportunity_starts_idx",
+            ),
+            models.Index(fields=["ends_at"], include=["team", "activity_type"], name="opportunity_ends_idx"),
         ]
 
     def __str__(self) -> str:
@@ -254,8 +262,10 @@ class SignUp(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["person", "state"], name="signup_person_idx"),
-            models.Index(fields=["opportunity", "state"], name="signup_opportunity_idx"),
+            # Both carry the third column too, so counts of places per person (dashboard, fair
+            # share) and per opportunity are index-only scans over a million sign-ups.
+            models.Index(fields=["person", "state", "opportunity"], name="signup_person_idx"),
+            models.Index(fields=["opportunity", "state", "person"], name="signup_opportunity_idx"),
             models.Index(
                 fields=["state", "offer_expires_at"], name="signup_offer_idx", condition=Q(state="offered")
             ),

@@ -110,6 +110,13 @@ def _account(email: str, password_hash: str, first_name: str = "", last_name: st
     return user
 
 
+# Benchmark data sets: the opportunities issue's, and the dashboard issue's.
+SCALES = {
+    "large": {"opportunities": 10_000, "representatives": 5_000, "signups": 200_000},
+    "huge": {"opportunities": 50_000, "representatives": 20_000, "signups": 1_000_000},
+}
+
+
 class Command(BaseCommand):
     help = "Create or refresh the demo data and print the demo log-ins."
 
@@ -117,20 +124,24 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="Do not print the log-ins.")
         parser.add_argument(
             "--scale",
-            choices=["demo", "large"],
+            choices=["demo", "large", "huge"],
             default="demo",
-            help="demo: the demo accounts and opportunities. large: those, plus the benchmark data set.",
+            help="demo: the demo accounts and opportunities. large: those, plus the opportunities benchmark "
+            "data set. huge: the dashboard benchmark's (50,000 opportunities, 20,000 representatives, "
+            "1,000,000 sign-ups).",
         )
-        parser.add_argument("--opportunities", type=int, default=10_000, help="Large scale: opportunities.")
-        parser.add_argument(
-            "--representatives", type=int, default=5_000, help="Large scale: representatives."
-        )
-        parser.add_argument("--signups", type=int, default=200_000, help="Large scale: sign-ups.")
+        parser.add_argument("--opportunities", type=int, default=None, help="Large scale: opportunities.")
+        parser.add_argument("--representatives", type=int, default=None, help="Large scale: representatives.")
+        parser.add_argument("--signups", type=int, default=None, help="Large scale: sign-ups.")
 
     def handle(self, *args, **options) -> None:
+        sizes = SCALES.get(options["scale"], SCALES["large"])
+        for name, default in sizes.items():
+            if options[name] is None:
+                options[name] = default
         with transaction.atomic():
             types, teams, worker = self._seed_demo()
-        if options["scale"] == "large":
+        if options["scale"] in {"large", "huge"}:
             started = time.monotonic()
             with transaction.atomic():
                 summary = self._seed_large(options, types=types, teams=teams, worker=worker)

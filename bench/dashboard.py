@@ -1,0 +1,98 @@
+"""Benchmark: the manager's dashboard over 1,000,000 sign-ups.
+
+Run with `make bench-dashboard` (it is slow to build, so it is not part of `make bench`).
+It uses a database of its own (involvement_bench_huge), builds `seed_demo --scale huge`
+(50,000 opportunities, 20,000 representatives, 1,000,000 sign-ups) once, then requests
+/dashboard/ as a manager through Django's test client, in-process, 20 times for each filter,
+and prints p50/p95 and the query count. In-process timing leaves out the HTTP server, which
+adds a few milliseconds; every figure is computed in PostgreSQL.
+"""
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.update(
+    {
+        "DJANGO_SETTINGS_MODULE": "involvement.settings",
+        "DATABASE_URL": os.environ.get(
+            "BENCH_HUGE_DATABASE_URL", "postgres://localhost/involvement_bench_huge"
+        ),
+        "EMAIL_URL": "memorymail://",
+        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://localhost:6379/13"),
+        "ALLOWED_HOSTS": "testserver,localhost",
+    }
+)
+subprocess.run([sys.executable, "scripts/ensure_database.py"], cwd=ROOT, check=True)
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from opportunities.models import ActivityType, Opportunity, SignUp, Team  # noqa: E402
+
+RUNS = int(os.environ.get("BENCH_RUNS", "20"))
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0)
+    started = time.monotonic()
+    call_command("seed_demo", scale="huge", quiet=True)
+    print(
+        f"seed_demo --scale huge: {time.monotonic() - started:.0f} s "
+        f"({Opportunity.objects.count():,} opportunities, {SignUp.objects.count():,} sign-ups, "
+        f"{User.objects.count():,} people)."
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    client = Client()
+    client.force_login(User.objects.get(email="manager@example.org"))
+    team = Team.objects.order_by("pk").first().pk
+    kind = ActivityType.objects.order_by("pk").first().pk
+    filters = {
+        "last 12 months (default)": {},
+        "this quarter": {"period": "this_quarter"},
+        "3 years": {
+            "period": "custom",
+            "start_day": "1",
+            "start_month": "1",
+            "start_year": "2024",
+            "end_day": "31",
+            "end_month": "12",
+            "end_year": "2026",
+        },
+        "a team": {"team": team},
+        "a type": {"activity_type": kind},
+        "a team and a type, this quarter": {"period": "this_quarter", "team": team, "activity_type": kind},
+    }
+    for label, params in filters.items():
+        client.get("/dashboard/", params)  # warm
+        timings = []
+        for _ in range(RUNS):
+            begun = time.perf_counter()
+            response = client.get("/dashboard/", params)
+            timings.append((time.perf_counter() - begun) * 1000)
+            assert response.status_code == 200
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/dashboard/", params)
+        timings.sort()
+        p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
+        print(
+            f"/dashboard/ {label}: p50 {statistics.median(timings):.0f} ms, p95 {p95:.0f} ms, "
+            f"{len(queries)} queries ({RUNS} requests)"
+        )
+
+
+if __name__ == "__main__":
+    main()
