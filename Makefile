@@ -64,6 +64,7 @@ bench: install wrk
 	mkdir -p tmp
 	$(PY) bench/outbox.py
 	$(PY) bench/opportunities.py
+	$(PY) bench/digests.py
 
 # The dashboard over a million sign-ups: builds its own data set (several minutes) once.
 bench-dashboard: install
