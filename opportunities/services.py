@@ -365,6 +365,14 @@ def signup_create(*, opportunity: Opportunity, person: User, note: str = "") -> 
     return signup
 
 
+def _lock_signup(signup: SignUp) -> tuple[Opportunity, SignUp]:
+    """Lock the opportunity first (always in this order, so two services never deadlock),
+    then re-read the sign-up under the lock: its state may have changed since it was read."""
+    opportunity = _lock(signup.opportunity_id)
+    signup = SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup.pk)
+    return opportunity, signup
+
+
 def _own(signup: SignUp, person: User, opportunity: Opportunity) -> None:
     if signup.person_id != person.pk:
         raise OpportunityError("That is not your sign-up.")
@@ -376,8 +384,7 @@ def _own(signup: SignUp, person: User, opportunity: Opportunity) -> None:
 
 def signup_withdraw(*, signup: SignUp, person: User) -> SignUp:
     with transaction.atomic():
-        opportunity = _lock(signup.opportunity_id)
-        signup = SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup.pk)
+        opportunity, signup = _lock_signup(signup)
         _own(signup, person, opportunity)
         if signup.state not in ACTIVE:
             raise OpportunityError("There is nothing to withdraw from.")
@@ -392,8 +399,7 @@ def signup_withdraw(*, signup: SignUp, person: User) -> SignUp:
 
 def signup_accept(*, signup: SignUp, person: User) -> SignUp:
     with transaction.atomic():
-        opportunity = _lock(signup.opportunity_id)
-        signup = SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup.pk)
+        opportunity, signup = _lock_signup(signup)
         _own(signup, person, opportunity)
         if signup.state != State.OFFERED:
             raise OpportunityError("There is no place offered to accept.")
@@ -407,8 +413,7 @@ def signup_accept(*, signup: SignUp, person: User) -> SignUp:
 
 def signup_decline(*, signup: SignUp, person: User) -> SignUp:
     with transaction.atomic():
-        opportunity = _lock(signup.opportunity_id)
-        signup = SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup.pk)
+        opportunity, signup = _lock_signup(signup)
         _own(signup, person, opportunity)
         if signup.state != State.OFFERED:
             raise OpportunityError("There is no place offered to decline.")
@@ -423,8 +428,7 @@ def signup_decline(*, signup: SignUp, person: User) -> SignUp:
 
 def signup_offer_by_hand(*, signup: SignUp, by: User) -> SignUp:
     with transaction.atomic():
-        opportunity = _lock(signup.opportunity_id)
-        signup = SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup.pk)
+        opportunity, signup = _lock_signup(signup)
         if opportunity.status not in {Status.PUBLISHED, Status.CLOSED}:
             raise OpportunityError("Places can only be offered on a published or closed opportunity.")
         if _taken(opportunity) >= opportunity.places:
@@ -446,8 +450,7 @@ def signup_cancel(*, signup: SignUp, by: User, reason: str) -> SignUp:
     if not reason:
         raise OpportunityError("Give a reason for cancelling this place.")
     with transaction.atomic():
-        opportunity = _lock(signup.opportunity_id)
-        signup = SignUp.objects.select_for_update().select_related("person", "opportunity").get(pk=signup.pk)
+        opportunity, signup = _lock_signup(signup)
         held_place = signup.state in HOLDS_PLACE
         _move(signup, State.CANCELLED, actor=by, reason=reason)
         _notify(signup, "cancelled", reason=reason)
@@ -463,8 +466,7 @@ def attendance_record(*, signup: SignUp, session: Session, attended: bool, by: U
     if session.opportunity_id != signup.opportunity_id:
         raise OpportunityError("That session belongs to another opportunity.")
     with transaction.atomic():
-        opportunity = _lock(signup.opportunity_id)
-        signup = SignUp.objects.select_for_update().get(pk=signup.pk)
+        opportunity, signup = _lock_signup(signup)
         if signup.state not in {State.CONFIRMED, State.ATTENDED, State.NO_SHOW}:
             raise OpportunityError("Attendance can only be recorded for people with a confirmed place.")
         Attendance.objects.update_or_create(
