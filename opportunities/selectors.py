@@ -62,10 +62,12 @@ def participants(*, opportunity: Opportunity) -> QuerySet[SignUp]:
 
 
 def signups_for_person(*, person: User) -> QuerySet[SignUp]:
+    """Only what /me/ shows of each sign-up: measured, loading whole opportunities and their
+    sessions cost a quarter of the page's time (docs/benchmarks.md)."""
     return (
         SignUp.objects.filter(person=person)
-        .select_related("opportunity__activity_type", "opportunity__team")
-        .prefetch_related("opportunity__sessions")
+        .select_related("opportunity")
+        .only("state", "offer_expires_at", "opportunity_id", "opportunity__title", "opportunity__starts_at")
         .order_by("-opportunity__starts_at", "pk")
     )
 
