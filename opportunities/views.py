@@ -114,6 +114,17 @@ def _next_or(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
+def _attempt(request: HttpRequest, call, success: str) -> None:
+    """Run one service call: a rule it refuses becomes a message for the person, never a
+    500, and success says what happened."""
+    try:
+        call()
+    except OpportunityError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+
+
 def _back(opportunity_id: int) -> HttpResponse:
     return redirect("opportunities:detail", opportunity_id)
 
@@ -150,12 +161,7 @@ def _own_signup_action(request: HttpRequest, opportunity_id: int, action, succes
     signup = signup_for(opportunity=opportunity, person=request.user)
     if signup is None:
         raise Http404("You have not signed up for this")
-    try:
-        action(signup=signup, person=request.user)
-    except OpportunityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
+    _attempt(request, lambda: action(signup=signup, person=request.user), success)
     return redirect(_next_or(request, reverse("opportunities:detail", args=[opportunity.pk])))
 
 
@@ -278,12 +284,7 @@ def edit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 
 def _transition(request: HttpRequest, opportunity_id: int, action, success: str) -> HttpResponse:
     opportunity = _managed(request, opportunity_id)
-    try:
-        action(opportunity=opportunity, by=request.user)
-    except OpportunityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
+    _attempt(request, lambda: action(opportunity=opportunity, by=request.user), success)
     return redirect(_next_or(request, reverse("opportunities:detail", args=[opportunity.pk])))
 
 
@@ -381,12 +382,11 @@ def participant_note(request: HttpRequest, opportunity_id: int, signup_id: int) 
 def offer_place(request: HttpRequest, opportunity_id: int, signup_id: int) -> HttpResponse:
     opportunity = _managed(request, opportunity_id)
     signup = _participant(opportunity, signup_id)
-    try:
-        signup_offer_by_hand(signup=signup, by=request.user)
-    except OpportunityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, "The place has been offered. They have been sent a message.")
+    _attempt(
+        request,
+        lambda: signup_offer_by_hand(signup=signup, by=request.user),
+        "The place has been offered. They have been sent a message.",
+    )
     return redirect("opportunities:participants", opportunity.pk)
 
 
