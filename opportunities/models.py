@@ -291,6 +291,36 @@ class SignUpEvent(models.Model):
         ordering = ["created_at", "pk"]
 
 
+class OpportunityEvent(models.Model):
+    """The history of an opportunity: changes that matter afterwards, such as who leads it,
+    who made them and why. Written only by the services; shown to staff on the opportunity."""
+
+    class Kind(models.TextChoices):
+        LEAD_CHANGED = "lead_changed", "Lead worker changed"
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="history")
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # For a change of lead: who led it before (empty when it was just created) and after.
+    previous_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    new_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["opportunity", "created_at"], name="opportunity_event_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.opportunity}: {self.get_kind_display()}"
+
+
 class SelectionDraw(models.Model):
     """A fair-share selection as it was run: the seed of the random draw and the ranking
     with the reason for each place, so that any decision can be explained afterwards."""
