@@ -15,7 +15,8 @@ from functools import partial
 from django.conf import settings
 from django.core import mail
 from django.db import connection, transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from accounts.models import User
@@ -42,15 +43,23 @@ def _check_kind(kind: str) -> None:
         raise NotificationsError(f"Unknown kind of message: {kind}")
 
 
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template with autoescaping off: a subject or text body is not HTML,
+    so a title like "Tea & talk" must arrive as "&", not "&amp;". The HTML body is still
+    rendered with autoescaping on, and the inbox escapes the text body once when it shows it."""
+    template = get_template(template_name).template  # the Django Template under the backend's wrapper
+    return template.render(Context(context, autoescape=False))
+
+
 def render_message(*, kind: Kind | str, context: dict) -> RenderedMessage:
     """Renders `templates/notifications/email/<kind>.{subject.txt,txt,html}`."""
     _check_kind(kind)
     context = {"site_url": settings.SITE_URL, **context}
     base = f"notifications/email/{kind}"
-    subject = " ".join(render_to_string(f"{base}.subject.txt", context).split())
+    subject = " ".join(render_plain_text(f"{base}.subject.txt", context).split())
     return RenderedMessage(
         subject=subject[:200],
-        body_text=render_to_string(f"{base}.txt", context).strip() + "\n",
+        body_text=render_plain_text(f"{base}.txt", context).strip() + "\n",
         body_html=render_to_string(f"{base}.html", {**context, "subject": subject}),
     )
 
