@@ -1,8 +1,6 @@
 """The manager's dashboard and its CSV exports. Aggregates only: no page here shows an
 individual check-in or support note."""
 
-import csv
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +8,7 @@ from rules.contrib.views import permission_required
 
 from dashboard.forms import DashboardFilterForm
 from dashboard.metrics import activity, feedback_loop, monthly_trend, reach, valued
+from involvement import csv_export
 
 
 def _figures(request: HttpRequest):
@@ -162,8 +161,8 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"involvement-{table}-{scope.start:%Y-%m-%d}-to-{scope.end:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    writer = csv_export.writer(response)
     writer.writerow(["Period", f"{scope.start:%d %B %Y} to {scope.end:%d %B %Y}"])
     writer.writerow(headers)
-    writer.writerows([["" if value is None else value for value in row] for row in rows])
+    writer.writerows(rows)
     return response
