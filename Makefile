@@ -14,7 +14,7 @@ DEPLOY_ENV := ENVIRONMENT=production \
 	REDIS_URL=redis://localhost:6379/0 \
 	EMAIL_URL=smtp+tls://user:password@smtp.example.org:587
 
-.PHONY: install run test lint format check-deploy chromium wrk bench bench-dashboard
+.PHONY: install run test lint format check-deploy chromium wrk bench bench-dashboard mutation
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -77,3 +77,13 @@ lint: install
 format: install
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
+
+# Mutation testing of the modules that carry the product's rules (setup.cfg lists them). Not
+# in CI: it takes tens of minutes on two cores. Scores and survivors go in docs/testing.md.
+# mutmut keeps its results in mutants/ and re-tests only what changed; `rm -rf mutants` for a
+# full run.
+MUTATION_TEMPLATE_DB ?= involvement_mutation_template
+mutation: install
+	MUTATION_TEMPLATE_DB=$(MUTATION_TEMPLATE_DB) $(PY) scripts/mutation_template.py
+	MUTATION_TEMPLATE_DB=$(MUTATION_TEMPLATE_DB) $(VENV)/bin/mutmut run --max-children 2
+	$(PY) scripts/mutation_report.py

@@ -22,3 +22,8 @@ DEBUG = False
 # A test database per run, so that two runs at once (two terminals, or CI beside a
 # developer) never flush each other's data. pytest-django creates and drops it.
 DATABASES["default"]["TEST"] = {"NAME": f"test_involvement_{os.getpid()}"}
+
+# `make mutation` forks a pytest per mutant: each clones its test database from a migrated
+# template (scripts/mutation_template.py) instead of running every migration again.
+if os.environ.get("MUTATION_TEMPLATE_DB"):
+    DATABASES["default"]["TEST"]["TEMPLATE"] = os.environ["MUTATION_TEMPLATE_DB"]
