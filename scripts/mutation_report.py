@@ -32,9 +32,8 @@ def main() -> int:
         c = counts[module]
         total = sum(c.values())
         other = total - c["killed"] - c["survived"]
-        print(
-            f"| {module} | {total} | {c['killed']} | {c['survived']} | {other} | {100 * c['killed'] / total:.1f}% |"
-        )
+        score = 100 * c["killed"] / total
+        print(f"| {module} | {total} | {c['killed']} | {c['survived']} | {other} | {score:.1f}% |")
     for module in sorted(survivors):
         print(f"\n{module}:")
         for name in survivors[module]:
