@@ -3,12 +3,13 @@
 from datetime import datetime, time
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from accounts.selectors import workers
-from involvement.forms import DateField
-from opportunities.models import ActivityType, Opportunity, SignUp, Team
-from opportunities.services import SessionData
+from involvement.forms import DateField, LengthLimitsMixin, years_from_now
+from opportunities.models import ActivityType, Opportunity, Session, SignUp, Team
+from opportunities.services import OFFER_REASON_MAX_LENGTH, SessionData
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%I:%M%p", "%I.%M%p", "%I%p", "%H%M"]
 
@@ -33,9 +34,16 @@ def _local(day, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
 
 
-class OpportunityForm(forms.ModelForm):
+def latest_session_year() -> int:
+    """Sessions and deadlines are planned at most this far ahead (settings.SESSION_MAX_YEARS_AHEAD):
+    a year-9999 session would be stored and then overflow every page that counts from it."""
+    return years_from_now(settings.SESSION_MAX_YEARS_AHEAD)()
+
+
+class OpportunityForm(LengthLimitsMixin, forms.ModelForm):
     signup_deadline_date = DateField(
         label="Sign-up deadline",
+        max_year=latest_session_year,
         help_text="People can sign up until the end of this day. It must be before the first session. "
         "For example, 27 3 2027",
     )
@@ -80,6 +88,7 @@ class OpportunityForm(forms.ModelForm):
                 "required": "Enter the number of places",
                 "invalid": "Enter the number of places as a whole number",
                 "min_value": "There must be at least 1 place",
+                "max_value": "There can be at most 32,767 places",
             },
             "lead_worker": {"required": "Select the lead worker"},
         }
@@ -90,6 +99,10 @@ class OpportunityForm(forms.ModelForm):
         self.fields["team"].queryset = Team.objects.filter(is_active=True)
         self.fields["lead_worker"].queryset = workers()
         self.fields["lead_worker"].label_from_instance = lambda user: user.get_full_name() or user.email
+        self.fields["lead_worker"].help_text = (
+            "The lead worker can read the notes of the people taking part. You lead it unless you "
+            "choose someone else; after that, only the lead worker or a manager can change it."
+        )
         self.fields[
             "involvement_level"
         ].help_text = "Be honest: say how much influence people will really have."
@@ -104,9 +117,15 @@ class OpportunityForm(forms.ModelForm):
             raise forms.ValidationError("There must be at least 1 place")
         return places
 
+    def _deadline_unchanged(self, day) -> bool:
+        """A running opportunity's deadline may have passed: left as it is, it must not stop
+        the rest of the opportunity being edited, nor be moved to the end of that day."""
+        deadline = self.instance.signup_deadline if self.instance.pk else None
+        return bool(deadline and day == timezone.localtime(deadline).date())
+
     def clean_signup_deadline_date(self):
         day = self.cleaned_data["signup_deadline_date"]
-        if day and day < timezone.localdate():
+        if day and day < timezone.localdate() and not self._deadline_unchanged(day):
             raise forms.ValidationError("The sign-up deadline must be today or in the future")
         return day
 
@@ -115,15 +134,15 @@ class OpportunityForm(forms.ModelForm):
         if cleaned.get("is_paid") and not (cleaned.get("payment") or "").strip():
             self.add_error("payment", "Say what is paid, for example £25 an hour including preparation")
         day = cleaned.get("signup_deadline_date")
-        if day:
+        if day and not self._deadline_unchanged(day):
             self.instance.signup_deadline = _local(day, time(23, 59, 59))
         return cleaned
 
 
-class SessionForm(forms.Form):
+class SessionForm(LengthLimitsMixin, forms.Form):
     # Keeps an edited session the same row, so its attendance and reminders survive.
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    date = DateField(label="Date", help_text="For example, 3 4 2027")
+    date = DateField(label="Date", max_year=latest_session_year, help_text="For example, 3 4 2027")
     start_time = TimeField(label="Start time", help_text="For example, 10:00 or 2pm")
     end_time = TimeField(label="End time", help_text="For example, 12:30 or 4pm")
     area = forms.CharField(
@@ -141,12 +160,54 @@ class SessionForm(forms.Form):
     joining_link = forms.URLField(
         assume_scheme="https",
         label="Joining link (optional)",
+        max_length=Session._meta.get_field("joining_link").max_length,
         required=False,
         help_text="For online sessions.",
     )
 
+    def __init__(self, *args, originals: dict | None = None, running: bool = False, **kwargs):
+        # `originals`: the opportunity's sessions by id; `running`: published or closed, when
+        # a session that has started is a record of what happened and cannot change.
+        super().__init__(*args, **kwargs)
+        self.originals = originals or {}
+        self.running = running
+
+    @property
+    def original(self):
+        """The stored session this form edits, if any (only this opportunity's own)."""
+        raw = self.data.get(self.add_prefix("id")) if self.is_bound else self.initial.get("id")
+        try:
+            return self.originals.get(int(raw))
+        except (TypeError, ValueError):
+            return None
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.running and self.original is not None and self.original.has_started
+
+    def _as_typed(self, session) -> dict:
+        starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
+        return {
+            "date": starts.date(),
+            "start_time": starts.time().replace(second=0, microsecond=0),
+            "end_time": ends.time().replace(second=0, microsecond=0),
+            "area": session.area,
+            "location": session.location,
+            "joining_link": session.joining_link,
+        }
+
     def clean(self):
         cleaned = super().clean()
+        if self.is_frozen:
+            stored = self._as_typed(self.original)
+            for name, label in FROZEN_FIELD_NAMES.items():
+                if name in cleaned and cleaned[name] != stored[name]:
+                    self.add_error(
+                        name, f"This session has already started, so its {label} cannot be changed"
+                    )
+            if cleaned.get("DELETE"):
+                self.add_error("DELETE", "This session has already started, so it cannot be removed")
+            return cleaned
         day, start, end = cleaned.get("date"), cleaned.get("start_time"), cleaned.get("end_time")
         if day and day < timezone.localdate():
             self.add_error("date", "The date must be today or in the future")
@@ -156,14 +217,36 @@ class SessionForm(forms.Form):
 
     def to_session(self) -> SessionData:
         data = self.cleaned_data
+        starts_at = _local(data["date"], data["start_time"])
+        ends_at = _local(data["date"], data["end_time"])
+        original = self.original
+        if original is not None:
+            # The form shows times to the minute: a time left as it was keeps the stored
+            # value exactly, so an edit elsewhere is not mistaken for a move of the session.
+            typed = self._as_typed(original)
+            if (data["date"], data["start_time"]) == (typed["date"], typed["start_time"]):
+                starts_at = original.starts_at
+            if (data["date"], data["end_time"]) == (typed["date"], typed["end_time"]):
+                ends_at = original.ends_at
         return SessionData(
-            starts_at=_local(data["date"], data["start_time"]),
-            ends_at=_local(data["date"], data["end_time"]),
+            starts_at=starts_at,
+            ends_at=ends_at,
             area=data["area"],
             location=data["location"],
             joining_link=data["joining_link"],
             id=data.get("id"),
         )
+
+
+# The details of a session that has started, which can no longer change, as a person says them.
+FROZEN_FIELD_NAMES = {
+    "date": "date",
+    "start_time": "start time",
+    "end_time": "end time",
+    "area": "area",
+    "location": "address",
+    "joining_link": "joining link",
+}
 
 
 class BaseSessionFormSet(forms.BaseFormSet):
@@ -195,8 +278,10 @@ SessionFormSet = forms.formset_factory(SessionForm, formset=BaseSessionFormSet, 
 
 def session_formset(*, data=None, opportunity: Opportunity | None = None, extra: int = 1) -> SessionFormSet:
     initial = []
+    originals = {}
     if opportunity is not None and opportunity.pk:
         for session in opportunity.sessions.all():
+            originals[session.pk] = session
             starts, ends = timezone.localtime(session.starts_at), timezone.localtime(session.ends_at)
             initial.append(
                 {
@@ -215,17 +300,71 @@ def session_formset(*, data=None, opportunity: Opportunity | None = None, extra:
         extra=extra if not initial else max(extra - 1, 0) + 1,
         can_delete=True,
     )
-    return formset_class(data=data, initial=initial, prefix="sessions")
+    running = opportunity is not None and opportunity.status in {
+        Opportunity.Status.PUBLISHED,
+        Opportunity.Status.CLOSED,
+    }
+    return formset_class(
+        data=data,
+        initial=initial,
+        prefix="sessions",
+        form_kwargs={"originals": originals, "running": running},
+    )
 
 
-class SignUpForm(forms.ModelForm):
+class LeadWorkerForm(LengthLimitsMixin, forms.Form):
+    lead_worker = forms.ModelChoiceField(
+        label="New lead worker",
+        queryset=None,
+        error_messages={
+            "required": "Select the new lead worker",
+            "invalid_choice": "Select an involvement worker from the list",
+        },
+    )
+    reason = forms.CharField(
+        label="Reason (optional)",
+        help_text="Recorded in the opportunity's history and sent to both lead workers.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=300,
+        required=False,
+        error_messages={"max_length": "The reason must be 300 characters or fewer"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_worker"].queryset = workers()
+        self.fields["lead_worker"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+
+class SignUpForm(LengthLimitsMixin, forms.ModelForm):
     class Meta:
         model = SignUp
         fields = ["note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 3})}
 
 
-class ReasonForm(forms.Form):
+class OfferForm(LengthLimitsMixin, forms.Form):
+    """Offering a place by hand: on a fair-share opportunity the reason is required."""
+
+    reason = forms.CharField(
+        label="Why are you offering this place by hand?",
+        help_text="Kept in the sign-up's history, so the decision can be explained later.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=OFFER_REASON_MAX_LENGTH,
+        error_messages={
+            "required": "Enter a reason for offering this place by hand",
+            "max_length": f"The reason must be {OFFER_REASON_MAX_LENGTH} characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, reason_required: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        if not reason_required:
+            self.fields["reason"].label = "Why are you offering this place by hand? (optional)"
+
+
+class ReasonForm(LengthLimitsMixin, forms.Form):
     reason = forms.CharField(
         label="Reason",
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -31,7 +31,7 @@ INVOLVEMENT_LEVEL_MEANINGS = {
 
 class Team(models.Model):
     name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True)
+    description = models.TextField(blank=True, max_length=2000)
     is_active = models.BooleanField(default=True, help_text="Inactive teams are hidden from new choices.")
 
     class Meta:
@@ -43,7 +43,9 @@ class Team(models.Model):
 
 class ActivityType(models.Model):
     name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True, help_text="Plain English: what taking part involves.")
+    description = models.TextField(
+        blank=True, max_length=2000, help_text="Plain English: what taking part involves."
+    )
     default_involvement_level = models.CharField(
         max_length=20, choices=InvolvementLevel.choices, default=InvolvementLevel.CONSULTING
     )
@@ -93,13 +95,16 @@ class Opportunity(models.Model):
         max_length=300,
         help_text="One or two short sentences: what it is and who it is for.",
     )
-    description = models.TextField("full description")
+    # Every free-text field has a limit (issue 9): forms say so by the field, and no page has
+    # to lay out a 100,000-character paste.
+    description = models.TextField("full description", max_length=5000)
     activity_type = models.ForeignKey(ActivityType, on_delete=models.PROTECT, related_name="opportunities")
     involvement_level = models.CharField(max_length=20, choices=InvolvementLevel.choices)
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="opportunities")
     format = models.CharField(max_length=20, choices=Format.choices)
     accessibility = models.TextField(
         "accessibility information",
+        max_length=2000,
         help_text="Step-free access, hearing loops, breaks, quiet rooms, captions.",
     )
     is_paid = models.BooleanField("paid", default=True)
@@ -118,7 +123,7 @@ class Opportunity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_opportunities"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
-    cancel_reason = models.TextField(blank=True)
+    cancel_reason = models.TextField(blank=True, max_length=300)
     # Kept by the services under the opportunity's row lock, so lists and filters read them
     # without counting sign-ups: places held (confirmed, offered, attended or did not
     # attend) and people waiting.
@@ -220,6 +225,14 @@ class Session(models.Model):
     def hours(self) -> float:
         return (self.ends_at - self.starts_at).total_seconds() / 3600
 
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+
+# States that hold one of the places: the services count these (HOLDS_PLACE), and each holds a place number.
+PLACE_HOLDING_STATES = ("confirmed", "offered", "attended", "no_show")
+
 
 class SignUp(models.Model):
     """A representative's place on an opportunity; its state machine is in services.py."""
@@ -242,12 +255,17 @@ class SignUp(models.Model):
     note = models.TextField(
         "what would help you take part? (optional)",
         blank=True,
+        max_length=2000,
         help_text="For example, a seat near the door, a large-print pack, or a break every hour.",
     )
     waitlist_position = models.PositiveIntegerField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     selection_rank = models.PositiveIntegerField(null=True, blank=True)
     selection_reason = models.CharField(max_length=300, blank=True)
+    # The numbered place (1 to the opportunity's places) held while the state holds one, and
+    # none otherwise. Unique per opportunity, so two transactions can never both take the
+    # last place, even past the services' lock; a trigger keeps it within places (ADR 5).
+    place_number = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -259,6 +277,16 @@ class SignUp(models.Model):
                 fields=["opportunity", "waitlist_position"],
                 condition=Q(waitlist_position__isnull=False),
                 name="unique_waitlist_position",
+            ),
+            models.UniqueConstraint(
+                fields=["opportunity", "place_number"],
+                condition=Q(place_number__isnull=False),
+                name="unique_place_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=PLACE_HOLDING_STATES, place_number__gte=1)
+                | (~Q(state__in=PLACE_HOLDING_STATES) & Q(place_number__isnull=True)),
+                name="signup_place_number_only_while_holding",
             ),
         ]
         indexes = [

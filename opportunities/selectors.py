@@ -2,11 +2,12 @@
 
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.conf import settings
+from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from opportunities.models import Opportunity, Session, SignUp, SignUpEvent
+from opportunities.models import Opportunity, OpportunityEvent, Session, SignUp, SignUpEvent
 
 State = SignUp.State
 
@@ -53,12 +54,29 @@ def waitlist_place(*, signup: SignUp) -> int | None:
 def participants(*, opportunity: Opportunity) -> QuerySet[SignUp]:
     return (
         opportunity.signups.select_related("person__profile")
+        # Whether each sign-up opens the person's notes to the lead worker: the one rule,
+        # computed in the same query so the page asks nothing more per row.
+        .annotate(lead_access_open=ExpressionWrapper(lead_access_q(), output_field=BooleanField()))
         .prefetch_related(
             Prefetch("events", queryset=SignUpEvent.objects.select_related("actor__profile")),
             "attendance",
         )
         .order_by("state", "waitlist_position", "selection_rank", "created_at", "pk")
     )
+
+
+def signup_counts(*, opportunity: Opportunity) -> dict[str, int]:
+    """How many sign-ups are in each state, in one query; states with none count 0."""
+    counts = dict.fromkeys(State.values, 0)
+    rows = opportunity.signups.values("state").annotate(count=Count("pk")).values_list("state", "count")
+    counts.update(rows)
+    return counts
+
+
+def opportunity_history(*, opportunity: Opportunity) -> QuerySet[OpportunityEvent]:
+    return opportunity.history.select_related(
+        "actor__profile", "previous_lead__profile", "new_lead__profile"
+    ).order_by("created_at", "pk")
 
 
 def signups_for_person(*, person: User) -> QuerySet[SignUp]:
@@ -128,8 +146,48 @@ def pace_passed(*, opportunity: Opportunity, person: User) -> tuple[bool, int]:
     return count + 1 > profile.pace_per_month, count
 
 
-def person_signed_up_to_opportunity_led_by(*, person: User, worker: User) -> bool:
-    return SignUp.objects.filter(person=person, opportunity__lead_worker=worker).exists()
+# Being lead worker opens a person's notes (support note, what helps me, sign-up notes,
+# check-ins) while their sign-up is active, and for LEAD_ACCESS_DAYS_AFTER days after the
+# activity's last session once they attended (or did not attend). Withdrawn, declined,
+# cancelled and not-selected sign-ups open nothing: they have stepped away.
+LEAD_ACCESS_ACTIVE = [State.APPLIED, State.WAITLISTED, State.OFFERED, State.CONFIRMED]
+LEAD_ACCESS_TOOK_PART = [State.ATTENDED, State.NO_SHOW]
+
+
+def lead_access_q(*, now=None) -> Q:
+    """The one rule, as a filter on sign-ups: every predicate and page that lets a lead
+    worker read notes goes through it (accounts and feedback permissions, the participants
+    page), so the rule cannot drift between them. The access ends with the activity's last
+    session (not the last one the person attended) plus the grace period, so that someone
+    marked attended at the first of several sessions stays open while they still take part."""
+    since = (now or timezone.now()) - timedelta(days=settings.LEAD_ACCESS_DAYS_AFTER)
+    return Q(state__in=LEAD_ACCESS_ACTIVE) | Q(
+        state__in=LEAD_ACCESS_TOOK_PART, opportunity__ends_at__gte=since
+    )
+
+
+def lead_access_opened_by(
+    *, worker: User, person_id: int, opportunity_id: int | None = None, now=None
+) -> bool:
+    """Does being lead worker open this person's notes to `worker` now (through any
+    opportunity they lead, or through the one given)? One query."""
+    if not getattr(worker, "pk", None) or person_id is None:
+        return False
+    signups = SignUp.objects.filter(
+        lead_access_q(now=now), person_id=person_id, opportunity__lead_worker=worker
+    )
+    if opportunity_id is not None:
+        signups = signups.filter(opportunity_id=opportunity_id)
+    return signups.exists()
+
+
+def signup_opens_lead_access(*, signup: SignUp, now=None) -> bool:
+    """Does this one sign-up open the person's notes to its opportunity's lead worker?
+    Lists get the same answer without a query from `participants()`'s annotation."""
+    annotated = getattr(signup, "lead_access_open", None)
+    if annotated is not None:
+        return annotated
+    return SignUp.objects.filter(lead_access_q(now=now), pk=signup.pk).exists()
 
 
 def opportunities_led_by(*, worker: User) -> QuerySet[Opportunity]:

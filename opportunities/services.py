@@ -7,30 +7,39 @@ and the change written while the lock is held, and the database backs it with co
 (one sign-up per person; a waiting-list position used once; places taken never above places).
 """
 
+import functools
 import hashlib
+import logging
 import random
 import secrets
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.permissions import Role, has_role
+from involvement.templatetags.nhs_dates import nhs_datetime
 from notifications.kinds import Kind
 from notifications.services import message_create
 from opportunities.models import (
+    PLACE_HOLDING_STATES,
     Attendance,
     Opportunity,
+    OpportunityEvent,
     SelectionDraw,
     SelectionMethod,
     Session,
     SignUp,
     SignUpEvent,
 )
+
+logger = logging.getLogger(__name__)
 
 State = SignUp.State
 Status = Opportunity.Status
@@ -55,8 +64,9 @@ TRANSITIONS: dict[str, set[str]] = {
     State.ATTENDED: {State.NO_SHOW},
     State.NO_SHOW: {State.ATTENDED},
 }
-# States that hold one of the places.
-HOLDS_PLACE = {State.CONFIRMED, State.OFFERED, State.ATTENDED, State.NO_SHOW}
+# States that hold one of the places (confirmed, offered, attended, did not attend): each
+# holds a place number, as the database insists (models.PLACE_HOLDING_STATES).
+HOLDS_PLACE = {State(state) for state in PLACE_HOLDING_STATES}
 ACTIVE = {State.APPLIED, State.WAITLISTED, State.OFFERED, State.CONFIRMED}
 
 OPPORTUNITY_TRANSITIONS: dict[str, set[str]] = {
@@ -69,7 +79,12 @@ OPPORTUNITY_TRANSITIONS: dict[str, set[str]] = {
 
 
 class OpportunityError(Exception):
-    """A rule was broken; the message is fit to show the person."""
+    """A rule was broken; the message is fit to show the person. `field` names the form
+    field it is about, when there is one, so that a page can show it beside that field."""
+
+    def __init__(self, message: str = "", *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -77,6 +92,53 @@ class OpportunityError(Exception):
 
 def _lock(opportunity_id: int) -> Opportunity:
     return Opportunity.objects.select_for_update().get(pk=opportunity_id)
+
+
+# Conflicts the database refuses when two writers race past the lock: a place number or a
+# waiting-list position already taken, a place beyond the last, a deadlock. Under the lock they
+# never happen; if one does, the change is rolled back whole and made again from a fresh read,
+# and after a few tries the person is told plainly rather than shown an error page.
+CONFLICT_ATTEMPTS = 5
+_RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock
+
+
+def _retry_on_conflict(service):
+    @functools.wraps(service)
+    def wrapper(*args, **kwargs):
+        for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+            try:
+                return service(*args, **kwargs)
+            except (IntegrityError, OperationalError) as error:
+                code = getattr(error.__cause__, "pgcode", None)
+                if isinstance(error, OperationalError) and code not in _RETRYABLE_SQLSTATES:
+                    raise
+                # The constraint's name only: never the row, which may name a person.
+                constraint = getattr(getattr(error.__cause__, "diag", None), "constraint_name", None)
+                logger.warning(
+                    "%s refused by the database (%s, attempt %s)",
+                    service.__name__,
+                    constraint or code,
+                    attempt,
+                )
+                time.sleep(random.uniform(0.005, 0.02) * attempt)  # spread the retries out
+        raise OpportunityError(
+            "A lot of people are changing this at the same moment, so it could not be saved. "
+            "Please try again."
+        )
+
+    return wrapper
+
+
+def _free_place_number(signup: SignUp) -> int | None:
+    """The lowest place number nobody on the opportunity holds, read under its lock; None
+    when every place is held (the database then refuses the change)."""
+    held = set(
+        SignUp.objects.filter(opportunity_id=signup.opportunity_id, place_number__isnull=False).values_list(
+            "place_number", flat=True
+        )
+    )
+    places = Opportunity.objects.values_list("places", flat=True).get(pk=signup.opportunity_id)
+    return next((number for number in range(1, places + 1) if number not in held), None)
 
 
 def _move(signup: SignUp, to_state: str, *, actor: User | None, reason: str = "", **fields) -> None:
@@ -90,6 +152,12 @@ def _move(signup: SignUp, to_state: str, *, actor: User | None, reason: str = ""
     signup.state = to_state
     for name, value in fields.items():
         setattr(signup, name, value)
+    # A place held keeps its number (offered, then confirmed, then attended); a new holder
+    # takes the lowest free one; anyone else gives theirs up.
+    if to_state not in HOLDS_PLACE:
+        signup.place_number = None
+    elif signup.place_number is None:
+        signup.place_number = _free_place_number(signup)
     if to_state != State.WAITLISTED:
         signup.waitlist_position = None
     if to_state != State.OFFERED:
@@ -171,12 +239,110 @@ def _sync_dates(opportunity: Opportunity) -> None:
     opportunity.save(update_fields=["starts_at", "ends_at", "updated_at"])
 
 
+# What people are told about when it changes: when and where a session is.
+SESSION_DETAILS = ("starts_at", "ends_at", "area", "location", "joining_link")
+
+
+@dataclass
+class SessionChange:
+    """One session added, changed or removed, as the people signed up are told of it."""
+
+    before: SessionData | None
+    after: SessionData | None
+
+    @property
+    def address_changed(self) -> bool:
+        return bool(self.before and self.after and self.before.location != self.after.location)
+
+    @property
+    def link_changed(self) -> bool:
+        return bool(self.before and self.after and self.before.joining_link != self.after.joining_link)
+
+    def fingerprint(self) -> tuple:
+        return tuple(
+            None if side is None else tuple(str(getattr(side, name)) for name in SESSION_DETAILS)
+            for side in (self.before, self.after)
+        )
+
+
+def _details(session: Session) -> SessionData:
+    return SessionData(**{name: getattr(session, name) for name in SESSION_DETAILS}, id=session.pk)
+
+
+def _save_sessions(
+    opportunity: Opportunity, sessions: list[SessionData], *, running: bool
+) -> list[SessionChange]:
+    """Write the sessions in place and return what changed. Once an opportunity is running
+    (published or closed), a session that has started is a record of what happened: it can
+    be neither changed nor removed, while the rest of the opportunity still can."""
+    existing = {session.pk: session for session in opportunity.sessions.all()}
+    kept = {data.id for data in sessions if data.id in existing}
+    removed = sorted(set(existing) - kept)
+    if removed and Attendance.objects.filter(session_id__in=removed).exists():
+        raise OpportunityError("A session with attendance recorded cannot be removed.")
+    changes = []
+    for pk in removed:
+        if running and existing[pk].has_started:
+            raise OpportunityError(
+                f"The session on {nhs_datetime(existing[pk].starts_at)} has already started, "
+                "so it cannot be removed."
+            )
+        changes.append(SessionChange(before=_details(existing[pk]), after=None))
+    Session.objects.filter(pk__in=removed).delete()
+    for data in sessions:
+        fields = {name: getattr(data, name) for name in SESSION_DETAILS}
+        if data.id in existing:
+            before = _details(existing[data.id])
+            if all(getattr(before, name) == value for name, value in fields.items()):
+                continue
+            if running and existing[data.id].has_started:
+                raise OpportunityError(
+                    f"The session on {nhs_datetime(before.starts_at)} has already started, "
+                    "so it cannot be changed."
+                )
+            Session.objects.filter(pk=data.id).update(**fields)
+            changes.append(SessionChange(before=before, after=SessionData(**fields, id=data.id)))
+        else:
+            session = Session.objects.create(opportunity=opportunity, **fields)
+            changes.append(SessionChange(before=None, after=_details(session)))
+    return changes
+
+
+def _tell_about_session_changes(opportunity: Opportunity, changes: list[SessionChange], *, version) -> None:
+    """Everyone with an active sign-up hears of a change of time or place, once. The key is
+    built from the change itself and the row's version before it: a second save of the same
+    form changes nothing and sends nothing, and moving a session back and then forth again
+    is a new change, so it is told again."""
+    fingerprint = hashlib.sha256(
+        repr(
+            (opportunity.pk, version.isoformat() if version else "", [c.fingerprint() for c in changes])
+        ).encode()
+    ).hexdigest()[:24]
+    for signup in opportunity.signups.filter(state__in=ACTIVE).select_related("person__profile"):
+        message_create(
+            recipient=signup.person,
+            kind=Kind.SIGNUP_UPDATE,
+            dedupe_key=f"sessions:changed:{signup.pk}:{fingerprint}",
+            context={
+                "signup": signup,
+                "opportunity": opportunity,
+                "event": "sessions_changed",
+                "changes": changes,
+            },
+        )
+
+
 def _check_sessions(opportunity: Opportunity, sessions: list[SessionData]) -> None:
     if not sessions:
         raise OpportunityError("Add at least one session.")
+    latest_year = timezone.localdate().year + settings.SESSION_MAX_YEARS_AHEAD
     for session in sessions:
         if session.ends_at <= session.starts_at:
             raise OpportunityError("A session must end after it starts.")
+        # The forms refuse such dates too; this holds for every other caller, because a
+        # year-9999 session, once stored, would overflow every page that counts from it.
+        if timezone.localtime(session.ends_at).year > latest_year:
+            raise OpportunityError(f"Sessions can be planned up to the end of {latest_year}.")
     first = min(session.starts_at for session in sessions)
     if opportunity.signup_deadline > first:
         raise OpportunityError("The sign-up deadline must be before the first session.")
@@ -187,39 +353,126 @@ def opportunity_save(*, opportunity: Opportunity, sessions: list[SessionData], b
     ids stay, so attendance and reminder keys survive an edit); a session with attendance
     recorded cannot be removed."""
     _check_sessions(opportunity, sessions)
+    version = None
     with transaction.atomic():
         if opportunity.pk:
             locked = _lock(opportunity.pk)
             if locked.status in {Status.COMPLETED, Status.CANCELLED}:
                 raise OpportunityError("A completed or cancelled opportunity cannot be changed.")
+            # The row's last change, read under the lock: it tells one edit of the sessions
+            # from a later edit that happens to make the same change (see the message key).
+            version = locked.updated_at
             if opportunity.places < locked.places_taken:
                 raise OpportunityError(
                     f"{locked.places_taken} places are already taken: there must be at least that many."
                 )
+            if opportunity.places < locked.places:
+                _fit_place_numbers(locked, places=opportunity.places)
             # The form changes only its own fields; everything the services own comes from
             # the locked row, so an edit cannot undo a concurrent sign-up or selection.
             for name in SERVICE_OWNED_FIELDS:
                 setattr(opportunity, name, getattr(locked, name))
+            previous_lead = locked.lead_worker
+            if opportunity.lead_worker_id != previous_lead.pk:
+                _check_lead_change(locked, lead_worker=opportunity.lead_worker, by=by)
         else:
             opportunity.created_by = by
+            # Whoever creates it leads it unless they choose another worker.
+            previous_lead = None
+            _check_lead_change(None, lead_worker=opportunity.lead_worker, by=by)
         opportunity.save()
-        existing = {session.pk: session for session in opportunity.sessions.all()}
-        kept = {data.id for data in sessions if data.id in existing}
-        removed = set(existing) - kept
-        if removed and Attendance.objects.filter(session_id__in=removed).exists():
-            raise OpportunityError("A session with attendance recorded cannot be removed.")
-        Session.objects.filter(pk__in=removed).delete()
-        for data in sessions:
-            fields = {k: v for k, v in vars(data).items() if k != "id"}
-            if data.id in existing:
-                Session.objects.filter(pk=data.id).update(**fields)
-            else:
-                Session.objects.create(opportunity=opportunity, **fields)
+        if opportunity.lead_worker_id != (previous_lead.pk if previous_lead else by.pk):
+            _record_lead_change(opportunity, previous_lead=previous_lead, by=by)
+        running = opportunity.status in {Status.PUBLISHED, Status.CLOSED}
+        changes = _save_sessions(opportunity, sessions, running=running)
         _sync_dates(opportunity)
+        if running and changes:
+            _tell_about_session_changes(opportunity, changes, version=version)
         if opportunity.status != Status.DRAFT:
             _fill_free_places(opportunity, actor=by)
             _recount(opportunity)
     return opportunity
+
+
+def _check_lead_change(current: Opportunity | None, *, lead_worker: User, by: User) -> None:
+    """Being lead opens the participants' notes, so only the lead worker (handing over) or a
+    manager may change who leads an existing opportunity; the new lead must be a worker."""
+    if current is not None and not by.has_perm("opportunities.change_lead", current):
+        raise OpportunityError(
+            "Only the lead worker or a manager can change the lead worker.", field="lead_worker"
+        )
+    if not (lead_worker.is_active and has_role(lead_worker, Role.WORKER)):
+        raise OpportunityError("Choose an involvement worker to lead this opportunity.", field="lead_worker")
+
+
+def _name(user: User | None) -> str:
+    profile = getattr(user, "profile", None)
+    return (getattr(profile, "display_name", "") or user.get_full_name() or user.email) if user else ""
+
+
+def _record_lead_change(
+    opportunity: Opportunity, *, previous_lead: User | None, by: User, reason: str = ""
+) -> OpportunityEvent:
+    """Write the change to the opportunity's history and tell the old and the new lead."""
+    event = OpportunityEvent.objects.create(
+        opportunity=opportunity,
+        kind=OpportunityEvent.Kind.LEAD_CHANGED,
+        actor=by,
+        previous_lead=previous_lead,
+        new_lead=opportunity.lead_worker,
+        reason=reason,
+    )
+    told = [(opportunity.lead_worker, "new")] + ([(previous_lead, "previous")] if previous_lead else [])
+    for recipient, role in told:
+        message_create(
+            recipient=recipient,
+            kind=Kind.LEAD_WORKER_CHANGED,
+            # One change, one message to each of the two: the event makes the key unique.
+            dedupe_key=f"opportunity:lead:{opportunity.pk}:{event.pk}:{role}",
+            context={
+                "opportunity": opportunity,
+                "is_new_lead": role == "new",
+                "by_you": recipient.pk == by.pk,
+                "actor_name": _name(by),
+                "previous_name": _name(previous_lead),
+                "new_name": _name(opportunity.lead_worker),
+                "reason": reason,
+            },
+        )
+    return event
+
+
+def opportunity_change_lead(
+    *, opportunity: Opportunity, lead_worker: User, by: User, reason: str = ""
+) -> OpportunityEvent:
+    """Hand an opportunity to another lead worker: by its lead worker, or by a manager."""
+    reason = reason.strip()
+    with transaction.atomic():
+        locked = _lock(opportunity.pk)
+        if lead_worker.pk == locked.lead_worker_id:
+            raise OpportunityError(
+                f"{_name(lead_worker)} already leads this opportunity: choose another worker.",
+                field="lead_worker",
+            )
+        _check_lead_change(locked, lead_worker=lead_worker, by=by)
+        previous_lead = locked.lead_worker
+        locked.lead_worker = lead_worker
+        locked.save(update_fields=["lead_worker", "updated_at"])
+        return _record_lead_change(locked, previous_lead=previous_lead, by=by, reason=reason)
+
+
+def _fit_place_numbers(opportunity: Opportunity, *, places: int) -> None:
+    """Before places go down, move anyone holding a number above the new count to a free one
+    below it: the database refuses fewer places than a number held. The numbers mean nothing
+    to people, so moving one changes nothing they see. Called under the lock, with no more
+    places held than `places`."""
+    held = dict(
+        opportunity.signups.filter(place_number__isnull=False).values_list("pk", "place_number")
+    )
+    free = iter(sorted(set(range(1, places + 1)) - set(held.values())))
+    for signup_id, number in sorted(held.items(), key=lambda item: item[1]):
+        if number > places:
+            SignUp.objects.filter(pk=signup_id).update(place_number=next(free))
 
 
 # Fields only services change; an edit form never overwrites them.
@@ -265,10 +518,31 @@ def opportunity_close(*, opportunity: Opportunity, by: User) -> None:
         _set_status(_lock(opportunity.pk), Status.CLOSED)
 
 
+def opportunity_complete_refusal(*, opportunity: Opportunity, now=None) -> str:
+    """Why the opportunity cannot be marked completed yet, or "" when it can. Shared by the
+    service and the confirmation page, so the page never offers what the service refuses."""
+    now = now or timezone.now()
+    if Status.COMPLETED not in OPPORTUNITY_TRANSITIONS[opportunity.status]:
+        return f"A {opportunity.get_status_display().lower()} opportunity cannot be marked completed."
+    if opportunity.ends_at is None:
+        return "Add its sessions first: an opportunity is completed after its last session has ended."
+    if opportunity.ends_at > now:
+        # Completing early would tell everyone still waiting that it has finished, and open
+        # the outcome and check-ins before anything has happened.
+        return (
+            "It can be marked completed only after its last session has ended, "
+            f"on {nhs_datetime(opportunity.ends_at)}."
+        )
+    return ""
+
+
 def opportunity_complete(*, opportunity: Opportunity, by: User) -> None:
     """Completed: nobody else can join, and anyone still waiting is told kindly."""
     with transaction.atomic():
         opportunity = _lock(opportunity.pk)
+        refusal = opportunity_complete_refusal(opportunity=opportunity)
+        if refusal:
+            raise OpportunityError(refusal)
         _set_status(opportunity, Status.COMPLETED)
         for signup in opportunity.signups.select_related("person", "opportunity").filter(
             state__in=[State.APPLIED, State.WAITLISTED, State.OFFERED]
@@ -312,6 +586,9 @@ def opportunity_duplicate(*, opportunity: Opportunity, by: User) -> Opportunity:
         copy.cancel_reason = ""
         copy.created_by = by
         copy.created_at = timezone.now()
+        if has_role(by, Role.WORKER):
+            # A copy is a new opportunity: whoever makes it leads it, as when creating one.
+            copy.lead_worker = by
         copy._state.adding = True
         copy.save()
         Session.objects.bulk_create(
@@ -332,6 +609,7 @@ def opportunity_duplicate(*, opportunity: Opportunity, by: User) -> Opportunity:
 # --- sign-ups: the representative's actions ------------------------------------------------
 
 
+@_retry_on_conflict
 def signup_create(*, opportunity: Opportunity, person: User, note: str = "") -> SignUp:
     """Sign a person up. First come: confirmed while places last, then the waiting list.
     Fair share: applied, until the selection after the deadline."""
@@ -354,9 +632,10 @@ def signup_create(*, opportunity: Opportunity, person: User, note: str = "") -> 
         else:
             to_state, extra = State.WAITLISTED, {"waitlist_position": _next_position(opportunity)}
         if signup is None:
-            signup = SignUp.objects.create(
-                opportunity=opportunity, person=person, state=to_state, note=note, **extra
-            )
+            signup = SignUp(opportunity=opportunity, person=person, state=to_state, note=note, **extra)
+            if to_state in HOLDS_PLACE:
+                signup.place_number = _free_place_number(signup)
+            signup.save(force_insert=True)
             SignUpEvent.objects.create(signup=signup, to_state=to_state, actor=person)
         else:
             _move(signup, to_state, actor=person, reason="Signed up again.", note=note, **extra)
@@ -376,18 +655,39 @@ def _lock_signup(signup: SignUp) -> tuple[Opportunity, SignUp]:
 def _own(signup: SignUp, person: User, opportunity: Opportunity) -> None:
     if signup.person_id != person.pk:
         raise OpportunityError("That is not your sign-up.")
+
+
+# A representative's own actions on their sign-up, by the name used in URLs and pages.
+WITHDRAW, ACCEPT, DECLINE = "withdraw", "accept", "decline"
+
+
+def signup_action_refusal(*, signup: SignUp, opportunity: Opportunity, action: str, now=None) -> str:
+    """Why the person cannot take `action` on their sign-up now, or "" when they can. The
+    services and the confirmation pages both ask this, so a page never offers what the
+    service would refuse."""
     if opportunity.status not in {Status.PUBLISHED, Status.CLOSED}:
-        raise OpportunityError(
-            "This activity has finished or been cancelled, so the sign-up cannot change now."
-        )
+        return "This activity has finished or been cancelled, so the sign-up cannot change now."
+    if action == WITHDRAW and signup.state not in ACTIVE:
+        return "There is nothing to withdraw from."
+    if action in {ACCEPT, DECLINE} and signup.state != State.OFFERED:
+        return f"There is no place offered to {action}."
+    if action == ACCEPT and signup.offer_expires_at and signup.offer_expires_at <= (now or timezone.now()):
+        return "Sorry, this offer has expired."
+    return ""
 
 
+def _check_action(signup: SignUp, person: User, opportunity: Opportunity, action: str) -> None:
+    _own(signup, person, opportunity)
+    refusal = signup_action_refusal(signup=signup, opportunity=opportunity, action=action)
+    if refusal:
+        raise OpportunityError(refusal)
+
+
+@_retry_on_conflict
 def signup_withdraw(*, signup: SignUp, person: User) -> SignUp:
     with transaction.atomic():
         opportunity, signup = _lock_signup(signup)
-        _own(signup, person, opportunity)
-        if signup.state not in ACTIVE:
-            raise OpportunityError("There is nothing to withdraw from.")
+        _check_action(signup, person, opportunity, WITHDRAW)
         held_place = signup.state in HOLDS_PLACE
         _move(signup, State.WITHDRAWN, actor=person)
         _notify(signup, "withdrawn")
@@ -400,23 +700,18 @@ def signup_withdraw(*, signup: SignUp, person: User) -> SignUp:
 def signup_accept(*, signup: SignUp, person: User) -> SignUp:
     with transaction.atomic():
         opportunity, signup = _lock_signup(signup)
-        _own(signup, person, opportunity)
-        if signup.state != State.OFFERED:
-            raise OpportunityError("There is no place offered to accept.")
-        if signup.offer_expires_at and signup.offer_expires_at <= timezone.now():
-            raise OpportunityError("Sorry, this offer has expired.")
+        _check_action(signup, person, opportunity, ACCEPT)
         _move(signup, State.CONFIRMED, actor=person)
         _notify(signup, "confirmed")
         _recount(opportunity)
     return signup
 
 
+@_retry_on_conflict
 def signup_decline(*, signup: SignUp, person: User) -> SignUp:
     with transaction.atomic():
         opportunity, signup = _lock_signup(signup)
-        _own(signup, person, opportunity)
-        if signup.state != State.OFFERED:
-            raise OpportunityError("There is no place offered to decline.")
+        _check_action(signup, person, opportunity, DECLINE)
         _move(signup, State.DECLINED, actor=person)
         _fill_free_places(opportunity, actor=None)
         _recount(opportunity)
@@ -426,18 +721,46 @@ def signup_decline(*, signup: SignUp, person: User) -> SignUp:
 # --- sign-ups: the worker's actions -------------------------------------------------------
 
 
-def signup_offer_by_hand(*, signup: SignUp, by: User) -> SignUp:
+# The reason given for an offer by hand goes into the sign-up's history after a short
+# preamble; both must fit SignUpEvent.reason (300 characters).
+OFFER_REASON_MAX_LENGTH = 240
+
+
+@_retry_on_conflict
+def signup_offer_by_hand(*, signup: SignUp, by: User, reason: str = "") -> SignUp:
+    """Offer a place to one person out of turn. On a fair-share opportunity that passes over
+    people with a better claim to it (F4), so it needs a reason, kept in the history."""
+    reason = reason.strip()
+    if len(reason) > OFFER_REASON_MAX_LENGTH:
+        raise OpportunityError(
+            f"The reason must be {OFFER_REASON_MAX_LENGTH} characters or fewer.", field="reason"
+        )
     with transaction.atomic():
         opportunity, signup = _lock_signup(signup)
         if opportunity.status not in {Status.PUBLISHED, Status.CLOSED}:
             raise OpportunityError("Places can only be offered on a published or closed opportunity.")
+        if State.OFFERED not in TRANSITIONS[signup.state]:
+            # Before the count of places: a person who withdrew or was cancelled is never
+            # offered a place by hand, and the worker is told why rather than "full".
+            raise OpportunityError(
+                f"This sign-up is {signup.get_state_display().lower()}, so a place cannot be offered to it."
+            )
+        if opportunity.selection_method == SelectionMethod.FAIR_SHARE and not reason:
+            raise OpportunityError(
+                "Give a reason for offering this place by hand: it is kept in the sign-up's history.",
+                field="reason",
+            )
         if _taken(opportunity) >= opportunity.places:
             raise OpportunityError("Every place is taken. Add places first, or wait for someone to withdraw.")
+        passed_over = len(offer_passes_over(signup=signup))
+        preamble = "Offered by hand"
+        if passed_over:
+            preamble += f", ahead of {passed_over} {'person' if passed_over == 1 else 'people'} ranked higher"
         _move(
             signup,
             State.OFFERED,
             actor=by,
-            reason="Offered by hand.",
+            reason=f"{preamble}: {reason}" if reason else f"{preamble}.",
             offer_expires_at=timezone.now() + timedelta(hours=_offer_hours()),
         )
         _notify(signup, "offered")
@@ -445,6 +768,7 @@ def signup_offer_by_hand(*, signup: SignUp, by: User) -> SignUp:
     return signup
 
 
+@_retry_on_conflict
 def signup_cancel(*, signup: SignUp, by: User, reason: str) -> SignUp:
     reason = reason.strip()
     if not reason:
@@ -469,6 +793,13 @@ def attendance_record(*, signup: SignUp, session: Session, attended: bool, by: U
         opportunity, signup = _lock_signup(signup)
         if signup.state not in {State.CONFIRMED, State.ATTENDED, State.NO_SHOW}:
             raise OpportunityError("Attendance can only be recorded for people with a confirmed place.")
+        # Re-read under the opportunity's lock: an edit may just have moved the session.
+        session = Session.objects.get(pk=session.pk)
+        if session.starts_at > timezone.now():
+            raise OpportunityError(
+                "Attendance can be recorded only once the session has started, "
+                f"on {nhs_datetime(session.starts_at)}."
+            )
         Attendance.objects.update_or_create(
             signup=signup, session=session, defaults={"attended": attended, "recorded_by": by}
         )
@@ -545,15 +876,69 @@ def selection_rank(*, opportunity: Opportunity, seed: str) -> list[RankedApplica
     )
     for index, applicant in enumerate(ranked, start=1):
         applicant.rank = index
-        if applicant.never_involved:
-            why = "never involved before"
-        else:
-            count = applicant.activities_last_year
-            why = f"{count} activit{'y' if count == 1 else 'ies'} in the last 12 months"
-        if applicant.not_selected_last_time:
-            why += "; not selected last time"
-        applicant.reason = f"{why}; random draw {applicant.draw:.4f}"
+        applicant.reason = f"{_priority_reason(applicant)}; random draw {applicant.draw:.4f}"
     return ranked
+
+
+def _priority(applicant: RankedApplicant) -> tuple:
+    """Fair-share priority without the random draw: lower comes first."""
+    return (
+        not applicant.never_involved,
+        applicant.activities_last_year,
+        not applicant.not_selected_last_time,
+    )
+
+
+def _priority_reason(applicant: RankedApplicant) -> str:
+    if applicant.never_involved:
+        why = "never involved before"
+    else:
+        count = applicant.activities_last_year
+        why = f"{count} activit{'y' if count == 1 else 'ies'} in the last 12 months"
+    if applicant.not_selected_last_time:
+        why += "; not selected last time"
+    return why
+
+
+@dataclass
+class PassedOver:
+    signup_id: int
+    person_name: str
+    why: str
+
+
+def offer_passes_over(*, signup: SignUp) -> list[PassedOver]:
+    """Who has a better claim to a place than `signup`, so would be passed over if it were
+    offered the place by hand: people ahead on the waiting list; for an application before
+    the selection, applicants with a higher fair-share priority (ties are left to the
+    draw, which has not happened); for someone not selected, everyone still waiting."""
+    if signup.state not in {State.WAITLISTED, State.APPLIED, State.NOT_SELECTED}:
+        return []
+    waiting = list(
+        signup.opportunity.signups.filter(state=State.WAITLISTED)
+        .select_related("person__profile")
+        .order_by("waitlist_position", "pk")
+    )
+    if signup.state == State.WAITLISTED:
+        waiting = [s for s in waiting if (s.waitlist_position or 0) < (signup.waitlist_position or 0)]
+    passed = [
+        PassedOver(s.pk, _applicant_name(s), f"number {number} on the waiting list")
+        for number, s in enumerate(waiting, start=1)
+        if signup.state != State.APPLIED
+    ]
+    if signup.state == State.WAITLISTED:
+        return passed
+    ranked = selection_rank(opportunity=signup.opportunity, seed="")
+    if signup.state == State.APPLIED:
+        mine = next((r for r in ranked if r.signup_id == signup.pk), None)
+        ranked = [r for r in ranked if mine is not None and _priority(r) < _priority(mine)]
+    return passed + [
+        PassedOver(r.signup_id, r.person_name, f"applied: {_priority_reason(r)}") for r in ranked
+    ]
+
+
+def _applicant_name(signup: SignUp) -> str:
+    return getattr(signup.person.profile, "display_name", "") or signup.person.email
 
 
 def selection_preview(*, opportunity: Opportunity, by: User) -> SelectionDraw:
@@ -576,6 +961,13 @@ def selection_run(*, opportunity: Opportunity, draw: SelectionDraw, by: User) ->
             raise OpportunityError("That selection belongs to another opportunity.")
         if opportunity.status not in {Status.PUBLISHED, Status.CLOSED}:
             raise OpportunityError("Selection runs on a published or closed opportunity.")
+        if timezone.now() < opportunity.signup_deadline:
+            # Everyone may apply until the deadline (F4): offering places before it would
+            # shut out whoever applies later. A preview before it is only provisional.
+            raise OpportunityError(
+                "Places can be offered only after the sign-up deadline, "
+                f"{nhs_datetime(opportunity.signup_deadline)}. Until then the ranking is provisional."
+            )
         ranked = selection_rank(opportunity=opportunity, seed=draw.seed)
         free = opportunity.places - _taken(opportunity)
         signups = {
@@ -702,8 +1094,13 @@ def reminders_send(*, now=None) -> int:
         by_opportunity: dict[int, list[Session]] = {}
         for session in sessions:
             by_opportunity.setdefault(session.opportunity_id, []).append(session)
+        # The key carries the session's start time: a session moved after its reminder
+        # went gets a reminder for the new time, and an unchanged one never gets two.
         wanted = {
-            f"reminder:{hours}h:{signup.pk}:{session.pk}": (signup, session)
+            f"reminder:{hours}h:{signup.pk}:{session.pk}:{session.starts_at:%Y%m%dT%H%M%SZ}": (
+                signup,
+                session,
+            )
             for signup in signups
             for session in by_opportunity.get(signup.opportunity_id, [])
         }

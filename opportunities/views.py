@@ -2,42 +2,61 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
 from accounts.models import AccessLogEntry
 from accounts.services import access_log_record
 from opportunities.filters import OpportunityFilter
-from opportunities.forms import OpportunityForm, ReasonForm, SignUpForm, session_formset
+from opportunities.forms import (
+    LeadWorkerForm,
+    OfferForm,
+    OpportunityForm,
+    ReasonForm,
+    SignUpForm,
+    session_formset,
+)
 from opportunities.models import (
     INVOLVEMENT_LEVEL_MEANINGS,
     InvolvementLevel,
     Opportunity,
     SelectionDraw,
+    SelectionMethod,
     SignUp,
 )
 from opportunities.permissions import get_opportunity_for_viewer
+from opportunities.presenters import signup_action_page
 from opportunities.selectors import (
     clashing_sessions,
     opportunities_for_browse,
+    opportunity_history,
     pace_passed,
     participants,
+    signup_counts,
     signup_for,
     waitlist_place,
 )
 from opportunities.services import (
+    ACCEPT,
+    DECLINE,
+    WITHDRAW,
     OpportunityError,
     attendance_record,
+    offer_passes_over,
     opportunity_cancel,
+    opportunity_change_lead,
     opportunity_close,
     opportunity_complete,
+    opportunity_complete_refusal,
     opportunity_duplicate,
     opportunity_publish,
     opportunity_save,
@@ -73,7 +92,12 @@ def browse(request: HttpRequest) -> HttpResponse:
 
 @login_not_required
 def detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
-    opportunity = get_opportunity_for_viewer(request.user, opportunity_id)
+    return _detail_page(request, get_opportunity_for_viewer(request.user, opportunity_id))
+
+
+def _detail_page(request: HttpRequest, opportunity: Opportunity, *, form: SignUpForm | None = None) -> HttpResponse:
+    """The opportunity's page; `form` is a sign-up form that failed, shown again with what
+    the person typed and the message by the field."""
     signup = signup_for(opportunity=opportunity, person=request.user)
     can_sign_up = request.user.has_perm("opportunities.sign_up") and opportunity.is_open_for_signup
     context = {
@@ -86,9 +110,13 @@ def detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
         "can_manage": request.user.has_perm("opportunities.manage_opportunity", opportunity),
         # Signed-in people see exact addresses and joining links; visitors see the area only.
         "show_private": request.user.is_authenticated,
-        "form": SignUpForm(),
+        "form": form or SignUpForm(),
         "outcome": _published_outcome(opportunity),
+        "can_change_lead": request.user.has_perm("opportunities.change_lead", opportunity),
+        "history": None,  # staff only, below
     }
+    if request.user.has_perm("opportunities.view_history", opportunity):
+        context["history"] = list(opportunity_history(opportunity=opportunity))
     if context["can_sign_up"]:
         context["clashes"] = clashing_sessions(opportunity=opportunity, person=request.user)
         context["pace_passed"], context["pace_count"] = pace_passed(
@@ -105,8 +133,9 @@ def _published_outcome(opportunity: Opportunity):
 
 
 def _next_or(request: HttpRequest, fallback: str) -> str:
-    """Only follow a posted `next` that stays on this site."""
-    target = request.POST.get("next", "")
+    """Only follow a `next` (posted, or in the address of a confirmation page) that stays
+    on this site."""
+    target = request.POST.get("next", "") or request.GET.get("next", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
@@ -135,8 +164,8 @@ def sign_up(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     opportunity = get_opportunity_for_viewer(request.user, opportunity_id)
     form = SignUpForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Your note could not be saved: keep it shorter and try again.")
-        return _back(opportunity.pk)
+        # The page again, with the note as typed and the message by it: a redirect would lose it.
+        return _detail_page(request, opportunity, form=form)
     try:
         signup = signup_create(opportunity=opportunity, person=request.user, note=form.cleaned_data["note"])
     except OpportunityError as error:
@@ -156,37 +185,59 @@ def _signup_message(signup: SignUp) -> str:
     }.get(signup.state, "Your sign-up has been saved.")
 
 
-def _own_signup_action(request: HttpRequest, opportunity_id: int, action, success: str) -> HttpResponse:
+def _own_signup_action(
+    request: HttpRequest, opportunity_id: int, action: str, call, success: str
+) -> HttpResponse:
+    """A representative's own action on their sign-up. It asks first: a GET (or a POST from
+    a page that did not ask) shows what will happen; a POST with `confirm` does it. Plain
+    links and forms, so it works without JavaScript."""
     opportunity = get_opportunity_for_viewer(request.user, opportunity_id)
     signup = signup_for(opportunity=opportunity, person=request.user)
     if signup is None:
         raise Http404("You have not signed up for this")
-    _attempt(request, lambda: action(signup=signup, person=request.user), success)
-    return redirect(_next_or(request, reverse("opportunities:detail", args=[opportunity.pk])))
+    detail_url = reverse("opportunities:detail", args=[opportunity.pk])
+    back = _next_or(request, detail_url)
+    if request.method == "POST" and request.POST.get("confirm"):
+        _attempt(request, lambda: call(signup=signup, person=request.user), success)
+        return redirect(back)
+    page = signup_action_page(signup=signup, opportunity=opportunity, action=action)
+    if page.refusal:
+        messages.error(request, page.refusal)
+        return redirect(back)
+    context = {"opportunity": opportunity, "signup": signup, "page": page, "back": back}
+    if page.show_sessions:
+        context["sessions"] = opportunity.sessions.all()
+        context["clashes"] = clashing_sessions(opportunity=opportunity, person=request.user)
+    return render(request, "opportunities/signup_confirm.html", context)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("opportunities.sign_up", raise_exception=True)
 def withdraw(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     return _own_signup_action(
-        request, opportunity_id, signup_withdraw, "You have withdrawn. Thank you for letting us know."
+        request,
+        opportunity_id,
+        WITHDRAW,
+        signup_withdraw,
+        "You have withdrawn. Thank you for letting us know.",
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("opportunities.sign_up", raise_exception=True)
 def accept(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     return _own_signup_action(
-        request, opportunity_id, signup_accept, "You have accepted the place. It is confirmed."
+        request, opportunity_id, ACCEPT, signup_accept, "You have accepted the place. It is confirmed."
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @permission_required("opportunities.sign_up", raise_exception=True)
 def decline(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     return _own_signup_action(
         request,
         opportunity_id,
+        DECLINE,
         signup_decline,
         "You have declined the place. We will offer it to someone else.",
     )
@@ -198,8 +249,6 @@ def decline(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 def _managed(request: HttpRequest, opportunity_id: int) -> Opportunity:
     opportunity = get_opportunity_for_viewer(request.user, opportunity_id)
     if not request.user.has_perm("opportunities.manage_opportunity", opportunity):
-        from django.core.exceptions import PermissionDenied
-
         raise PermissionDenied
     return opportunity
 
@@ -235,7 +284,8 @@ def _edit(request: HttpRequest, opportunity: Opportunity) -> HttpResponse:
                     opportunity=form.save(commit=False), sessions=sessions, by=request.user
                 )
             except OpportunityError as error:
-                form.add_error(None, str(error))
+                # A refused change of lead worker is shown beside that field.
+                form.add_error(error.field if error.field in form.fields else None, str(error))
             else:
                 messages.success(request, "The opportunity has been saved.")
                 return redirect("opportunities:detail", saved.pk)
@@ -300,13 +350,26 @@ def close(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     return _transition(request, opportunity_id, opportunity_close, "Closed: nobody new can sign up.")
 
 
-@require_POST
 def complete(request: HttpRequest, opportunity_id: int) -> HttpResponse:
-    return _transition(
+    """A confirmation page: GET says what completing will do, POST completes and leads on to
+    the outcome, so the feedback loop starts the moment the activity is finished (F2)."""
+    opportunity = _managed(request, opportunity_id)
+    if request.method == "POST":
+        try:
+            opportunity_complete(opportunity=opportunity, by=request.user)
+        except OpportunityError as error:
+            messages.error(request, str(error))
+            return redirect("opportunities:complete", opportunity.pk)
+        messages.success(request, "Marked as completed. Next: write what changed.")
+        return redirect("feedback:outcome_edit", opportunity.pk)
+    return render(
         request,
-        opportunity_id,
-        opportunity_complete,
-        "Marked as completed. Next, write what changed: the outcome.",
+        "opportunities/opportunity_complete.html",
+        {
+            "opportunity": opportunity,
+            "refusal": opportunity_complete_refusal(opportunity=opportunity),
+            "counts": signup_counts(opportunity=opportunity),
+        },
     )
 
 
@@ -336,10 +399,40 @@ def cancel(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     )
 
 
+def change_lead(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    """Hand the opportunity to another lead worker: its lead worker or a manager only, since
+    being lead opens the participants' notes. Every change goes into the history."""
+    opportunity = get_opportunity_for_viewer(request.user, opportunity_id)
+    if not request.user.has_perm("opportunities.change_lead", opportunity):
+        raise PermissionDenied
+    form = LeadWorkerForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            opportunity_change_lead(
+                opportunity=opportunity,
+                lead_worker=form.cleaned_data["lead_worker"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except OpportunityError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "The lead worker has been changed. We have told them both.")
+            return redirect("opportunities:detail", opportunity.pk)
+    return render(
+        request,
+        "opportunities/opportunity_lead.html",
+        {"opportunity": opportunity, "form": form, "history": opportunity_history(opportunity=opportunity)},
+    )
+
+
 def participants_page(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     opportunity = _managed(request, opportunity_id)
     signups = list(participants(opportunity=opportunity))
-    can_read_notes = opportunity.lead_worker_id == request.user.pk
+    for signup in signups:
+        # Contact details and notes: the person's named worker, and the lead worker while
+        # the sign-up is active or recent. Other workers see names and states only.
+        signup.show_details = request.user.has_perm("opportunities.view_participant_details", signup)
     return render(
         request,
         "opportunities/participants.html",
@@ -347,8 +440,8 @@ def participants_page(request: HttpRequest, opportunity_id: int) -> HttpResponse
             "opportunity": opportunity,
             "signups": signups,
             "sessions": list(opportunity.sessions.all()),
-            "can_read_notes": can_read_notes,
             "applied_count": sum(s.state == SignUp.State.APPLIED for s in signups),
+            "before_deadline": timezone.now() < opportunity.signup_deadline,
         },
     )
 
@@ -361,12 +454,12 @@ def _participant(opportunity: Opportunity, signup_id: int) -> SignUp:
 
 
 def participant_note(request: HttpRequest, opportunity_id: int, signup_id: int) -> HttpResponse:
-    """The sign-up's note and the person's support note, for a worker who may read the
-    person's support note (the lead worker of an opportunity they signed up to, or their
-    named worker); each reading is written to the access log."""
+    """The sign-up's note and the person's support note, for the person's named worker and
+    for the lead worker while the sign-up is active or recent (opportunities.permissions);
+    each reading is written to the access log."""
     opportunity = _managed(request, opportunity_id)
     signup = _participant(opportunity, signup_id)
-    if not request.user.has_perm("accounts.view_support_note", signup.person):
+    if not request.user.has_perm("opportunities.view_participant_details", signup):
         raise Http404("No such note")
     access_log_record(
         viewer=request.user, subject=signup.person, what=AccessLogEntry.What.SUPPORT_NOTE, path=request.path
@@ -378,16 +471,32 @@ def participant_note(request: HttpRequest, opportunity_id: int, signup_id: int) 
     )
 
 
-@require_POST
 def offer_place(request: HttpRequest, opportunity_id: int, signup_id: int) -> HttpResponse:
+    """Offer a place by hand. The page shows who would be passed over; on a fair-share
+    opportunity a reason is required, and it is kept in the sign-up's history."""
     opportunity = _managed(request, opportunity_id)
     signup = _participant(opportunity, signup_id)
-    _attempt(
+    fair_share = opportunity.selection_method == SelectionMethod.FAIR_SHARE
+    form = OfferForm(request.POST if request.method == "POST" else None, reason_required=fair_share)
+    if form.is_bound and form.is_valid():
+        try:
+            signup_offer_by_hand(signup=signup, by=request.user, reason=form.cleaned_data["reason"])
+        except OpportunityError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error))
+        else:
+            messages.success(request, "The place has been offered. They have been sent a message.")
+            return redirect("opportunities:participants", opportunity.pk)
+    return render(
         request,
-        lambda: signup_offer_by_hand(signup=signup, by=request.user),
-        "The place has been offered. They have been sent a message.",
+        "opportunities/offer_place.html",
+        {
+            "opportunity": opportunity,
+            "signup": signup,
+            "form": form,
+            "fair_share": fair_share,
+            "passed_over": offer_passes_over(signup=signup),
+        },
     )
-    return redirect("opportunities:participants", opportunity.pk)
 
 
 def cancel_signup(request: HttpRequest, opportunity_id: int, signup_id: int) -> HttpResponse:
@@ -475,5 +584,13 @@ def selection(request: HttpRequest, opportunity_id: int, draw_id: int) -> HttpRe
             return redirect("opportunities:participants", opportunity.pk)
     free = max(opportunity.places - opportunity.places_taken, 0)
     return render(
-        request, "opportunities/selection.html", {"opportunity": opportunity, "draw": draw, "free": free}
+        request,
+        "opportunities/selection.html",
+        {
+            "opportunity": opportunity,
+            "draw": draw,
+            "free": free,
+            # Before the deadline people may still apply: the ranking is only a preview.
+            "provisional": timezone.now() < opportunity.signup_deadline,
+        },
     )

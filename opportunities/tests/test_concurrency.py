@@ -12,7 +12,8 @@ from django.utils import timezone
 
 from accounts.permissions import Role
 from accounts.tests.factories import person
-from opportunities.models import SelectionDraw, SignUp
+from opportunities import services
+from opportunities.models import Opportunity, SelectionDraw, SignUp
 from opportunities.services import (
     OpportunityError,
     offers_expire,
@@ -102,7 +103,8 @@ def test_the_selection_run_twice_at_once_gives_the_same_result_as_once():
         signup_create(opportunity=opportunity, person=person(roles=[Role.REPRESENTATIVE]))
     draw = SelectionDraw.objects.create(opportunity=opportunity, seed="fixed-seed")
     worker = opportunity.lead_worker
-    results = run_together([lambda: selection_run(opportunity=opportunity, draw=draw, by=worker)] * 2)
+    with time_machine.travel(opportunity.signup_deadline + timedelta(minutes=1), tick=True):
+        results = run_together([lambda: selection_run(opportunity=opportunity, draw=draw, by=worker)] * 2)
     assert not [r for r in results if isinstance(r, Exception)]
     assert sorted(len(r) for r in results) == [0, 3]  # one run did the work, the other found none left
     states = Counter(opportunity.signups.values_list("state", flat=True))
@@ -140,3 +142,29 @@ def test_a_person_double_clicking_sign_up_gets_one_sign_up():
     assert len(errors) == 3 and all(isinstance(e, OpportunityError) for e in errors)
     assert opportunity.signups.count() == 1
     assert_consistent(opportunity)
+
+
+def test_past_a_bypassed_lock_the_database_still_refuses_a_sixth_holder_of_five_places(monkeypatch, caplog):
+    """The database's own guarantee (ADR 5): the opportunity's row lock is replaced by a plain
+    read, so fifty sign-ups race freely through the services. The numbered places, unique per
+    opportunity and never above places, still refuse every holder past the fifth; the losers
+    are put on the waiting list or told plainly to try again, never shown an error page."""
+    monkeypatch.setattr(services, "_lock", lambda opportunity_id: Opportunity.objects.get(pk=opportunity_id))
+    opportunity = OpportunityFactory(places=5)
+    people = [person(roles=[Role.REPRESENTATIVE]) for _ in range(50)]
+    results = run_together([lambda p=p: signup_create(opportunity=opportunity, person=p) for p in people])
+
+    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, OpportunityError)]
+    holders = list(opportunity.signups.filter(state__in=services.HOLDS_PLACE))
+    assert 1 <= len(holders) <= opportunity.places
+    assert sorted(s.place_number for s in holders) == list(range(1, len(holders) + 1))
+    signed_up = {s.person_id: s.state for s in opportunity.signups.all()}
+    for someone, result in zip(people, results, strict=True):
+        if isinstance(result, OpportunityError):
+            assert "Please try again" in str(result)
+            assert someone.pk not in signed_up
+        else:
+            assert signed_up[someone.pk] == result.state
+            assert result.state in {State.CONFIRMED, State.WAITLISTED}
+    # The race was real: the database, not luck, turned writers away.
+    assert any("refused by the database" in record.getMessage() for record in caplog.records)

@@ -230,14 +230,15 @@ def test_attendance_marks_attended_or_did_not_attend_once_every_session_is_recor
     a = signup_create(opportunity=opportunity, person=came)
     b = signup_create(opportunity=opportunity, person=missed)
     worker = opportunity.lead_worker
-    attendance_record(signup=a, session=first, attended=True, by=worker)
-    attendance_record(signup=b, session=first, attended=False, by=worker)
-    assert refreshed(a).state == State.ATTENDED
-    assert refreshed(b).state == State.CONFIRMED  # one session still to record
-    attendance_record(signup=b, session=second, attended=False, by=worker)
-    assert refreshed(b).state == State.NO_SHOW
-    attendance_record(signup=b, session=second, attended=True, by=worker)  # a correction
-    assert refreshed(b).state == State.ATTENDED
+    with time_machine.travel(now + timedelta(days=12)):  # both sessions have taken place
+        attendance_record(signup=a, session=first, attended=True, by=worker)
+        attendance_record(signup=b, session=first, attended=False, by=worker)
+        assert refreshed(a).state == State.ATTENDED
+        assert refreshed(b).state == State.CONFIRMED  # one session still to record
+        attendance_record(signup=b, session=second, attended=False, by=worker)
+        assert refreshed(b).state == State.NO_SHOW
+        attendance_record(signup=b, session=second, attended=True, by=worker)  # a correction
+        assert refreshed(b).state == State.ATTENDED
 
 
 def test_attendance_needs_a_confirmed_place():
@@ -314,12 +315,13 @@ def test_the_lifecycle_moves_only_forward():
     opportunity_close(opportunity=opportunity, by=worker)
     assert refreshed(opportunity).status == "closed"
     opportunity_publish(opportunity=opportunity, by=worker)  # reopen
-    opportunity_complete(opportunity=opportunity, by=worker)
-    assert refreshed(opportunity).status == "completed"
-    with pytest.raises(OpportunityError):
-        opportunity_publish(opportunity=opportunity, by=worker)
-    with pytest.raises(OpportunityError):
-        opportunity_cancel(opportunity=opportunity, by=worker, reason="Too late")
+    with time_machine.travel(timezone.now() + timedelta(days=11)):  # after the session
+        opportunity_complete(opportunity=opportunity, by=worker)
+        assert refreshed(opportunity).status == "completed"
+        with pytest.raises(OpportunityError):
+            opportunity_publish(opportunity=opportunity, by=worker)
+        with pytest.raises(OpportunityError):
+            opportunity_cancel(opportunity=opportunity, by=worker, reason="Too late")
 
 
 def test_publishing_needs_future_sessions():
@@ -358,7 +360,8 @@ def test_completing_tells_people_still_waiting_kindly():
     signup_create(opportunity=opportunity, person=rep())
     waiting_person = rep()
     waiting = signup_create(opportunity=opportunity, person=waiting_person)
-    opportunity_complete(opportunity=opportunity, by=opportunity.lead_worker)
+    with time_machine.travel(timezone.now() + timedelta(days=11)):  # after the session
+        opportunity_complete(opportunity=opportunity, by=opportunity.lead_worker)
     assert refreshed(waiting).state == State.NOT_SELECTED
     message = Message.objects.filter(recipient=waiting_person).order_by("pk").last()
     assert "This is not a judgement of you." in message.body_text
@@ -430,14 +433,15 @@ def test_running_the_selection_offers_places_in_order_and_waitlists_the_rest_onc
     draw = selection_preview(opportunity=opportunity, by=opportunity.lead_worker)
     # The preview changes nothing.
     assert set(opportunity.signups.values_list("state", flat=True)) == {State.APPLIED}
-    offered = selection_run(opportunity=opportunity, draw=draw, by=opportunity.lead_worker)
-    assert len(offered) == 2
-    by_rank = list(opportunity.signups.order_by("selection_rank"))
-    assert [s.state for s in by_rank] == [State.OFFERED] * 2 + [State.WAITLISTED] * 3
-    assert [s.waitlist_position for s in by_rank[2:]] == [1, 2, 3]
-    assert refreshed(draw).confirmed_at is not None and len(draw.ranking) == 5
-    # Twice: nobody is still applied, so nothing changes.
-    assert selection_run(opportunity=opportunity, draw=draw, by=opportunity.lead_worker) == []
+    with time_machine.travel(timezone.now() + timedelta(days=6)):  # after the deadline
+        offered = selection_run(opportunity=opportunity, draw=draw, by=opportunity.lead_worker)
+        assert len(offered) == 2
+        by_rank = list(opportunity.signups.order_by("selection_rank"))
+        assert [s.state for s in by_rank] == [State.OFFERED] * 2 + [State.WAITLISTED] * 3
+        assert [s.waitlist_position for s in by_rank[2:]] == [1, 2, 3]
+        assert refreshed(draw).confirmed_at is not None and len(draw.ranking) == 5
+        # Twice: nobody is still applied, so nothing changes.
+        assert selection_run(opportunity=opportunity, draw=draw, by=opportunity.lead_worker) == []
     assert list(opportunity.signups.order_by("selection_rank").values_list("state", flat=True)) == [
         s.state for s in by_rank
     ]
@@ -512,19 +516,27 @@ def as_session_data(opportunity) -> list[SessionData]:
 
 
 def test_editing_keeps_sessions_so_attendance_and_reminders_survive():
-    opportunity = OpportunityFactory(places=2)
+    now = timezone.now()
+    opportunity = OpportunityFactory(
+        places=2,
+        sessions=[
+            (now + timedelta(days=10), now + timedelta(days=10, hours=2)),
+            (now + timedelta(days=11), now + timedelta(days=11, hours=2)),
+        ],
+    )
     someone = rep()
     signup = signup_create(opportunity=opportunity, person=someone)
-    session = opportunity.sessions.get()
-    attendance_record(signup=signup, session=session, attended=True, by=opportunity.lead_worker)
-    data = as_session_data(opportunity)
-    data[0].area = "Moved to the Civic Centre"
-    opportunity = refreshed(opportunity)
-    opportunity.title = "Renamed"
-    opportunity_save(opportunity=opportunity, sessions=data, by=opportunity.lead_worker)
-    assert opportunity.sessions.get().pk == session.pk
-    assert opportunity.sessions.get().area == "Moved to the Civic Centre"
-    assert session.attendance.count() == 1
+    first, second = opportunity.sessions.all()
+    with time_machine.travel(now + timedelta(days=10, hours=3)):  # between the two sessions
+        attendance_record(signup=signup, session=first, attended=True, by=opportunity.lead_worker)
+        data = as_session_data(opportunity)
+        data[1].area = "Moved to the Civic Centre"
+        opportunity = refreshed(opportunity)
+        opportunity.title = "Renamed"
+        opportunity_save(opportunity=opportunity, sessions=data, by=opportunity.lead_worker)
+    assert [s.pk for s in opportunity.sessions.all()] == [first.pk, second.pk]
+    assert opportunity.sessions.get(pk=second.pk).area == "Moved to the Civic Centre"
+    assert first.attendance.count() == 1
 
 
 def test_a_session_with_attendance_cannot_be_removed():
@@ -537,12 +549,13 @@ def test_a_session_with_attendance_cannot_be_removed():
     )
     signup = signup_create(opportunity=opportunity, person=rep())
     first, second = opportunity.sessions.all()
-    attendance_record(signup=signup, session=first, attended=True, by=opportunity.lead_worker)
-    keep_second_only = [d for d in as_session_data(opportunity) if d.id == second.pk]
-    with pytest.raises(OpportunityError, match="attendance recorded"):
-        opportunity_save(
-            opportunity=refreshed(opportunity), sessions=keep_second_only, by=opportunity.lead_worker
-        )
+    with time_machine.travel(now + timedelta(days=10, hours=2)):
+        attendance_record(signup=signup, session=first, attended=True, by=opportunity.lead_worker)
+        keep_second_only = [d for d in as_session_data(opportunity) if d.id == second.pk]
+        with pytest.raises(OpportunityError, match="attendance recorded"):
+            opportunity_save(
+                opportunity=refreshed(opportunity), sessions=keep_second_only, by=opportunity.lead_worker
+            )
     assert opportunity.sessions.count() == 2
 
 
@@ -567,9 +580,10 @@ def test_an_edit_cannot_undo_what_the_services_changed_meanwhile():
     for _ in range(3):
         signup_create(opportunity=opportunity, person=rep())
     draw = selection_preview(opportunity=opportunity, by=opportunity.lead_worker)
-    selection_run(opportunity=opportunity, draw=draw, by=opportunity.lead_worker)
-    stale.title = "Edited while the selection ran"
-    opportunity_save(opportunity=stale, sessions=as_session_data(stale), by=opportunity.lead_worker)
+    with time_machine.travel(timezone.now() + timedelta(days=6)):  # after the deadline
+        selection_run(opportunity=opportunity, draw=draw, by=opportunity.lead_worker)
+        stale.title = "Edited while the selection ran"
+        opportunity_save(opportunity=stale, sessions=as_session_data(stale), by=opportunity.lead_worker)
     opportunity = refreshed(opportunity)
     assert opportunity.title == "Edited while the selection ran"
     assert opportunity.selection_done_at is not None and opportunity.places_taken == 2
@@ -579,7 +593,8 @@ def test_nobody_can_withdraw_once_the_activity_is_completed():
     opportunity = OpportunityFactory(places=1)
     someone = rep()
     signup = signup_create(opportunity=opportunity, person=someone)
-    opportunity_complete(opportunity=opportunity, by=opportunity.lead_worker)
+    with time_machine.travel(timezone.now() + timedelta(days=11)):  # after the session
+        opportunity_complete(opportunity=opportunity, by=opportunity.lead_worker)
     with pytest.raises(OpportunityError, match="finished or been cancelled"):
         signup_withdraw(signup=signup, person=someone)
 

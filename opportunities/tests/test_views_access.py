@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -21,10 +22,21 @@ pytestmark = pytest.mark.django_db
 Status = Opportunity.Status
 PUBLIC_STATUSES = [Status.PUBLISHED, Status.CLOSED, Status.COMPLETED, Status.CANCELLED]
 
-# The representative's own actions (POST only).
+# The representative's own actions, posted to.
 SIGNUP_ACTIONS = ["sign_up", "withdraw", "accept", "decline"]
+# Of those, the ones that ask first: a GET shows a confirmation page.
+CONFIRMED_SIGNUP_ACTIONS = ["withdraw", "accept", "decline"]
 # The worker's pages and actions, with the method each is used with.
-WORKER_GET_PAGES = ["edit", "cancel", "participants", "selection", "participant_note", "cancel_signup"]
+WORKER_GET_PAGES = [
+    "edit",
+    "cancel",
+    "participants",
+    "selection",
+    "participant_note",
+    "cancel_signup",
+    "complete",
+    "offer_place",
+]
 WORKER_POST_ACTIONS = [
     "publish",
     "close",
@@ -39,14 +51,13 @@ WORKER_POST_ACTIONS = [
     "selection",
     "cancel_signup",
 ]
-POST_ONLY = SIGNUP_ACTIONS + [
+POST_ONLY = [
+    "sign_up",
     "publish",
     "close",
-    "complete",
     "duplicate",
     "attendance",
     "selection_start",
-    "offer_place",
 ]
 WITH_SIGNUP = {"participant_note", "offer_place", "cancel_signup"}
 WITH_DRAW = {"selection"}
@@ -86,7 +97,9 @@ def every_protected_url(world) -> list[tuple[str, str]]:
     requests = [("get", url("create", world)), ("post", url("create", world))]
     for status in [Status.PUBLISHED, Status.DRAFT]:
         requests += [("post", url(name, world, status)) for name in SIGNUP_ACTIONS + WORKER_POST_ACTIONS]
-        requests += [("get", url(name, world, status)) for name in WORKER_GET_PAGES]
+        requests += [
+            ("get", url(name, world, status)) for name in WORKER_GET_PAGES + CONFIRMED_SIGNUP_ACTIONS
+        ]
     return requests
 
 
@@ -180,7 +193,7 @@ def test_a_representative_signs_up_and_withdraws(client, outsider, world):
     assert (signup.state, signup.note) == (SignUp.State.CONFIRMED, "Large print, please.")
     assert "Your place is confirmed." in client.get(url("detail", world)).content.decode()
 
-    response = client.post(url("withdraw", world))
+    response = client.post(url("withdraw", world), {"confirm": "yes"})
     assert response["Location"] == url("detail", world)
     signup.refresh_from_db()
     assert signup.state == SignUp.State.WITHDRAWN
@@ -213,7 +226,8 @@ def test_a_representative_cannot_sign_up_to_a_draft(client, outsider, world):
 @pytest.mark.parametrize("name", ["withdraw", "accept", "decline"])
 def test_acting_on_a_sign_up_you_do_not_have_is_a_404(client, outsider, world, name):
     client.force_login(outsider)
-    assert client.post(url(name, world)).status_code == 404
+    assert client.get(url(name, world)).status_code == 404
+    assert client.post(url(name, world), {"confirm": "yes"}).status_code == 404
     world["signup"].refresh_from_db()
     assert world["signup"].state == SignUp.State.CONFIRMED
 
@@ -232,7 +246,9 @@ def offered(worker, representative, outsider):
 
 def test_a_representative_accepts_an_offered_place(client, representative, offered):
     client.force_login(representative)
-    response = client.post(reverse("opportunities:accept", args=[offered.opportunity_id]), follow=True)
+    response = client.post(
+        reverse("opportunities:accept", args=[offered.opportunity_id]), {"confirm": "yes"}, follow=True
+    )
     offered.refresh_from_db()
     assert offered.state == SignUp.State.CONFIRMED
     assert "You have accepted the place. It is confirmed." in response.content.decode()
@@ -240,7 +256,9 @@ def test_a_representative_accepts_an_offered_place(client, representative, offer
 
 def test_a_representative_declines_an_offered_place(client, representative, offered):
     client.force_login(representative)
-    response = client.post(reverse("opportunities:decline", args=[offered.opportunity_id]), follow=True)
+    response = client.post(
+        reverse("opportunities:decline", args=[offered.opportunity_id]), {"confirm": "yes"}, follow=True
+    )
     offered.refresh_from_db()
     assert offered.state == SignUp.State.DECLINED
     assert "You have declined the place." in response.content.decode()
@@ -249,14 +267,15 @@ def test_a_representative_declines_an_offered_place(client, representative, offe
 def test_accepting_from_the_home_page_goes_back_there(client, representative, offered):
     client.force_login(representative)
     response = client.post(
-        reverse("opportunities:accept", args=[offered.opportunity_id]), {"next": reverse("me:home")}
+        reverse("opportunities:accept", args=[offered.opportunity_id]),
+        {"next": reverse("me:home"), "confirm": "yes"},
     )
     assert response["Location"] == reverse("me:home")
 
 
 def test_accepting_when_nothing_is_offered_is_explained(client, representative, world):
     client.force_login(representative)
-    response = client.post(url("accept", world), follow=True)
+    response = client.post(url("accept", world), {"confirm": "yes"}, follow=True)
     assert "There is no place offered to accept." in response.content.decode()
     world["signup"].refresh_from_db()
     assert world["signup"].state == SignUp.State.CONFIRMED
@@ -267,7 +286,7 @@ def test_accepting_when_nothing_is_offered_is_explained(client, representative, 
 )
 def test_it_never_redirects_to_another_site(client, request, world, role, name):
     client.force_login(request.getfixturevalue(role))
-    response = client.post(url(name, world), {"next": "https://evil.example/phish"})
+    response = client.post(url(name, world), {"next": "https://evil.example/phish", "confirm": "yes"})
     assert response.status_code == 302
     assert response["Location"] == url("detail", world)
 
@@ -334,11 +353,13 @@ def test_a_worker_closes_and_reopens_sign_ups(client, worker, world):
     assert published.status == Status.PUBLISHED
 
 
-def test_a_worker_completes_an_opportunity_and_goes_back_where_they_were(client, worker, world):
-    client.force_login(worker)
-    response = client.post(url("complete", world), {"next": url("participants", world)})
-    assert response["Location"] == url("participants", world)
+def test_a_worker_completes_an_opportunity_and_goes_on_to_the_outcome(client, worker, world):
     published = world["opportunities"][Status.PUBLISHED]
+    client.force_login(worker)
+    with time_machine.travel(published.ends_at + timedelta(hours=1)):
+        client.force_login(worker)  # a new day, a new log-in
+        response = client.post(url("complete", world), {"confirm": "yes"})
+    assert response["Location"] == reverse("feedback:outcome_edit", args=[published.pk])
     published.refresh_from_db()
     assert published.status == Status.COMPLETED
 
@@ -357,9 +378,11 @@ def test_a_worker_records_attendance(client, worker, world):
     published = world["opportunities"][Status.PUBLISHED]
     session = published.sessions.get()
     client.force_login(worker)
-    response = client.post(
-        url("attendance", world), {"session": session.pk, f"attended-{world['signup'].pk}": "yes"}
-    )
+    with time_machine.travel(session.starts_at + timedelta(minutes=5)):
+        client.force_login(worker)  # a new day, a new log-in
+        response = client.post(
+            url("attendance", world), {"session": session.pk, f"attended-{world['signup'].pk}": "yes"}
+        )
     assert response["Location"] == url("participants", world)
     assert Attendance.objects.get(signup=world["signup"], session=session).attended
     world["signup"].refresh_from_db()
@@ -406,13 +429,17 @@ def test_a_worker_runs_a_fair_share_selection(client, worker, outsider, represen
     assert "never involved before" in preview.content.decode()
     assert set(opportunity.signups.values_list("state", flat=True)) == {SignUp.State.APPLIED}
 
-    response = client.post(reverse("opportunities:selection", args=[opportunity.pk, draw.pk]), follow=True)
-    assert "1 place offered." in response.content.decode()
-    states = sorted(opportunity.signups.values_list("state", flat=True))
-    assert states == [SignUp.State.OFFERED, SignUp.State.WAITLISTED]
+    with time_machine.travel(opportunity.signup_deadline + timedelta(minutes=1)):
+        client.force_login(worker)  # a new day, a new log-in
+        response = client.post(
+            reverse("opportunities:selection", args=[opportunity.pk, draw.pk]), follow=True
+        )
+        assert "1 place offered." in response.content.decode()
+        states = sorted(opportunity.signups.values_list("state", flat=True))
+        assert states == [SignUp.State.OFFERED, SignUp.State.WAITLISTED]
 
-    again = client.post(reverse("opportunities:selection", args=[opportunity.pk, draw.pk]), follow=True)
-    assert "This selection has already been confirmed." in again.content.decode()
+        again = client.post(reverse("opportunities:selection", args=[opportunity.pk, draw.pk]), follow=True)
+        assert "This selection has already been confirmed." in again.content.decode()
 
 
 def test_a_selection_of_another_opportunity_is_a_404(client, worker, world):
@@ -449,6 +476,7 @@ def test_a_sign_up_of_another_opportunity_is_a_404(client, worker, world):
         address = reverse(f"opportunities:{name}", args=[other.pk, world["signup"].pk])
         assert client.get(address).status_code == 404, name
     address = reverse("opportunities:offer_place", args=[other.pk, world["signup"].pk])
+    assert client.get(address).status_code == 404
     assert client.post(address).status_code == 404
 
 
@@ -639,7 +667,11 @@ def text(page: str) -> str:
 
 
 def action_urls(page: str) -> set[str]:
-    return set(re.findall(r'<form method="post" action="([^"]+)"', page))
+    """Where the page's actions lead: forms that post, and the links (styled as buttons)
+    to the pages that ask for confirmation first."""
+    forms = re.findall(r'<form method="post" action="([^"]+)"', page)
+    buttons = re.findall(r'<a href="([^"]+)" role="button"', page)
+    return set(forms) | set(buttons)
 
 
 def test_a_confirmed_representative_sees_their_place_and_can_withdraw(client, representative, world):
@@ -704,7 +736,7 @@ def test_a_fair_share_opportunity_asks_people_to_apply(client, representative, w
 
 def test_after_withdrawing_a_representative_can_sign_up_again(client, representative, world):
     client.force_login(representative)
-    client.post(url("withdraw", world))
+    client.post(url("withdraw", world), {"confirm": "yes"})
     page = client.get(url("detail", world)).content.decode()
     assert "Your place" not in page
     assert action_urls(page) == {url("sign_up", world)}
@@ -736,7 +768,7 @@ def test_a_cancelled_opportunity_says_why(client, world):
 def test_an_offer_the_worker_made_by_hand_shows_on_the_detail_page(client, worker, representative, world):
     opportunity = OpportunityFactory(lead_worker=worker, selection_method=SelectionMethod.FAIR_SHARE)
     signup = signup_create(opportunity=opportunity, person=representative)
-    signup_offer_by_hand(signup=signup, by=worker)
+    signup_offer_by_hand(signup=signup, by=worker, reason="Lived experience of this service")
     client.force_login(representative)
     page = client.get(reverse("opportunities:detail", args=[opportunity.pk])).content.decode()
     assert "Accept the place" in page and "Decline the place" in page

@@ -12,6 +12,7 @@ the user, their roles, the unread-messages count, and writing the session back
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -194,18 +195,22 @@ def varied_signups(representative, worker, rows: int) -> dict[str, int]:
         signup = signup_create(opportunity=opportunity, person=representative)
         if kind == 2:  # ... then gave it up, so it is offered to the representative
             signup_withdraw(signup=ahead, person=ahead.person)
-        elif kind == 4:  # selected fairly, then accepted
+        elif kind == 4:  # selected fairly after the deadline, then accepted
             draw = selection_preview(opportunity=opportunity, by=worker)
-            selection_run(opportunity=opportunity, draw=draw, by=worker)
-            signup_accept(signup=signup, person=representative)
-        elif kind == 5:
-            attendance_record(signup=signup, session=opportunity.sessions.first(), attended=True, by=worker)
+            with time_machine.travel(opportunity.signup_deadline + timedelta(minutes=1)):
+                selection_run(opportunity=opportunity, draw=draw, by=worker)
+                signup_accept(signup=signup, person=representative)
+        elif kind == 5:  # came to the first session
+            session = opportunity.sessions.first()
+            with time_machine.travel(session.starts_at + timedelta(minutes=1)):
+                attendance_record(signup=signup, session=session, attended=True, by=worker)
         elif kind == 6:
             signup_withdraw(signup=signup, person=representative)
         elif kind == 7:
             opportunity_cancel(opportunity=opportunity, by=worker, reason="Postponed")
         elif kind == 8:  # the activity finished before anyone was selected
-            opportunity_complete(opportunity=opportunity, by=worker)
+            with time_machine.travel(opportunity.ends_at + timedelta(minutes=1)):
+                opportunity_complete(opportunity=opportunity, by=worker)
     return dict(
         SignUp.objects.filter(person=representative)
         .values("state")
@@ -261,13 +266,18 @@ def test_the_participants_page_runs_a_fixed_number_of_queries(
             signup_create(opportunity=opportunity, person=signup.person)
         if number % 4 == 1:
             for session in opportunity.sessions.all():
-                attendance_record(signup=signup, session=session, attended=number % 2 == 1, by=worker)
+                with time_machine.travel(session.starts_at + timedelta(minutes=1)):
+                    attendance_record(signup=signup, session=session, attended=number % 2 == 1, by=worker)
         if number % 4 == 2:
             signup_cancel(signup=signup, by=person(roles=[Role.WORKER]), reason="Unwell")
-    client.force_login(worker)
-    client.get(reverse("opportunities:participants", args=[opportunity.pk]))
-    with django_assert_max_num_queries(14):  # measured: 12
-        response = client.get(reverse("opportunities:participants", args=[opportunity.pk]))
+    # Measured once every session has started, so the page carries an attendance form for
+    # each session with a row per person.
+    with time_machine.travel(opportunity.ends_at + timedelta(hours=1)):
+        client.force_login(worker)
+        client.get(reverse("opportunities:participants", args=[opportunity.pk]))
+        with django_assert_max_num_queries(14):  # measured: 12
+            response = client.get(reverse("opportunities:participants", args=[opportunity.pk]))
+    assert response.content.decode().count("Save attendance") == 3
     assert len(response.context["signups"]) == rows
     assert response.content.decode().count("Read notes") == rows
 
