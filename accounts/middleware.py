@@ -8,7 +8,8 @@ from django.shortcuts import redirect
 from accounts.permissions import is_representative, is_staff_member
 from accounts.selectors import profile_for_user
 
-MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz")
+# Help stays reachable for staff who have not set up two-factor yet: someone may need it now.
+MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/help/")
 SESSION_MFA_OK = "staff_mfa_ok"
 SESSION_ONBOARDED = "onboarded"
 

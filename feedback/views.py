@@ -109,7 +109,11 @@ def check_in_new(request: HttpRequest) -> HttpResponse:
             form.add_error(None, str(error))
         else:
             if check_in.wants_chat:
-                messages.success(request, "Thank you. We have asked your involvement worker to get in touch.")
+                messages.success(
+                    request,
+                    "Thank you. We have asked your involvement worker to get in touch.",
+                    extra_tags="urgent-help",
+                )
             else:
                 messages.success(request, "Thank you for telling us. Only you and your workers can read it.")
             return redirect("me:home")

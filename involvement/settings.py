@@ -87,6 +87,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "involvement.urls"
+    # A GET to a POST-only address gets our 405 page rather than an empty one.
+    "involvement.error_pages.MethodNotAllowedPageMiddleware",
 WSGI_APPLICATION = "involvement.wsgi.application"
 
 TEMPLATES = [
@@ -228,6 +230,21 @@ if PRODUCTION:
 
 # Content-Security-Policy: our own files only, and no inline script anywhere.
 CONTENT_SECURITY_POLICY = {
+# Where to get help now, and how to reach the involvement team (F5): shown in the footer, on
+# /help/, the privacy notice, the check-in pages and the error pages. The defaults are
+# fictional (Ofcom's numbers for drama, example.org) so that a demo never sends anyone to a
+# real line; a Trust sets its own. The address is comma-separated lines.
+TRUST_NAME = env.str("TRUST_NAME", default="Example NHS Foundation Trust")
+TRUST_CRISIS_LINE_PHONE = env.str("TRUST_CRISIS_LINE_PHONE", default="0808 157 0000")
+TRUST_CRISIS_LINE_HOURS = env.str("TRUST_CRISIS_LINE_HOURS", default="24 hours a day, every day")
+INVOLVEMENT_TEAM_PHONE = env.str("INVOLVEMENT_TEAM_PHONE", default="01632 960 000")
+INVOLVEMENT_TEAM_EMAIL = env.str("INVOLVEMENT_TEAM_EMAIL", default="involvement@example.org")
+INVOLVEMENT_TEAM_HOURS = env.str("INVOLVEMENT_TEAM_HOURS", default="Monday to Friday, 9am to 5pm")
+INVOLVEMENT_TEAM_ADDRESS = env.list(
+    "INVOLVEMENT_TEAM_ADDRESS",
+    default=["Involvement Team", TRUST_NAME, "1 Example Road", "Exampletown", "AB1 2CD"],
+)
+
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
@@ -328,4 +345,14 @@ LOGGING = {
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="involve-demo-2026")
 HEALTHZ_TIMEOUT_SECONDS = 2
-ONBOARDING_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/admin/", "/me/welcome/")
+# Help, privacy and accessibility stay reachable before onboarding: someone may need help now.
+ONBOARDING_EXEMPT_PREFIXES = (
+    "/accounts/",
+    "/static/",
+    "/healthz",
+    "/admin/",
+    "/me/welcome/",
+    "/help/",
+    "/privacy/",
+    "/accessibility/",
+)

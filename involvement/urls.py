@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from accounts import views as accounts_views
 from accounts.urls import me_patterns, worker_patterns
+from involvement import views as involvement_views
 from involvement.healthz import healthz
 from opportunities.calendar_urls import feed_patterns
 
@@ -17,6 +18,7 @@ urlpatterns = [
     path("home/", accounts_views.home, name="home"),
     path("privacy/", accounts_views.privacy_notice, name="privacy"),
     path("accessibility/", accounts_views.accessibility_statement, name="accessibility"),
+    path("help/", involvement_views.help_page, name="help"),
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("feedback.urls")),
