@@ -209,6 +209,9 @@ class AccessLogEntry(models.Model):
     class What(models.TextChoices):
         SUPPORT_NOTE = "support_note", "Support note"
         CHECK_IN = "check_in", "Check-in"
+        # Not a read: the one change staff may make to another person's log-in, kept here
+        # with the reads because it is evidence of the same kind.
+        TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset"
 
     viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     subject = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")

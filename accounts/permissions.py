@@ -90,6 +90,8 @@ rules.add_perm("accounts.view_support_note", can_view_support_note)
 rules.add_perm("accounts.use_worker_area", is_worker)
 rules.add_perm("accounts.view_dashboard", is_manager | is_administrator)
 rules.add_perm("accounts.use_admin", is_administrator)
+# The one change an administrator may make to another person's log-in (audited, re-authenticated).
+rules.add_perm("accounts.reset_two_factor", is_administrator & ~is_self)
 rules.add_perm("accounts.use_representative_area", is_representative)
 
 

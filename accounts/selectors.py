@@ -44,3 +44,14 @@ def representatives() -> QuerySet[User]:
 
 def access_log_for_subject(*, subject: User) -> QuerySet[AccessLogEntry]:
     return AccessLogEntry.objects.filter(subject=subject).select_related("viewer")
+
+
+def two_factor_methods_for_person(*, person: User) -> QuerySet:
+    """A person's two-factor authenticators, without their secrets (for the admin's reset)."""
+    from allauth.mfa.models import Authenticator
+
+    return (
+        Authenticator.objects.filter(user=person)
+        .only("id", "type", "user_id", "created_at", "last_used_at")
+        .order_by("created_at", "id")
+    )

@@ -107,3 +107,46 @@ def access_log_record(*, viewer: User, subject: User, what: AccessLogEntry.What,
     if viewer.pk == subject.pk:
         return
     AccessLogEntry.objects.create(viewer=viewer, subject=subject, what=what, path=path[:300])
+
+
+def two_factor_reset(*, person: User, by: User, path: str = "") -> int:
+    """An administrator removes a person's two-factor authentication (their authenticator
+    app and recovery codes), when the person has lost them and asked for help.
+
+    This is the only way staff may change another person's log-in: it is written to the
+    access log and the person is told who did it and when, so that a reset they did not ask
+    for is noticed. Returns how many authenticators were removed.
+    """
+    from allauth.mfa.models import Authenticator
+
+    from accounts.permissions import is_administrator
+    from notifications.kinds import Kind
+    from notifications.services import message_create, unique_key
+
+    if not is_administrator(by):
+        raise AccountsError("Only an administrator can reset two-factor authentication.")
+    if by.pk == person.pk:
+        raise AccountsError(
+            "You cannot reset your own two-factor authentication here. Use your account page."
+        )
+    now = timezone.now()
+    with transaction.atomic():
+        # Two administrators at once: the second DELETE waits for the first to commit, then
+        # finds nothing, so one reset writes one entry and one message.
+        removed, _ = Authenticator.objects.filter(user=person).delete()
+        if not removed:
+            raise AccountsError(f"{person} has no two-factor authentication to reset.")
+        AccessLogEntry.objects.create(
+            viewer=by,
+            subject=person,
+            what=AccessLogEntry.What.TWO_FACTOR_RESET,
+            path=path[:300],
+            created_at=now,
+        )
+        message_create(
+            recipient=person,
+            kind=Kind.TWO_FACTOR_RESET,
+            dedupe_key=unique_key(f"two_factor_reset:{person.pk}"),
+            context={"by_name": by.get_full_name() or by.email, "reset_at": now},
+        )
+    return removed

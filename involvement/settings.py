@@ -297,6 +297,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env.float("OUTBOX_SWEEP_EVERY_SECONDS", default=60.0),
     },
     "beat-heartbeat": {"task": "notifications.tasks.beat_heartbeat", "schedule": 60.0},
+    "wipe-account-messages": {"task": "notifications.tasks.wipe_account_messages", "schedule": 5 * 60.0},
     "expire-offers": {"task": "opportunities.tasks.expire_offers", "schedule": 5 * 60.0},
     "run-due-selections": {"task": "opportunities.tasks.run_due_selections", "schedule": 15 * 60.0},
     "send-reminders": {"task": "opportunities.tasks.send_reminders", "schedule": 15 * 60.0},

@@ -1,25 +1,39 @@
 from django.contrib import admin, messages
 
+from accounts.admin import FilterOnlyListedFieldsMixin
+from notifications.kinds import RULES, SECRET_KINDS
 from notifications.models import Message
 from notifications.services import NotificationsError, message_resend
 
+HIDDEN_BODY = (
+    "Hidden: this message holds a log-in code or a link that only the person it was for may use. "
+    "It is removed once sent or expired."
+)
+
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
-    """The outbox. Failed messages are visible here and can be sent again."""
+class MessageAdmin(FilterOnlyListedFieldsMixin, admin.ModelAdmin):
+    """The outbox, read-only: nobody adds, changes or deletes a message here.
+
+    Account messages (log-in and verification codes, password links, staff invitations)
+    are for their recipient alone: their bodies are never shown, cannot be filtered on,
+    and they are never sent again from here (the person asks for a new one). Failed
+    messages of other kinds can be sent again.
+    """
 
     list_display = ["created_at", "to_email", "kind", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status", "kind", "created_at"]
+    # Never the bodies: a search would tell whoever guesses a code that they guessed right.
     search_fields = ["to_email", "subject", "dedupe_key"]
     date_hierarchy = "created_at"
     actions = ["send_again"]
-    readonly_fields = [
+    fields = [
         "recipient",
         "to_email",
         "kind",
         "dedupe_key",
         "subject",
-        "body_text",
+        "body",
         "status",
         "attempts",
         "last_error",
@@ -29,7 +43,7 @@ class MessageAdmin(admin.ModelAdmin):
         "sent_at",
         "read_at",
     ]
-    exclude = ["body_html"]
+    readonly_fields = fields
 
     def has_add_permission(self, request) -> bool:
         return False
@@ -37,10 +51,19 @@ class MessageAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    @admin.action(description="Send the selected failed messages again")
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description="Body")
+    def body(self, obj: Message) -> str:
+        if RULES[obj.kind].holds_secret:
+            return HIDDEN_BODY
+        return obj.body_text
+
+    @admin.action(description="Send the selected failed messages again (never account messages)")
     def send_again(self, request, queryset):
         resent = 0
-        for message in queryset.filter(status=Message.Status.FAILED):
+        for message in queryset.filter(status=Message.Status.FAILED).exclude(kind__in=SECRET_KINDS):
             try:
                 message_resend(message=message)
             except NotificationsError:
@@ -50,5 +73,9 @@ class MessageAdmin(admin.ModelAdmin):
         self.message_user(request, f"{resent} message(s) will be sent again.", messages.SUCCESS)
         if skipped:
             self.message_user(
-                request, f"{skipped} message(s) were not failed and were left alone.", messages.WARNING
+                request,
+                f"{skipped} message(s) were left alone: only failed messages are sent again, and never "
+                "account messages (log-in codes, password links, invitations): the person asks for "
+                "a new one.",
+                messages.WARNING,
             )

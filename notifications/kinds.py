@@ -22,6 +22,8 @@ class Kind(models.TextChoices):
     DIGEST = "digest", "My digest"
     FOLLOW_UP_REQUESTED = "follow_up_requested", "Requests for a chat from people on my caseload"
     WORKER_SUMMARY = "worker_summary", "My daily summary"
+    LEAD_WORKER_CHANGED = "lead_worker_changed", "Changes to who leads my opportunities"
+    TWO_FACTOR_RESET = "two_factor_reset", "My two-factor authentication reset by an administrator"
 
 
 @dataclass(frozen=True)
@@ -36,11 +38,15 @@ class KindRules:
     paused_by_break: bool = False
     # Who it is for, so that preference forms offer only what a person can receive.
     for_staff: bool = False
+    # Holds a secret: a log-in or verification code, or a link that logs in or sets a
+    # password. Only the person may read it: its body is hidden in the admin, wiped once it
+    # is sent, has failed or has expired, and it is never sent again (the person asks anew).
+    holds_secret: bool = False
 
 
 RULES: dict[str, KindRules] = {
-    Kind.ACCOUNT: KindRules(email_optional=False, in_inbox=False),
-    Kind.STAFF_INVITATION: KindRules(email_optional=False, in_inbox=False, for_staff=True),
+    Kind.ACCOUNT: KindRules(email_optional=False, in_inbox=False, holds_secret=True),
+    Kind.STAFF_INVITATION: KindRules(email_optional=False, in_inbox=False, for_staff=True, holds_secret=True),
     Kind.WELCOME: KindRules(email_optional=True),
     Kind.SIGNUP_UPDATE: KindRules(),
     Kind.PLACE_OFFERED: KindRules(),
@@ -51,9 +57,13 @@ RULES: dict[str, KindRules] = {
     Kind.DIGEST: KindRules(paused_by_break=True),
     Kind.FOLLOW_UP_REQUESTED: KindRules(for_staff=True),
     Kind.WORKER_SUMMARY: KindRules(for_staff=True),
+    Kind.LEAD_WORKER_CHANGED: KindRules(for_staff=True),
+    # Security mail: the person must hear of it, and it holds no secret, so it is kept.
+    Kind.TWO_FACTOR_RESET: KindRules(email_optional=False),
 }
 
 INBOX_KINDS = [kind for kind, rules in RULES.items() if rules.in_inbox]
+SECRET_KINDS = [kind for kind, rules in RULES.items() if rules.holds_secret]
 
 
 def optional_kinds(*, staff: bool, representative: bool) -> list[Kind]:

@@ -5,7 +5,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from notifications.kinds import Kind
+from notifications.kinds import SECRET_KINDS, Kind
+
+# What is left of an account message's body once it has been sent, has failed or has
+# expired: the row stays as the record that it was sent, the secret does not.
+WIPED_BODY = "[removed once sent or expired: only the person it was for could read it]"
 
 
 class Message(models.Model):
@@ -52,6 +56,12 @@ class Message(models.Model):
             models.Index(fields=["recipient", "-created_at"], name="message_inbox_idx"),
             models.Index(fields=["recipient"], name="message_unread_idx", condition=Q(read_at__isnull=True)),
             models.Index(fields=["status", "claimed_at"], name="message_status_idx"),
+            # The wipe's sweep: account messages that still hold their secret (a handful).
+            models.Index(
+                fields=["created_at"],
+                name="message_secret_unwiped_idx",
+                condition=Q(kind__in=SECRET_KINDS) & ~Q(body_text=WIPED_BODY),
+            ),
         ]
 
     def __str__(self) -> str:

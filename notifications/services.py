@@ -15,14 +15,15 @@ from functools import partial
 from django.conf import settings
 from django.core import mail
 from django.db import connection, transaction
+from django.db.models import Case, F, Q, TextField, Value, When
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import profile_for_user
-from notifications.kinds import RULES, DigestFrequency, Kind
-from notifications.models import Message
+from notifications.kinds import RULES, SECRET_KINDS, DigestFrequency, Kind
+from notifications.models import WIPED_BODY, Message
 
 logger = logging.getLogger(__name__)
 
@@ -224,8 +225,15 @@ def messages_deliver(*, limit: int | None = None, ids: list[int] | None = None) 
             logger.info("Closing the mail connection failed after a batch.")
     now = timezone.now()
     if report.sent:
+        secret, text = Q(kind__in=SECRET_KINDS), TextField()
         Message.objects.filter(pk__in=report.sent).update(
-            status=Message.Status.SENT, sent_at=now, last_error=""
+            status=Message.Status.SENT,
+            sent_at=now,
+            last_error="",
+            # Log-in codes and links are for the person alone: wiped in the same statement
+            # that records them sent, so nobody may read them here afterwards.
+            body_text=Case(When(secret, then=Value(WIPED_BODY)), default=F("body_text"), output_field=text),
+            body_html=Case(When(secret, then=Value("")), default=F("body_html"), output_field=text),
         )
     for claimed in batch:
         if claimed.id in errors:
@@ -260,6 +268,32 @@ def messages_release_stale(*, now=None) -> int:
     )
 
 
+def messages_wipe_secrets(*, now=None) -> int:
+    """Wipe what is left of account messages' secrets; the rows stay as the record.
+
+    Sending wipes its own; this catches the ones that failed, any sent before that was so,
+    and any still waiting after the longest-lived secret they can hold (a password link,
+    PASSWORD_RESET_TIMEOUT) has expired: those are never sent. The filters match the partial
+    index `message_secret_unwiped_idx`, so this reads only a handful of rows, however long
+    the outbox grows.
+    """
+    now = now or timezone.now()
+    unwiped = Message.objects.filter(kind__in=SECRET_KINDS).exclude(body_text=WIPED_BODY)
+    expired = unwiped.filter(
+        status=Message.Status.PENDING,
+        created_at__lt=now - timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT),
+    ).update(
+        status=Message.Status.FAILED,
+        last_error="Expired before it could be sent: the person can ask again.",
+        body_text=WIPED_BODY,
+        body_html="",
+    )
+    done = unwiped.filter(status__in=[Message.Status.SENT, Message.Status.FAILED]).update(
+        body_text=WIPED_BODY, body_html=""
+    )
+    return expired + done
+
+
 def outbox_sweep(*, time_budget_seconds: float | None = None) -> DeliveryReport:
     """Deliver everything that is due, batch after batch, within a time budget so that one
     sweep ends before the next begins."""
@@ -279,6 +313,11 @@ def outbox_sweep(*, time_budget_seconds: float | None = None) -> DeliveryReport:
 
 def message_resend(*, message: Message) -> None:
     """An administrator sends a failed message again, from the start."""
+    if RULES[message.kind].holds_secret:
+        raise NotificationsError(
+            "Account messages are never sent again: their codes and links have expired. "
+            "The person can ask for a new one."
+        )
     with transaction.atomic():
         updated = Message.objects.filter(pk=message.pk, status=Message.Status.FAILED).update(
             status=Message.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""

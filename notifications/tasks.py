@@ -4,7 +4,7 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
-from notifications.services import messages_deliver, outbox_sweep
+from notifications.services import messages_deliver, messages_wipe_secrets, outbox_sweep
 
 BEAT_HEARTBEAT_KEY = "beat:heartbeat"
 
@@ -20,6 +20,13 @@ def sweep_outbox() -> None:
     """Every minute: deliver what a lost task left behind, retry what is due, and hand back
     messages whose worker died mid-send."""
     outbox_sweep()
+
+
+@shared_task
+def wipe_account_messages() -> None:
+    """Every few minutes: wipe the codes and links of account messages that failed or
+    expired (sending wipes its own), so that nobody but the person can ever read them."""
+    messages_wipe_secrets()
 
 
 @shared_task
