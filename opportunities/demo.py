@@ -418,6 +418,11 @@ def _save_opportunity(
         opportunity = Opportunity(title=plan.title, lead_worker=lead_worker, created_at=created)
     for name, value in fields.items():
         setattr(opportunity, name, value)
+    if opportunity.pk:
+        # The database refuses fewer places than a place number held: keep enough until the
+        # sign-ups are back to their script (demo_opportunities_seed then sets the places).
+        held = opportunity.signups.aggregate(top=Max("place_number"))["top"] or 0
+        opportunity.places = max(plan.places, held)
     opportunity.save()
 
     # Sessions are updated in place, not replaced, so attendance already recorded stays.
@@ -449,7 +454,10 @@ def _save_signups(
     signed_up_at = opportunity.published_at or opportunity.created_at
     position = 0
     sessions = list(opportunity.sessions.all())
-    for index, (email, state) in enumerate(plan.signups):
+    # Places given up first, so each person holding one in the script finds a free number
+    # within the scripted places (the script never holds more than its places).
+    scripted_order = sorted(enumerate(plan.signups), key=lambda item: item[1][1] in HOLDS_PLACE)
+    for index, (email, state) in scripted_order:
         person = people[email]
         signup = existing.get(person.pk)
         created = signup is None
@@ -467,6 +475,10 @@ def _save_signups(
         signup.offer_expires_at = (
             timezone.now() + timedelta(hours=OFFER_HOURS) if state == State.OFFERED else None
         )
+        if state not in HOLDS_PLACE:
+            signup.place_number = None
+        elif signup.place_number is None or signup.place_number > plan.places:
+            signup.place_number = _free_place_number(opportunity, places=plan.places)
         signup.save()
         if created:
             _write_history(signup, lead_worker=lead_worker, reason=plan.cancel_reason)
@@ -485,6 +497,11 @@ def _save_signups(
                     session=session,
                     defaults={"attended": state == State.ATTENDED, "recorded_by": lead_worker},
                 )
+
+
+def _free_place_number(opportunity: Opportunity, *, places: int) -> int:
+    held = set(opportunity.signups.exclude(place_number=None).values_list("place_number", flat=True))
+    return min(set(range(1, places + 1)) - held)
 
 
 def _write_history(signup: SignUp, *, lead_worker: User, reason: str) -> None:
@@ -531,6 +548,9 @@ def demo_opportunities_seed(
     for plan in DEMO_OPPORTUNITIES:
         opportunity = _save_opportunity(plan, lead_worker=lead_worker, types=types, teams=teams)
         _save_signups(opportunity, plan, people=people, lead_worker=lead_worker)
+        if opportunity.places != plan.places:
+            opportunity.places = plan.places
+            opportunity.save(update_fields=["places", "updated_at"])
         # The database refuses an over-booked script here (opportunity_never_overbooked).
         opportunity_counters_recount(opportunity)
         opportunities.append(opportunity)

@@ -445,6 +445,7 @@ def _signups_for(
             state = State.APPLIED
         elif held < places:
             held += 1
+            fields["place_number"] = held
             if status == Status.COMPLETED:
                 state = State.ATTENDED if rng.random() < 0.9 else State.NO_SHOW
             elif rng.random() < (0.3 if selected else 0.01):

@@ -284,7 +284,8 @@ class SignUp(models.Model):
                 name="unique_place_number",
             ),
             models.CheckConstraint(
-                condition=Q(state__in=PLACE_HOLDING_STATES, place_number__gte=1)
+                # "is not null" spelled out: a check whose answer is unknown (null) passes.
+                condition=Q(state__in=PLACE_HOLDING_STATES, place_number__isnull=False, place_number__gte=1)
                 | (~Q(state__in=PLACE_HOLDING_STATES) & Q(place_number__isnull=True)),
                 name="signup_place_number_only_while_holding",
             ),
