@@ -4,7 +4,9 @@ Locking scheme (docs/adr/0005-places-and-locking.md): every change that can move
 locks the opportunity's row first (`SELECT ... FOR UPDATE`), then re-reads the sign-ups it
 depends on, then writes and recounts. Places are never overbooked because the count is made
 and the change written while the lock is held, and the database backs it with constraints
-(one sign-up per person; a waiting-list position used once; places taken never above places).
+(one sign-up per person; a waiting-list position used once; places taken never above places)
+and, on its own, with numbered places: each holder holds a number from 1 to places, unique
+per opportunity, so even past the lock a sixth holder of five places is refused.
 """
 
 import functools
