@@ -73,10 +73,12 @@ def is_named_worker_of(user, person) -> bool:
 
 @rules.predicate
 def leads_an_opportunity_of(user, person) -> bool:
-    """The worker leads an opportunity this person has signed up to (in any state)."""
-    from opportunities.selectors import person_signed_up_to_opportunity_led_by
+    """The worker leads an opportunity this person is active on, or took part in recently:
+    the rule (and its time limit) is `opportunities.selectors.lead_access_q`. A withdrawn or
+    cancelled sign-up opens nothing, and the access ends after LEAD_ACCESS_DAYS_AFTER."""
+    from opportunities.selectors import lead_access_opened_by
 
-    return person_signed_up_to_opportunity_led_by(person=person, worker=user)
+    return person is not None and lead_access_opened_by(worker=user, person_id=person.pk)
 
 
 # A worker sees the people on their caseload and the people signed up to opportunities they

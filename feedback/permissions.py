@@ -5,6 +5,7 @@ managers as such (they see aggregates on the dashboard)."""
 import rules
 
 from accounts.permissions import is_named_worker_of, is_worker
+from opportunities.selectors import lead_access_opened_by
 
 
 @rules.predicate
@@ -19,10 +20,12 @@ def is_named_worker_of_check_in_person(user, check_in) -> bool:
 
 @rules.predicate
 def leads_check_in_opportunity(user, check_in) -> bool:
-    return (
-        check_in is not None
-        and check_in.opportunity is not None
-        and check_in.opportunity.lead_worker_id == user.pk
+    """The lead worker of the activity the check-in is about, while the person's sign-up to
+    it opens their notes (the one rule: `opportunities.selectors.lead_access_q`)."""
+    if check_in is None or check_in.opportunity is None or check_in.opportunity.lead_worker_id != user.pk:
+        return False
+    return lead_access_opened_by(
+        worker=user, person_id=check_in.person_id, opportunity_id=check_in.opportunity_id
     )
 
 

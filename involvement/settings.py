@@ -357,3 +357,10 @@ ONBOARDING_EXEMPT_PREFIXES = (
     "/privacy/",
     "/accessibility/",
 )
+# How far ahead sessions (and sign-up deadlines) may be planned, in calendar years: a date
+# in a later year is refused with a message by the field. Other dates accept 1900 to ten
+# years ahead (involvement/forms.py). Far-off dates would be stored, then overflow pages.
+SESSION_MAX_YEARS_AHEAD = env.int("SESSION_MAX_YEARS_AHEAD", default=2)
+# Being lead worker opens a person's notes and check-ins while their sign-up is active and
+# for this many days after the activity's last session, then closes (PRODUCT.md, roles).
+LEAD_ACCESS_DAYS_AFTER = env.int("LEAD_ACCESS_DAYS_AFTER", default=90)

@@ -4,7 +4,7 @@ that 404 on what a person may not see."""
 import rules
 from django.http import Http404
 
-from accounts.permissions import is_manager, is_representative, is_worker
+from accounts.permissions import is_manager, is_named_worker_of, is_representative, is_worker
 from opportunities.models import Opportunity
 
 # What anyone, signed in or not, may see: advertised openly (F4), and kept visible once
@@ -27,7 +27,46 @@ def is_public(user, opportunity) -> bool:
 can_manage_opportunity = is_worker
 can_view_opportunity = is_public | is_worker | is_manager
 
+
+@rules.predicate
+def is_lead_worker(user, opportunity) -> bool:
+    return opportunity is not None and opportunity.lead_worker_id == user.pk
+
+
+# Being lead opens the participants' notes, so nobody may make themselves lead of another
+# worker's opportunity: the lead hands it over, or a manager reassigns it.
+can_change_lead = (is_worker & is_lead_worker) | is_manager
+# Who sees an opportunity's history (changes of lead and the like): staff only.
+can_view_history = is_worker | is_manager
+
+
+@rules.predicate
+def is_named_worker_of_participant(user, signup) -> bool:
+    return signup is not None and is_named_worker_of(user, signup.person)
+
+
+@rules.predicate
+def leads_participant_with_access_open(user, signup) -> bool:
+    """Lead worker of the sign-up's opportunity while the sign-up opens the person's notes
+    (the one rule: `opportunities.selectors.lead_access_q`; lists annotate it, no query)."""
+    from opportunities.selectors import signup_opens_lead_access
+
+    if signup is None or signup.opportunity.lead_worker_id != user.pk:
+        return False
+    return signup_opens_lead_access(signup=signup)
+
+
+# A participant's contact details and notes on the participants pages: their named worker,
+# and the lead worker while the sign-up is active or recent. Other workers see names and
+# states; managers never see them (PRODUCT.md, roles).
+can_view_participant_details = is_worker & (
+    is_named_worker_of_participant | leads_participant_with_access_open
+)
+
 rules.add_perm("opportunities.view_opportunity", can_view_opportunity)
+rules.add_perm("opportunities.change_lead", can_change_lead)
+rules.add_perm("opportunities.view_history", can_view_history)
+rules.add_perm("opportunities.view_participant_details", can_view_participant_details)
 rules.add_perm("opportunities.manage_opportunity", can_manage_opportunity)
 rules.add_perm("opportunities.sign_up", is_representative)
 

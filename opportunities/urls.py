@@ -19,6 +19,7 @@ urlpatterns = [
     path("<int:opportunity_id>/complete/", views.complete, name="complete"),
     path("<int:opportunity_id>/cancel/", views.cancel, name="cancel"),
     path("<int:opportunity_id>/duplicate/", views.duplicate, name="duplicate"),
+    path("<int:opportunity_id>/lead/", views.change_lead, name="change_lead"),
     path("<int:opportunity_id>/participants/", views.participants_page, name="participants"),
     path("<int:opportunity_id>/participants/attendance/", views.record_attendance, name="attendance"),
     path("<int:opportunity_id>/participants/selection/", views.selection_start, name="selection_start"),
