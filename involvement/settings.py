@@ -70,15 +70,23 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its header is on every response: static files, redirects and errors too.
+    "involvement.middleware.PermissionsPolicyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # TRACE and other methods no page uses: 405 before any view (or static file) is reached.
+    "involvement.middleware.AllowedMethodsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Signed-in pages, account pages and downloads: Cache-Control: no-store, private.
+    "involvement.middleware.PrivatePagesNotCachedMiddleware",
     # Secure by default: every page needs a log-in unless its view opts out.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A GET to a POST-only address gets our 405 page rather than an empty one.
+    "involvement.error_pages.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -87,8 +95,6 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "involvement.urls"
-    # A GET to a POST-only address gets our 405 page rather than an empty one.
-    "involvement.error_pages.MethodNotAllowedPageMiddleware",
 WSGI_APPLICATION = "involvement.wsgi.application"
 
 TEMPLATES = [
@@ -156,6 +162,16 @@ ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 ACCOUNT_FORMS = {"signup": "accounts.forms.SignupForm"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "Involvement Hub: "
 ACCOUNT_RATE_LIMITS_ENABLED = True  # allauth's defaults, counted in the shared Redis cache
+# Behind a proxy every request comes from the proxy's address, so the per-address limits
+# would lock out everyone at once. allauth then takes the client's address from
+# X-Forwarded-For, counting this many proxies back from the end (each proxy appends the
+# address it saw). 0 ignores the header, which anyone can forge: only count proxies that are
+# the sole way in. Production runs behind one by default (README, "Running in production").
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=1 if PRODUCTION else 0)
+# A password reset or log-in code asked for an address with no account sends nothing (not
+# even "you have no account"): the page says the same either way, and nobody can use the
+# form to send e-mail to a stranger.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Involvement Hub"
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
@@ -217,6 +233,34 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Permissions-Policy (involvement.middleware): the service uses none of these, so no page may.
+# interest-cohort and browsing-topics opt out of the browser's advertising profiles.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

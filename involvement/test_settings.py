@@ -15,7 +15,11 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CELERY_TASK_ALWAYS_EAGER = os.environ.get("CELERY_TASK_ALWAYS_EAGER", "true") == "true"
 if not os.environ.get("EMAIL_URL"):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-CACHES["default"]["KEY_PREFIX"] = "involvement-test"
+# A key prefix of this run's own: several runs share one Redis database (helpers, CI beside a
+# developer), and each test clears only its run's keys (conftest.py), never another run's
+# rate-limit counters or Celery queue. Set in the environment so the run's workers share it.
+os.environ.setdefault("INVOLVEMENT_TEST_CACHE_PREFIX", f"involvement-test-{os.getpid()}")
+CACHES["default"]["KEY_PREFIX"] = os.environ["INVOLVEMENT_TEST_CACHE_PREFIX"]
 STAFF_MFA_REQUIRED = False
 DEBUG = False
 

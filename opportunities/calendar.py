@@ -16,8 +16,8 @@ from opportunities.models import Opportunity, Session
 
 CALENDAR_NAME = "Involvement Hub"
 PRODID = "-//Involvement Hub//EN"
-# How often a subscribed calendar app should fetch the feed again; matches the feed's
-# Cache-Control so the app and any cache agree.
+# How often a subscribed calendar app should fetch the feed again (the feed itself is
+# never cached: it holds personal details).
 REFRESH_INTERVAL = timedelta(minutes=15)
 
 

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.selectors import profile_for_user
+from involvement.middleware import PRIVATE
 from opportunities.calendar import opportunity_calendar, person_calendar
 from opportunities.calendar_selectors import (
     confirmed_sessions_for_person,
@@ -47,7 +48,7 @@ def opportunity_ics(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 def my_calendar_ics(request: HttpRequest) -> HttpResponse:
     content = person_calendar(confirmed_sessions_for_person(person=request.user))
     response = _ics(content, filename=MY_CALENDAR_FILENAME)
-    response["Cache-Control"] = "private, no-store"
+    response["Cache-Control"] = PRIVATE
     return response
 
 
@@ -59,9 +60,10 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if profile is None:
         raise Http404("No such calendar")
     response = _ics(person_calendar(confirmed_sessions_for_person(person=profile.user)))
-    # Private: it holds addresses and joining links. Fifteen minutes spares the database
-    # from apps that poll often; a reset still cuts off the old address at once.
-    response["Cache-Control"] = "private, max-age=900"
+    # Never stored: it holds addresses and joining links, and is fetched without a log-in,
+    # so the middleware cannot tell it is personal. Apps are asked to poll every fifteen
+    # minutes by the calendar itself (REFRESH-INTERVAL), not by a cache lifetime.
+    response["Cache-Control"] = PRIVATE
     response["X-Robots-Tag"] = "noindex"
     return response
 

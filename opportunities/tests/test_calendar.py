@@ -271,7 +271,7 @@ def test_the_feed_works_without_logging_in(client, representative):
     events = events_by_uid(response)
     assert set(events) == {f"session-{session.pk}@involvement-hub"}
     assert ADDRESS in str(events[f"session-{session.pk}@involvement-hub"]["LOCATION"])
-    assert response["Cache-Control"] == "private, max-age=900"
+    assert response["Cache-Control"] == "no-store, private"  # issue 9: personal data is never cached
     assert response["X-Robots-Tag"] == "noindex"
 
 
