@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from accounts.permissions import Role
 from accounts.tests.factories import PASSWORD, person
-from opportunities.models import Opportunity, SignUp
+from opportunities.models import Opportunity, Session, SignUp
 from opportunities.tests.factories import ActivityTypeFactory, OpportunityFactory, TeamFactory
 from tests.browser.conftest import CheckedPage
 from tests.browser.test_foundation_journeys import log_in
@@ -155,8 +155,15 @@ def test_an_opportunity_goes_from_draft_to_attendance(checked_page, another_brow
     opportunity.refresh_from_db()
     assert (opportunity.places_taken, opportunity.waitlist_length) == (1, 1)
 
-    # Ada withdraws, so the place is offered to Ben, by e-mail and on his home page.
+    # Ada withdraws, after being told what will happen, so the place is offered to Ben, by
+    # e-mail and on his home page.
     ada_page.page.get_by_role("button", name="Withdraw").click()
+    ada_page.check_accessibility()
+    expect(ada_page.page.get_by_role("heading", level=1)).to_have_text(f"Withdraw from {TITLE}?")
+    expect(
+        ada_page.page.get_by_text("Your place will be offered to the next person on the waiting list.")
+    ).to_be_visible()
+    ada_page.page.get_by_role("button", name="Yes, withdraw").click()
     ada_page.check_accessibility()
     expect(ada_page.page.get_by_text("You have withdrawn. Thank you for letting us know.")).to_be_visible()
     ada_signup.refresh_from_db()
@@ -176,6 +183,11 @@ def test_an_opportunity_goes_from_draft_to_attendance(checked_page, another_brow
     expect(ben_page.page.get_by_text("A place is held for you for 1 day and 23 hours")).to_be_visible()
     ben_page.page.get_by_role("button", name=f"Accept the place on {TITLE}").click()
     ben_page.check_accessibility()
+    # He sees the dates before he says yes.
+    expect(ben_page.page.get_by_role("heading", level=1)).to_have_text(f"Accept the place on {TITLE}")
+    expect(ben_page.page.get_by_text(re.compile(r"10am to 12:30pm, Central Leeds"))).to_be_visible()
+    ben_page.page.get_by_role("button", name="Accept the place").click()
+    ben_page.check_accessibility()
     expect(ben_page.page.get_by_text("You have accepted the place. It is confirmed.")).to_be_visible()
     expect(ben_page.page.get_by_role("heading", name="Places offered to you")).to_have_count(0)
     ben_signup.refresh_from_db()
@@ -183,7 +195,11 @@ def test_an_opportunity_goes_from_draft_to_attendance(checked_page, another_brow
     opportunity.refresh_from_db()
     assert opportunity.places_taken == 1
 
-    # The worker records that Ben attended.
+    # The session takes place; then the worker records that Ben attended (attendance can be
+    # recorded only once a session has started).
+    Session.objects.filter(opportunity=opportunity).update(
+        starts_at=timezone.now() - timedelta(hours=3), ends_at=timezone.now() - timedelta(hours=1)
+    )
     page.get_by_role("link", name="Participants, selection and attendance").click()
     checked_page.check_accessibility()
     expect(page.get_by_role("row").filter(has_text="Ben")).to_contain_text("Confirmed")
