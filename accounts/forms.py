@@ -4,7 +4,9 @@ import re
 
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from django import forms
+from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.text import format_lazy
 
 from accounts.models import ContactMethod, Profile
 from accounts.permissions import is_representative, is_staff_member
@@ -16,9 +18,17 @@ PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
 
 class SignupForm(AllauthSignupForm):
+    # The consent box comes last, after the passwords, just before the button.
+    field_order = ["email", "password1", "password2", "privacy_consent"]
+
     privacy_consent = forms.BooleanField(
         label="I have read the privacy notice and I agree to it",
-        help_text="It explains what we keep about you, who can see it and how to ask us to delete it.",
+        # The notice opens in a new tab so that reading it does not lose what was typed here.
+        help_text=format_lazy(
+            '<a href="{}" target="_blank" rel="noopener">Read the privacy notice (opens in a new tab)</a>. '
+            "It explains what we keep about you, who can see it and how to ask us to delete it.",
+            reverse_lazy("privacy"),
+        ),
         error_messages={"required": "Agree to the privacy notice to register"},
     )
 

@@ -188,6 +188,9 @@ TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
 
+# NHS.UK wording for allauth's pages, labels, errors and messages ("Log in", not "Sign In"),
+# as an English-to-English catalogue that overrides allauth's own strings.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [

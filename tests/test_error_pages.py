@@ -110,3 +110,13 @@ def test_a_form_sent_without_its_csrf_token_shows_our_page(representative):
     page = response.content.decode()
     assert "<h1>Sorry, we could not send your answers</h1>" in page
     assert_way_on(page)
+
+
+@pytest.mark.django_db
+def test_too_many_attempts_show_our_429_page(client):
+    # allauth allows 20 sign-ups a minute from one address, then answers 429 with 429.html.
+    statuses = [client.post(reverse("account_signup"), {"email": "x"}).status_code for _ in range(21)]
+    assert statuses[-1] == 429
+    page = client.post(reverse("account_signup"), {"email": "x"}).content.decode()
+    assert "<h1>You have tried too many times</h1>" in page
+    assert_way_on(page)

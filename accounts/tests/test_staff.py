@@ -117,5 +117,5 @@ def test_representatives_are_not_made_to_set_up_two_factor(client, representativ
 def test_two_factor_is_offered_to_everyone(client, representative):
     client.force_login(representative)
     page = client.get(reverse("mfa_index")).content.decode()
-    assert "Authenticator App" in page
+    assert "Authenticator app" in page
     assert reverse("mfa_activate_totp") in page

@@ -33,3 +33,9 @@ def footer_help() -> dict:
 def involvement_team_contact(heading_level: int = 2) -> dict:
     """Phone, e-mail, opening hours and postal address of the involvement team."""
     return {"help": help_contacts(), "level": heading_level}
+
+
+@register.simple_tag(name="help_contacts")
+def help_contacts_tag():
+    """The contacts themselves, for plain-text e-mails: `{% help_contacts as help %}`."""
+    return help_contacts()

@@ -26,7 +26,7 @@ def log_in(checked_page, email: str, password: str) -> None:
     checked_page.check_accessibility()
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
 
 
 def test_a_new_representative_registers_onboards_and_edits_their_profile(checked_page):
@@ -35,26 +35,26 @@ def test_a_new_representative_registers_onboards_and_edits_their_profile(checked
     checked_page.check_accessibility()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Get involved")
 
-    page.get_by_role("link", name="Register").first.click()
+    page.get_by_role("link", name="Create an account").first.click()
     checked_page.check_accessibility()
     page.get_by_label("Email").fill("nova@example.org")
     page.get_by_label("Password", exact=True).fill("a-long-browser-password-8")
-    page.get_by_label("Password (again)").fill("a-long-browser-password-8")
+    page.get_by_label("Confirm your password").fill("a-long-browser-password-8")
     # Forgetting the consent box: told why, next to the box, with what was typed kept.
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create an account", exact=True).click()
     checked_page.check_accessibility()
     expect(page.get_by_role("alert")).to_contain_text("Agree to the privacy notice to register")
     expect(page).to_have_title(re.compile("^Error: "))
     expect(page.get_by_label("Email")).to_have_value("nova@example.org")
     page.get_by_label("Password", exact=True).fill("a-long-browser-password-8")
-    page.get_by_label("Password (again)").fill("a-long-browser-password-8")
+    page.get_by_label("Confirm your password").fill("a-long-browser-password-8")
     page.get_by_label("I have read the privacy notice and I agree to it").check()
-    page.get_by_role("button", name="Sign Up").click()
+    page.get_by_role("button", name="Create an account", exact=True).click()
 
     # Verify the address with the code from the e-mail.
     checked_page.check_accessibility()
     page.get_by_label("Code").fill(emailed_code())
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Continue").click()
 
     # Onboarding asks only what is needed, and says why.
     expect(page).to_have_url(re.compile("/me/welcome/$"))
@@ -134,13 +134,13 @@ def test_a_representative_logs_in_with_an_emailed_code(checked_page, settings):
     page = checked_page.page
     checked_page.goto("/accounts/login/")
     checked_page.check_accessibility()
-    page.get_by_role("button", name=re.compile("sign-in code", re.IGNORECASE)).click()
+    page.get_by_role("button", name="Log in with a code sent by email").click()
     checked_page.check_accessibility()
     page.get_by_label("Email").fill("rep@example.org")
     page.get_by_role("button", name=re.compile("code", re.IGNORECASE)).click()
     checked_page.check_accessibility()
     page.get_by_label("Code").fill(emailed_code())
-    page.get_by_role("button", name="Confirm").click()
+    page.get_by_role("button", name="Continue").click()
     expect(page).to_have_url(re.compile("/me/$"))
     checked_page.check_accessibility()
 
@@ -158,7 +158,7 @@ def test_log_in_and_profile_work_without_javascript(no_js_page, settings):
     no_js_page.goto("/accounts/login/")
     page.get_by_label("Email").fill("rep@example.org")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+    page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile("/me/$"))
     no_js_page.goto("/me/profile/")
     page.get_by_label("Pronouns (optional)").fill("she/they")
