@@ -14,7 +14,7 @@ DEPLOY_ENV := ENVIRONMENT=production \
 	REDIS_URL=redis://localhost:6379/0 \
 	EMAIL_URL=smtp+tls://user:password@smtp.example.org:587
 
-.PHONY: install run test lint format check-deploy chromium wrk bench bench-dashboard mutation
+.PHONY: install run test lint format check-deploy chromium wrk bench bench-dashboard messages mutation
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ bench: install wrk
 # The dashboard over a million sign-ups: builds its own data set (several minutes) once.
 bench-dashboard: install
 	$(PY) bench/dashboard.py
+
+# allauth's wording in NHS.UK style (locale/en_GB): recompile after editing the .po file. The
+# compiled .mo is committed, so running the app never needs gettext; tests check it is current.
+messages:
+	msgfmt --check-format -o locale/en_GB/LC_MESSAGES/django.mo locale/en_GB/LC_MESSAGES/django.po
 
 lint: install
 	$(VENV)/bin/ruff check .
