@@ -332,8 +332,11 @@ class LeadWorkerForm(LengthLimitsMixin, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["lead_worker"].queryset = workers()
-        self.fields["lead_worker"].label_from_instance = lambda user: user.get_full_name() or user.email
+        # The name the history and messages use, so the list matches what people read there.
+        self.fields["lead_worker"].queryset = workers().select_related("profile")
+        self.fields["lead_worker"].label_from_instance = lambda user: (
+            getattr(getattr(user, "profile", None), "display_name", "") or user.get_full_name() or user.email
+        )
 
 
 class SignUpForm(LengthLimitsMixin, forms.ModelForm):
