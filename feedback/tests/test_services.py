@@ -271,7 +271,7 @@ def test_a_digest_lists_new_opportunities_matching_interests_and_upcoming_sessio
 
 def test_digest_queries_grow_with_batches_not_people(django_assert_max_num_queries):
     people = [rep() for _ in range(12)]
-    opportunity = finished()
+    opportunity = finished(places=12)
     for someone in people:
         took_part(opportunity, someone)
     outcome = outcome_save(opportunity=opportunity, by=opportunity.lead_worker, you_said="a", we_did="b")
