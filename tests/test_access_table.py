@@ -1,0 +1,365 @@
+"""Every page of the product, for every kind of person, by GET and by POST.
+
+The table below is the product's access rules written out (PRODUCT.md, "People and what each
+may do"): a visitor is sent to log in (302) except on public pages; a representative reaches
+only their own things (someone else's sign-up or message is a 404, staff pages a 403); any
+worker manages opportunities, but only the lead worker and a person's named worker see that
+person's details and notes; a manager reads opportunities and the dashboard, never a person's
+check-ins or notes; an administrator uses the admin.
+
+A new URL with no row fails the suite (`test_every_page_has_a_row`): whoever adds a page
+decides, here, who may use it.
+
+Columns: visitor, rep (the representative at the centre: signed up, offered a place, checked
+in), other_rep (another representative), worker (a worker with no link to anyone here), lead
+(leads every opportunity here), named (the representative's named worker), manager, admin.
+A POST sends an empty form: 200 means the form came back with its messages, 302 that the
+action was refused or done with a message and a redirect, 405 that the page takes no POST.
+"""
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from accounts.permissions import Role
+from accounts.tests.factories import person
+from feedback.services import check_in_create, outcome_save
+from notifications.models import Message
+from opportunities.calendar_services import calendar_token_get_or_create
+from opportunities.models import Opportunity
+from opportunities.services import (
+    attendance_record,
+    opportunity_complete,
+    selection_preview,
+    signup_create,
+    signup_withdraw,
+)
+from opportunities.tests.factories import OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["visitor", "rep", "other_rep", "worker", "lead", "named", "manager", "admin"]
+
+# The modules whose views are ours; allauth's pages and Django's own admin pages are tested
+# by their projects (our changes to them have tests of their own).
+OUR_MODULES = ("accounts.", "feedback.", "opportunities.", "notifications.", "dashboard.", "involvement.")
+
+
+def our_url_names() -> set[str]:
+    def walk(patterns, namespace=None):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace
+                yield from walk(
+                    pattern.url_patterns,
+                    f"{namespace}:{inner}" if namespace and inner else inner or namespace,
+                )
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                module = getattr(pattern.callback, "__module__", "")
+                if module.startswith(OUR_MODULES):
+                    yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+    return set(walk(get_resolver().url_patterns))
+
+
+@pytest.fixture
+def world(representative, outsider, worker, other_worker, manager, administrator):
+    """`lead` leads: a published opportunity the representative is confirmed on; one with a
+    place offered to them; a finished one they attended and checked in about (asking for a
+    chat, so `worker`, their named worker, has a follow-up); a fair-share one after its
+    deadline with a provisional ranking; and a draft."""
+    lead = person(roles=[Role.WORKER], display_name="Lee Lead")
+    now = timezone.now()
+
+    published = OpportunityFactory(lead_worker=lead, places=5, title="Published panel")
+    signup_create(opportunity=published, person=representative)
+
+    offered = OpportunityFactory(lead_worker=lead, places=1, title="One place")
+    taken = signup_create(opportunity=offered, person=outsider)
+    signup_create(opportunity=offered, person=representative)
+    signup_withdraw(signup=taken, person=outsider)
+    offered_signup = offered.signups.get(person=representative)
+    assert offered_signup.state == "offered"
+
+    end = now - timedelta(days=3)
+    finished = OpportunityFactory(
+        lead_worker=lead, places=5, title="Finished panel", sessions=[(end - timedelta(hours=2), end)]
+    )
+    attended = signup_create(opportunity=finished, person=representative)
+    attendance_record(signup=attended, session=finished.sessions.get(), attended=True, by=lead)
+    opportunity_complete(opportunity=finished, by=lead)
+    outcome_save(opportunity=finished, by=lead, you_said="Said", we_did="Did")
+    check_in = check_in_create(
+        person=representative,
+        opportunity=finished,
+        how_it_went=3,
+        felt_valued=4,
+        went_well="Private words",
+        could_be_better="",
+        wants_chat=True,
+    )
+
+    fair = OpportunityFactory(
+        lead_worker=lead, selection_method="fair_share", title="Fair share panel", places=2
+    )
+    signup_create(opportunity=fair, person=representative)
+    Opportunity.objects.filter(pk=fair.pk).update(signup_deadline=now - timedelta(hours=1))
+    fair.refresh_from_db()
+    draw = selection_preview(opportunity=fair, by=lead)
+
+    draft = OpportunityFactory(lead_worker=lead, status=Opportunity.Status.DRAFT, title="Draft panel")
+    message = Message.objects.filter(recipient=representative).latest("pk")
+    calendar_token = calendar_token_get_or_create(profile=representative.profile)
+    return SimpleNamespace(
+        people={
+            "visitor": None,
+            "rep": representative,
+            "other_rep": outsider,
+            "worker": other_worker,
+            "lead": lead,
+            "named": worker,
+            "manager": manager,
+            "admin": administrator,
+        },
+        rep=representative,
+        published=published,
+        offered=offered,
+        offered_signup=offered_signup,
+        finished=finished,
+        check_in=check_in,
+        follow_up=check_in.follow_up,
+        fair=fair,
+        draw=draw,
+        draft=draft,
+        message=message,
+        calendar_token=calendar_token,
+        signup=published.signups.get(person=representative),
+    )
+
+
+# Where each page is, for the people and things in `world`.
+ADDRESSES = {
+    "landing": lambda w: reverse("landing"),
+    "home": lambda w: reverse("home"),
+    "privacy": lambda w: reverse("privacy"),
+    "accessibility": lambda w: reverse("accessibility"),
+    "help": lambda w: reverse("help"),
+    "healthz": lambda w: reverse("healthz"),
+    "calendar_feed": lambda w: reverse("calendar_feed", args=[w.calendar_token]),
+    "feedback:outcomes": lambda w: reverse("feedback:outcomes"),
+    "feedback:outcome_edit": lambda w: reverse("feedback:outcome_edit", args=[w.finished.pk]),
+    "feedback:my_check_ins": lambda w: reverse("feedback:my_check_ins"),
+    "feedback:check_in_new": lambda w: reverse("feedback:check_in_new"),
+    "feedback:follow_up": lambda w: reverse("feedback:follow_up", args=[w.follow_up.pk]),
+    "feedback:person_check_ins": lambda w: reverse("feedback:person_check_ins", args=[w.rep.pk]),
+    "opportunities:browse": lambda w: reverse("opportunities:browse"),
+    "opportunities:create": lambda w: reverse("opportunities:create"),
+    "opportunities:detail": lambda w: reverse("opportunities:detail", args=[w.published.pk]),
+    "opportunities:sign_up": lambda w: reverse("opportunities:sign_up", args=[w.published.pk]),
+    "opportunities:withdraw": lambda w: reverse("opportunities:withdraw", args=[w.published.pk]),
+    "opportunities:accept": lambda w: reverse("opportunities:accept", args=[w.offered.pk]),
+    "opportunities:decline": lambda w: reverse("opportunities:decline", args=[w.offered.pk]),
+    "opportunities:edit": lambda w: reverse("opportunities:edit", args=[w.published.pk]),
+    "opportunities:publish": lambda w: reverse("opportunities:publish", args=[w.draft.pk]),
+    "opportunities:close": lambda w: reverse("opportunities:close", args=[w.published.pk]),
+    "opportunities:complete": lambda w: reverse("opportunities:complete", args=[w.published.pk]),
+    "opportunities:cancel": lambda w: reverse("opportunities:cancel", args=[w.published.pk]),
+    "opportunities:duplicate": lambda w: reverse("opportunities:duplicate", args=[w.published.pk]),
+    "opportunities:change_lead": lambda w: reverse("opportunities:change_lead", args=[w.published.pk]),
+    "opportunities:participants": lambda w: reverse("opportunities:participants", args=[w.published.pk]),
+    "opportunities:attendance": lambda w: reverse("opportunities:attendance", args=[w.finished.pk]),
+    "opportunities:selection_start": lambda w: reverse("opportunities:selection_start", args=[w.fair.pk]),
+    "opportunities:selection": lambda w: reverse("opportunities:selection", args=[w.fair.pk, w.draw.pk]),
+    "opportunities:participant_note": lambda w: reverse(
+        "opportunities:participant_note", args=[w.published.pk, w.signup.pk]
+    ),
+    "opportunities:offer_place": lambda w: reverse(
+        "opportunities:offer_place", args=[w.published.pk, w.signup.pk]
+    ),
+    "opportunities:cancel_signup": lambda w: reverse(
+        "opportunities:cancel_signup", args=[w.published.pk, w.signup.pk]
+    ),
+    "opportunities:opportunity_ics": lambda w: reverse(
+        "opportunities:opportunity_ics", args=[w.published.pk]
+    ),
+    "inbox:list": lambda w: reverse("inbox:list"),
+    "inbox:detail": lambda w: reverse("inbox:detail", args=[w.message.pk]),
+    "inbox:mark_all_read": lambda w: reverse("inbox:mark_all_read"),
+    "me:home": lambda w: reverse("me:home"),
+    "me:welcome": lambda w: reverse("me:welcome"),
+    "me:profile": lambda w: reverse("me:profile"),
+    "me:preferences": lambda w: reverse("me:preferences"),
+    "me:calendar_ics": lambda w: reverse("me:calendar_ics"),
+    "me:calendar": lambda w: reverse("me:calendar"),
+    "worker:home": lambda w: reverse("worker:home"),
+    "worker:person": lambda w: reverse("worker:person", args=[w.rep.pk]),
+    "worker:support_note": lambda w: reverse("worker:support_note", args=[w.rep.pk]),
+    "dashboard:home": lambda w: reverse("dashboard:home"),
+    "dashboard:export": lambda w: reverse("dashboard:export", args=["reach"]),
+    "admin:auth_user_password_change": lambda w: reverse("admin:auth_user_password_change", args=[w.rep.pk]),
+    "admin:accounts_user_two_factor_reset": lambda w: reverse(
+        "admin:accounts_user_two_factor_reset", args=[w.rep.pk]
+    ),
+}
+
+# What each person gets. `login`: a redirect to the log-in page. vis: visitor, o_rep: another
+# representative, wrkr: a worker with no link to anyone here, mgr: manager.
+# Read-only pages answer a POST as they answer a GET.
+EXPECTED = """
+page                                   how    vis    rep  o_rep   wrkr   lead  named    mgr  admin
+landing                                GET    200    200    200    200    200    200    200    200
+                                       POST   200    200    200    200    200    200    200    200
+home                                   GET  login    302    302    302    302    302    302    302
+                                       POST login    302    302    302    302    302    302    302
+privacy                                GET    200    200    200    200    200    200    200    200
+                                       POST   200    200    200    200    200    200    200    200
+accessibility                          GET    200    200    200    200    200    200    200    200
+                                       POST   200    200    200    200    200    200    200    200
+help                                   GET    200    200    200    200    200    200    200    200
+                                       POST   200    200    200    200    200    200    200    200
+healthz                                GET    200    200    200    200    200    200    200    200
+                                       POST   200    200    200    200    200    200    200    200
+calendar_feed                          GET    200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
+feedback:outcomes                      GET    200    200    200    200    200    200    200    200
+                                       POST   200    200    200    200    200    200    200    200
+feedback:outcome_edit                  GET  login    403    403    200    200    200    403    403
+                                       POST login    403    403    200    200    200    403    403
+feedback:my_check_ins                  GET  login    200    200    403    403    403    403    403
+                                       POST login    200    200    403    403    403    403    403
+feedback:check_in_new                  GET  login    200    200    403    403    403    403    403
+                                       POST login    200    200    403    403    403    403    403
+feedback:follow_up                     GET  login    403    403    404    404    200    403    403
+                                       POST login    403    403    404    404    200    403    403
+feedback:person_check_ins              GET  login    403    403    404    200    200    403    403
+                                       POST login    403    403    404    200    200    403    403
+opportunities:browse                   GET    200    200    200    200    200    200    200    200
+                                       POST   200    200    200    200    200    200    200    200
+opportunities:create                   GET  login    403    403    200    200    200    403    403
+                                       POST login    403    403    200    200    200    403    403
+opportunities:detail                   GET    200    200    200    200    200    200    200    200
+                                       POST   200    200    200    200    200    200    200    200
+opportunities:sign_up                  GET  login    405    405    405    405    405    405    405
+                                       POST login    302    302    403    403    403    403    403
+opportunities:withdraw                 GET  login    200    404    403    403    403    403    403
+                                       POST login    200    404    403    403    403    403    403
+opportunities:accept                   GET  login    200    302    403    403    403    403    403
+                                       POST login    200    302    403    403    403    403    403
+opportunities:decline                  GET  login    200    302    403    403    403    403    403
+                                       POST login    200    302    403    403    403    403    403
+opportunities:edit                     GET  login    403    403    200    200    200    403    403
+                                       POST login    403    403    200    200    200    403    403
+opportunities:publish                  GET  login    405    405    405    405    405    405    405
+                                       POST login    404    404    302    302    302    403    404
+opportunities:close                    GET  login    405    405    405    405    405    405    405
+                                       POST login    403    403    302    302    302    403    403
+opportunities:complete                 GET  login    403    403    200    200    200    403    403
+                                       POST login    403    403    302    302    302    403    403
+opportunities:cancel                   GET  login    403    403    200    200    200    403    403
+                                       POST login    403    403    200    200    200    403    403
+opportunities:duplicate                GET  login    405    405    405    405    405    405    405
+                                       POST login    403    403    302    302    302    403    403
+opportunities:change_lead              GET  login    403    403    403    200    403    200    403
+                                       POST login    403    403    403    200    403    200    403
+opportunities:participants             GET  login    403    403    200    200    200    403    403
+                                       POST login    403    403    200    200    200    403    403
+opportunities:attendance               GET  login    405    405    405    405    405    405    405
+                                       POST login    403    403    302    302    302    403    403
+opportunities:selection_start          GET  login    405    405    405    405    405    405    405
+                                       POST login    403    403    302    302    302    403    403
+opportunities:selection                GET  login    403    403    200    200    200    403    403
+                                       POST login    403    403    302    302    302    403    403
+opportunities:participant_note         GET  login    403    403    404    200    200    403    403
+                                       POST login    403    403    404    200    200    403    403
+opportunities:offer_place              GET  login    403    403    200    200    200    403    403
+                                       POST login    403    403    200    200    200    403    403
+opportunities:cancel_signup            GET  login    403    403    200    200    200    403    403
+                                       POST login    403    403    200    200    200    403    403
+opportunities:opportunity_ics          GET    200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
+inbox:list                             GET  login    200    200    200    200    200    200    200
+                                       POST login    200    200    200    200    200    200    200
+inbox:detail                           GET  login    200    404    404    404    404    404    404
+                                       POST login    200    404    404    404    404    404    404
+inbox:mark_all_read                    GET  login    405    405    405    405    405    405    405
+                                       POST login    302    302    302    302    302    302    302
+me:home                                GET  login    200    200    403    403    403    403    403
+                                       POST login    200    200    403    403    403    403    403
+me:welcome                             GET  login    200    200    403    403    403    403    403
+                                       POST login    200    200    403    403    403    403    403
+me:profile                             GET  login    200    200    403    403    403    403    403
+                                       POST login    200    200    403    403    403    403    403
+me:preferences                         GET  login    200    200    200    200    200    200    200
+                                       POST login    200    200    302    302    302    302    302
+me:calendar_ics                        GET  login    200    200    200    200    200    200    200
+                                       POST login    405    405    405    405    405    405    405
+me:calendar                            GET  login    200    200    200    200    200    200    200
+                                       POST login    302    302    302    302    302    302    302
+worker:home                            GET  login    403    403    200    200    200    403    403
+                                       POST login    403    403    200    200    200    403    403
+worker:person                          GET  login    403    403    404    200    200    403    403
+                                       POST login    403    403    404    200    200    403    403
+worker:support_note                    GET  login    403    403    404    200    200    403    403
+                                       POST login    403    403    404    200    200    403    403
+dashboard:home                         GET  login    403    403    403    403    403    200    200
+                                       POST login    403    403    403    403    403    200    200
+dashboard:export                       GET  login    403    403    403    403    403    200    200
+                                       POST login    403    403    403    403    403    200    200
+admin:auth_user_password_change        GET  login    302    302    302    302    302    302    403
+                                       POST login    302    302    302    302    302    302    403
+admin:accounts_user_two_factor_reset   GET  login    302    302    302    302    302    302    302
+                                       POST login    302    302    302    302    302    302    302
+"""
+
+
+def expected() -> list[tuple[str, str, str, str]]:
+    """(page, method, role, status) for every cell of EXPECTED."""
+    cells = []
+    page = None
+    for line in EXPECTED.strip().splitlines()[1:]:
+        words = line.split()
+        if words[0] in ("GET", "POST"):
+            method, codes = words[0], words[1:]
+        else:
+            page, method, codes = words[0], words[1], words[2:]
+        assert len(codes) == len(ROLES), f"{page} {method}: one status for each of {ROLES}"
+        cells += [(page, method.lower(), role, code) for role, code in zip(ROLES, codes, strict=True)]
+    return cells
+
+
+def test_every_page_has_a_row():
+    pages = {page for page, *_ in expected()}
+    assert set(ADDRESSES) == pages
+    assert our_url_names() - pages == set(), "Add the new page to ADDRESSES and EXPECTED"
+    assert pages - our_url_names() == set(), "EXPECTED names a page that no longer exists"
+    assert {(page, method) for page, method, *_ in expected()} == {
+        (page, method) for page in pages for method in ("get", "post")
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_person_gets_what_the_rules_say(world, role):
+    """One test per person, each page and method tried in a savepoint that is rolled back,
+    so that a POST that did something (a sign-up, a publish) never changes the next cell,
+    and the world is built eight times rather than once per cell."""
+    wrong = []
+    for page, method, cell_role, status in expected():
+        if cell_role != role:
+            continue
+        with transaction.atomic():
+            client = Client()
+            if world.people[role] is not None:
+                client.force_login(world.people[role])
+            response = getattr(client, method)(ADDRESSES[page](world))
+            transaction.set_rollback(True)
+        got = str(response.status_code)
+        if got == "302" and response["Location"].startswith(reverse("account_login")):
+            got = "login"
+        if got != status:
+            wrong.append(f"{method.upper()} {page}: expected {status}, got {got}")
+    assert wrong == []
