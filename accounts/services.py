@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import AccessLogEntry, Profile, User
-from accounts.permissions import Role
+from accounts.permissions import Role, is_staff_member
+from involvement.errors import ServiceError
 
 
-class AccountsError(Exception):
-    """A rule was broken; the message is fit to show the person."""
+class AccountsError(ServiceError):
+    """A rule about people, roles or log-ins refused the action (involvement.errors)."""
 
 
 def user_set_roles(*, user: User, roles: Iterable[Role]) -> None:
@@ -51,12 +52,24 @@ def representative_register(*, user: User, privacy_consent: bool) -> Profile:
 
 
 def onboarding_complete(*, profile: Profile) -> None:
-    from notifications.services import welcome_message_create
-
     with transaction.atomic():
         profile.onboarded_at = timezone.now()
         profile.save(update_fields=["onboarded_at", "updated_at"])
         welcome_message_create(recipient=profile.user)
+
+
+def welcome_message_create(*, recipient: User) -> None:
+    """The welcome, in the words for the person's roles: accounts knows who is staff and
+    asks the outbox for the message, so that notifications need not know about roles."""
+    from notifications.kinds import Kind
+    from notifications.services import message_create
+
+    message_create(
+        recipient=recipient,
+        kind=Kind.WELCOME,
+        dedupe_key=f"welcome:{recipient.pk}",
+        context={"staff": is_staff_member(recipient)},
+    )
 
 
 def staff_invite(*, email: str, first_name: str, last_name: str, roles: Iterable[Role]) -> User:

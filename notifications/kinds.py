@@ -79,3 +79,25 @@ class DigestFrequency(models.TextChoices):
     WEEKLY = "weekly", "Every week (Monday morning)"
     MONTHLY = "monthly", "Every month"
     NEVER = "never", "Never"
+
+
+class SignUpUpdate(models.TextChoices):
+    """What happened to a sign-up, as the `signup_update` and `place_offered` messages say
+    it: the services pass one as `event` and the templates compare with these, never with
+    a literal. The values are the sign-up states they follow where there is one, and they
+    are part of the messages' keys, so they never change."""
+
+    APPLIED = "applied", "Applied"
+    CONFIRMED = "confirmed", "Place confirmed"
+    WAITLISTED = "waitlisted", "On the waiting list"
+    OFFERED = "offered", "Place offered"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+    NOT_SELECTED = "not_selected", "Not selected"
+    CANCELLED = "cancelled", "Cancelled by staff"
+    SESSIONS_CHANGED = "sessions_changed", "Time or place changed"
+    OFFER_LAPSED = "offer_lapsed", "Offer lapsed"
+
+
+# Every message template may name these, so that it compares with a choice, not a literal
+# (`{% if event == SignUpUpdate.CONFIRMED %}`). Django's choices are never called in templates.
+TEMPLATE_CHOICES = {"Kind": Kind, "DigestFrequency": DigestFrequency, "SignUpUpdate": SignUpUpdate}

@@ -20,16 +20,17 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Profile, User
 from accounts.selectors import profile_for_user
-from notifications.kinds import RULES, SECRET_KINDS, DigestFrequency, Kind
+from involvement.errors import ServiceError
+from notifications.kinds import RULES, SECRET_KINDS, TEMPLATE_CHOICES, DigestFrequency, Kind
 from notifications.models import WIPED_BODY, Message
 
 logger = logging.getLogger(__name__)
 
 
-class NotificationsError(Exception):
-    """A rule was broken; the message is fit to show the person."""
+class NotificationsError(ServiceError):
+    """A rule about messages refused the action (involvement.errors)."""
 
 
 @dataclass
@@ -55,7 +56,7 @@ def render_plain_text(template_name: str, context: dict) -> str:
 def render_message(*, kind: Kind | str, context: dict) -> RenderedMessage:
     """Renders `templates/notifications/email/<kind>.{subject.txt,txt,html}`."""
     _check_kind(kind)
-    context = {"site_url": settings.SITE_URL, **context}
+    context = {"site_url": settings.SITE_URL, **TEMPLATE_CHOICES, **context}
     base = f"notifications/email/{kind}"
     subject = " ".join(render_plain_text(f"{base}.subject.txt", context).split())
     return RenderedMessage(
@@ -65,20 +66,44 @@ def render_message(*, kind: Kind | str, context: dict) -> RenderedMessage:
     )
 
 
-def _email_wanted(*, recipient: User | None, kind: str) -> bool:
+def _start_status(*, kind: str, profile: Profile | None) -> str | None:
+    """What the person's choices make of a message of this kind: the rules written once, for
+    the single path (`message_store`) and the bulk one (`messages_store_bulk`) alike.
+
+    None when the kind is paused for them, so that no message is written at all: digests
+    turned off, or a break that pauses this kind. Otherwise the status it starts in: inbox
+    only when they turned e-mail off for a kind they may, pending (to be e-mailed) when not.
+    A message to an address with no account (no profile) is always e-mailed."""
     rules = RULES[kind]
-    if recipient is None or not rules.email_optional:
-        return True
-    return kind not in profile_for_user(user=recipient).email_muted_kinds
-
-
-def _is_paused(*, recipient: User | None, kind: str) -> bool:
-    if recipient is None:
-        return False
-    profile = profile_for_user(user=recipient)
+    if profile is None:
+        return Message.Status.PENDING
     if kind == Kind.DIGEST and profile.digest_frequency == DigestFrequency.NEVER:
-        return True
-    return RULES[kind].paused_by_break and profile.is_on_break()
+        return None
+    if rules.paused_by_break and profile.is_on_break():
+        return None
+    if rules.email_optional and kind in profile.email_muted_kinds:
+        return Message.Status.INBOX_ONLY
+    return Message.Status.PENDING
+
+
+def _message_fields(
+    *, kind: str, rendered: RenderedMessage, recipient: User | None, to_email: str, status: str
+) -> dict:
+    """The new row's fields, the same whichever path writes it."""
+    now = timezone.now()
+    return {
+        "recipient": recipient,
+        "to_email": to_email,
+        "kind": kind,
+        "subject": rendered.subject,
+        "body_text": rendered.body_text,
+        "body_html": rendered.body_html,
+        "status": status,
+        "created_at": now,
+        "next_attempt_at": now,
+        # Messages that are never listed in the inbox count as read there.
+        "read_at": None if RULES[kind].in_inbox else now,
+    }
 
 
 def message_store(
@@ -97,25 +122,15 @@ def message_store(
     nor a task.
     """
     _check_kind(kind)
-    if _is_paused(recipient=recipient, kind=kind):
+    status = _start_status(kind=kind, profile=profile_for_user(user=recipient) if recipient else None)
+    if status is None:
         return None
-    email = _email_wanted(recipient=recipient, kind=kind)
+    fields = _message_fields(
+        kind=kind, rendered=rendered, recipient=recipient, to_email=to_email or recipient.email, status=status
+    )
     with transaction.atomic():
-        message, created = Message.objects.get_or_create(
-            dedupe_key=dedupe_key,
-            defaults={
-                "recipient": recipient,
-                "to_email": to_email or recipient.email,
-                "kind": kind,
-                "subject": rendered.subject,
-                "body_text": rendered.body_text,
-                "body_html": rendered.body_html,
-                "status": Message.Status.PENDING if email else Message.Status.INBOX_ONLY,
-                # Messages that are never listed in the inbox count as read there.
-                "read_at": None if RULES[kind].in_inbox else timezone.now(),
-            },
-        )
-    if created and email:
+        message, created = Message.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
+    if created and status == Message.Status.PENDING:
         transaction.on_commit(partial(queue_delivery, message.pk))
     return message
 
@@ -336,17 +351,6 @@ def inbox_mark_read(*, user: User, message_ids: list[int] | None = None) -> int:
     return qs.update(read_at=timezone.now())
 
 
-def welcome_message_create(*, recipient: User) -> Message | None:
-    from accounts.permissions import is_staff_member
-
-    return message_create(
-        recipient=recipient,
-        kind=Kind.WELCOME,
-        dedupe_key=f"welcome:{recipient.pk}",
-        context={"staff": is_staff_member(recipient)},
-    )
-
-
 def messages_store_bulk(*, kind: Kind | str, items: list[tuple[User, str, RenderedMessage]]) -> int:
     """Write many messages of one kind in one statement (digests, summaries): recipients
     must come with their profile loaded. Existing keys are skipped by the database, paused
@@ -355,33 +359,18 @@ def messages_store_bulk(*, kind: Kind | str, items: list[tuple[User, str, Render
     from notifications.selectors import existing_dedupe_keys
 
     _check_kind(kind)
-    rules = RULES[kind]
-    now = timezone.now()
     done = existing_dedupe_keys(keys=[key for _, key, _ in items]) if items else set()
     rows = []
     for recipient, dedupe_key, rendered in items:
         if dedupe_key in done:
             continue
-        profile = recipient.profile
-        if kind == Kind.DIGEST and profile.digest_frequency == DigestFrequency.NEVER:
+        status = _start_status(kind=kind, profile=recipient.profile)
+        if status is None:
             continue
-        if rules.paused_by_break and profile.is_on_break():
-            continue
-        email = not rules.email_optional or kind not in profile.email_muted_kinds
-        rows.append(
-            Message(
-                recipient=recipient,
-                to_email=recipient.email,
-                kind=kind,
-                dedupe_key=dedupe_key,
-                subject=rendered.subject,
-                body_text=rendered.body_text,
-                body_html=rendered.body_html,
-                status=Message.Status.PENDING if email else Message.Status.INBOX_ONLY,
-                created_at=now,
-                next_attempt_at=now,
-            )
+        fields = _message_fields(
+            kind=kind, rendered=rendered, recipient=recipient, to_email=recipient.email, status=status
         )
+        rows.append(Message(dedupe_key=dedupe_key, **fields))
     if not rows:
         return 0
     Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)

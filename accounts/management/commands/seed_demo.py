@@ -22,9 +22,8 @@ from django.utils import timezone
 
 from accounts.models import ContactMethod, PaymentPreference, Profile, User
 from accounts.permissions import Role
-from accounts.services import user_set_roles
+from accounts.services import user_set_roles, welcome_message_create
 from feedback.demo import feedback_demo_seed
-from notifications.services import welcome_message_create
 from opportunities.demo import demo_opportunities_seed
 from opportunities.demo_scale import BATCH, SCALE_PREFIX, scale_seed
 from opportunities.models import ActivityType, InvolvementLevel, Opportunity, Team
