@@ -45,9 +45,11 @@ def test_the_dashboard_reads_without_javascript(no_js_page, settings):
     call_command("seed_demo", quiet=True)
     page = no_js_page.page
     no_js_page.goto("/accounts/login/")
+    no_js_page.check_accessibility()  # each page as it is without JavaScript (see CheckedPage)
     page.get_by_label("Email").fill("manager@example.org")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in", exact=True).click()
     expect(page).to_have_url(re.compile("/dashboard/$"))
+    no_js_page.check_accessibility()
     expect(page.get_by_role("table", name="Month by month")).to_be_visible()
     expect(page.get_by_role("table", name="Feeling valued and support")).to_be_visible()
