@@ -23,7 +23,8 @@ from django.utils.html import format_html
 from accounts.models import AccessLogEntry, Profile, User
 from accounts.permissions import Role
 from accounts.selectors import two_factor_methods_for_person
-from accounts.services import AccountsError, staff_invite, two_factor_reset, user_set_roles
+from accounts.services import staff_invite, two_factor_reset, user_set_roles
+from involvement.errors import attempt
 
 
 def _admin_has_permission(request) -> bool:
@@ -223,20 +224,16 @@ class UserAdmin(FilterOnlyListedFieldsMixin, DjangoUserAdmin):
         if not request.user.has_perm("accounts.reset_two_factor", person):
             raise PermissionDenied
         form = TwoFactorResetForm(request.POST if request.method == "POST" else None)
-        if form.is_valid():
-            try:
-                two_factor_reset(person=person, by=request.user, path=request.path)
-            except AccountsError as error:
-                form.add_error(None, str(error))
-            else:
-                # Also in the person's history here, beside the access log entry.
-                self.log_change(request, person, "Reset their two-factor authentication.")
-                messages.success(
-                    request,
-                    f"{person}'s two-factor authentication has been reset. We have told them by e-mail, "
-                    "and the reset is in the access log.",
-                )
-                return redirect("admin:accounts_user_change", person.pk)
+        if form.is_valid() and attempt(
+            request,
+            lambda: two_factor_reset(person=person, by=request.user, path=request.path),
+            f"{person}'s two-factor authentication has been reset. We have told them by e-mail, "
+            "and the reset is in the access log.",
+            form=form,
+        ):
+            # Also in the person's history here, beside the access log entry.
+            self.log_change(request, person, "Reset their two-factor authentication.")
+            return redirect("admin:accounts_user_change", person.pk)
         context = {
             **self.admin_site.each_context(request),
             "title": "Reset this person's two-factor authentication",

@@ -15,14 +15,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from feedback.models import CheckIn, FollowUp, Outcome
+from involvement.errors import ServiceError
 from notifications.kinds import DigestFrequency, Kind
 from notifications.selectors import existing_dedupe_keys
 from notifications.services import message_create
 from opportunities.models import Opportunity, SignUp
 
 
-class FeedbackError(Exception):
-    """A rule was broken; the message is fit to show the person."""
+class FeedbackError(ServiceError):
+    """A rule about outcomes, check-ins or follow-ups refused the action (involvement.errors)."""
 
 
 def outcome_due_on(opportunity: Opportunity) -> date | None:

@@ -14,13 +14,13 @@ from accounts.services import access_log_record
 from feedback.forms import CheckInForm, FollowUpCloseForm, OutcomeForm
 from feedback.selectors import check_ins_of, follow_up_get, outcome_for, outcomes_published
 from feedback.services import (
-    FeedbackError,
     check_in_create,
     follow_up_close,
     outcome_due_on,
     outcome_publish,
     outcome_save,
 )
+from involvement.errors import attempt
 from opportunities.models import ActivityType, Team
 from opportunities.permissions import get_opportunity_for_viewer
 from opportunities.selectors import signup_for
@@ -67,21 +67,19 @@ def outcome_edit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
         raise PermissionDenied
     outcome = outcome_for(opportunity=opportunity)
     form = OutcomeForm(request.POST or None, instance=outcome)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = outcome_save(opportunity=opportunity, by=request.user, **form.cleaned_data)
-            if "publish" in request.POST:
-                told = outcome_publish(outcome=saved, by=request.user)
-                messages.success(
-                    request,
-                    f"Published. {told} {'person' if told == 1 else 'people'} who took part will be told.",
-                )
-            else:
-                messages.success(request, "Your draft has been saved. Nobody else can see it yet.")
-        except FeedbackError as error:
-            form.add_error(None, str(error))
-        else:
-            return redirect("feedback:outcome_edit", opportunity.pk)
+    publish = "publish" in request.POST
+
+    def save():
+        saved = outcome_save(opportunity=opportunity, by=request.user, **form.cleaned_data)
+        return outcome_publish(outcome=saved, by=request.user) if publish else None
+
+    def said(told):
+        if not publish:
+            return "Your draft has been saved. Nobody else can see it yet."
+        return f"Published. {told} {'person' if told == 1 else 'people'} who took part will be told."
+
+    if request.method == "POST" and form.is_valid() and attempt(request, save, said, form=form):
+        return redirect("feedback:outcome_edit", opportunity.pk)
     return render(
         request,
         "feedback/outcome_form.html",
@@ -102,21 +100,25 @@ def check_in_new(request: HttpRequest) -> HttpResponse:
         if signup is None or signup.state not in {"attended", "confirmed"}:
             raise Http404("You did not take part in this")
     form = CheckInForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            check_in = check_in_create(person=request.user, opportunity=opportunity, **form.cleaned_data)
-        except FeedbackError as error:
-            form.add_error(None, str(error))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: check_in_create(person=request.user, opportunity=opportunity, **form.cleaned_data),
+            form=form,
+        )
+    ):
+        # The person's own answer says which thanks to give: the urgent-help one stands out.
+        if form.cleaned_data["wants_chat"]:
+            messages.success(
+                request,
+                "Thank you. We have asked your involvement worker to get in touch.",
+                extra_tags="urgent-help",
+            )
         else:
-            if check_in.wants_chat:
-                messages.success(
-                    request,
-                    "Thank you. We have asked your involvement worker to get in touch.",
-                    extra_tags="urgent-help",
-                )
-            else:
-                messages.success(request, "Thank you for telling us. Only you and your workers can read it.")
-            return redirect("me:home")
+            messages.success(request, "Thank you for telling us. Only you and your workers can read it.")
+        return redirect("me:home")
     return render(request, "feedback/check_in_form.html", {"form": form, "opportunity": opportunity})
 
 
@@ -134,16 +136,19 @@ def follow_up_detail(request: HttpRequest, follow_up_id: int) -> HttpResponse:
         raise Http404("No such follow-up")
     # The form works on a copy: what the page shows stays what the database holds.
     form = FollowUpCloseForm(request.POST or None, instance=follow_up_get(follow_up_id=follow_up_id))
-    if request.method == "POST" and form.is_valid():
-        try:
-            follow_up_close(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: follow_up_close(
                 follow_up=follow_up, by=request.user, action_taken=form.cleaned_data["action_taken"]
-            )
-        except FeedbackError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "The follow-up is closed. Thank you.")
-            return redirect("worker:home")
+            ),
+            "The follow-up is closed. Thank you.",
+            form=form,
+        )
+    ):
+        return redirect("worker:home")
     access_log_record(
         viewer=request.user, subject=follow_up.person, what=AccessLogEntry.What.CHECK_IN, path=request.path
     )

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Role, has_role
+from involvement.errors import ServiceError
 from involvement.templatetags.nhs_dates import nhs_datetime
 from notifications.kinds import Kind
 from notifications.services import message_create
@@ -80,13 +81,8 @@ OPPORTUNITY_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
-class OpportunityError(Exception):
-    """A rule was broken; the message is fit to show the person. `field` names the form
-    field it is about, when there is one, so that a page can show it beside that field."""
-
-    def __init__(self, message: str = "", *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+class OpportunityError(ServiceError):
+    """A rule about opportunities, sign-ups or places refused the action (involvement.errors)."""
 
 
 # --- helpers -----------------------------------------------------------------------------

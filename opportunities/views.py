@@ -16,6 +16,7 @@ from rules.contrib.views import permission_required
 
 from accounts.models import AccessLogEntry
 from accounts.services import access_log_record
+from involvement.errors import attempt
 from opportunities.filters import OpportunityFilter
 from opportunities.forms import (
     LeadWorkerForm,
@@ -143,17 +144,6 @@ def _next_or(request: HttpRequest, fallback: str) -> str:
     return fallback
 
 
-def _attempt(request: HttpRequest, call, success: str) -> None:
-    """Run one service call: a rule it refuses becomes a message for the person, never a
-    500, and success says what happened."""
-    try:
-        call()
-    except OpportunityError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, success)
-
-
 def _back(opportunity_id: int) -> HttpResponse:
     return redirect("opportunities:detail", opportunity_id)
 
@@ -166,12 +156,11 @@ def sign_up(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     if not form.is_valid():
         # The page again, with the note as typed and the message by it: a redirect would lose it.
         return _detail_page(request, opportunity, form=form)
-    try:
-        signup = signup_create(opportunity=opportunity, person=request.user, note=form.cleaned_data["note"])
-    except OpportunityError as error:
-        messages.error(request, str(error))
-        return _back(opportunity.pk)
-    messages.success(request, _signup_message(signup))
+    attempt(
+        request,
+        lambda: signup_create(opportunity=opportunity, person=request.user, note=form.cleaned_data["note"]),
+        _signup_message,
+    )
     return _back(opportunity.pk)
 
 
@@ -198,7 +187,7 @@ def _own_signup_action(
     detail_url = reverse("opportunities:detail", args=[opportunity.pk])
     back = _next_or(request, detail_url)
     if request.method == "POST" and request.POST.get("confirm"):
-        _attempt(request, lambda: call(signup=signup, person=request.user), success)
+        attempt(request, lambda: call(signup=signup, person=request.user), success)
         return redirect(back)
     page = signup_action_page(signup=signup, opportunity=opportunity, action=action)
     if page.refusal:
@@ -279,16 +268,15 @@ def _edit(request: HttpRequest, opportunity: Opportunity) -> HttpResponse:
                     "signup_deadline_date", "The sign-up deadline must be before the first session"
                 )
                 return _form_page(request, form, formset, opportunity)
-            try:
-                saved = opportunity_save(
-                    opportunity=form.save(commit=False), sessions=sessions, by=request.user
-                )
-            except OpportunityError as error:
-                # A refused change of lead worker is shown beside that field.
-                form.add_error(error.field if error.field in form.fields else None, str(error))
-            else:
-                messages.success(request, "The opportunity has been saved.")
-                return redirect("opportunities:detail", saved.pk)
+            draft = form.save(commit=False)
+            # A refused change of lead worker is shown beside that field.
+            if attempt(
+                request,
+                lambda: opportunity_save(opportunity=draft, sessions=sessions, by=request.user),
+                "The opportunity has been saved.",
+                form=form,
+            ):
+                return redirect("opportunities:detail", draft.pk)
     else:
         form = OpportunityForm(instance=opportunity)
         formset = session_formset(opportunity=opportunity)
@@ -334,7 +322,7 @@ def edit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 
 def _transition(request: HttpRequest, opportunity_id: int, action, success: str) -> HttpResponse:
     opportunity = _managed(request, opportunity_id)
-    _attempt(request, lambda: action(opportunity=opportunity, by=request.user), success)
+    attempt(request, lambda: action(opportunity=opportunity, by=request.user), success)
     return redirect(_next_or(request, reverse("opportunities:detail", args=[opportunity.pk])))
 
 
@@ -355,13 +343,13 @@ def complete(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     the outcome, so the feedback loop starts the moment the activity is finished (F2)."""
     opportunity = _managed(request, opportunity_id)
     if request.method == "POST":
-        try:
-            opportunity_complete(opportunity=opportunity, by=request.user)
-        except OpportunityError as error:
-            messages.error(request, str(error))
-            return redirect("opportunities:complete", opportunity.pk)
-        messages.success(request, "Marked as completed. Next: write what changed.")
-        return redirect("feedback:outcome_edit", opportunity.pk)
+        if attempt(
+            request,
+            lambda: opportunity_complete(opportunity=opportunity, by=request.user),
+            "Marked as completed. Next: write what changed.",
+        ):
+            return redirect("feedback:outcome_edit", opportunity.pk)
+        return redirect("opportunities:complete", opportunity.pk)
     return render(
         request,
         "opportunities/opportunity_complete.html",
@@ -384,16 +372,19 @@ def duplicate(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 def cancel(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     opportunity = _managed(request, opportunity_id)
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            opportunity_cancel(opportunity=opportunity, by=request.user, reason=form.cleaned_data["reason"])
-        except OpportunityError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(
-                request, "The opportunity is cancelled. Everyone who signed up has been told why."
-            )
-            return redirect("opportunities:detail", opportunity.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: opportunity_cancel(
+                opportunity=opportunity, by=request.user, reason=form.cleaned_data["reason"]
+            ),
+            "The opportunity is cancelled. Everyone who signed up has been told why.",
+            form=form,
+        )
+    ):
+        return redirect("opportunities:detail", opportunity.pk)
     return render(
         request, "opportunities/opportunity_cancel.html", {"opportunity": opportunity, "form": form}
     )
@@ -406,19 +397,22 @@ def change_lead(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     if not request.user.has_perm("opportunities.change_lead", opportunity):
         raise PermissionDenied
     form = LeadWorkerForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            opportunity_change_lead(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: opportunity_change_lead(
                 opportunity=opportunity,
                 lead_worker=form.cleaned_data["lead_worker"],
                 by=request.user,
                 reason=form.cleaned_data["reason"],
-            )
-        except OpportunityError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            messages.success(request, "The lead worker has been changed. We have told them both.")
-            return redirect("opportunities:detail", opportunity.pk)
+            ),
+            "The lead worker has been changed. We have told them both.",
+            form=form,
+        )
+    ):
+        return redirect("opportunities:detail", opportunity.pk)
     return render(
         request,
         "opportunities/opportunity_lead.html",
@@ -478,14 +472,17 @@ def offer_place(request: HttpRequest, opportunity_id: int, signup_id: int) -> Ht
     signup = _participant(opportunity, signup_id)
     fair_share = opportunity.selection_method == SelectionMethod.FAIR_SHARE
     form = OfferForm(request.POST if request.method == "POST" else None, reason_required=fair_share)
-    if form.is_bound and form.is_valid():
-        try:
-            signup_offer_by_hand(signup=signup, by=request.user, reason=form.cleaned_data["reason"])
-        except OpportunityError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error))
-        else:
-            messages.success(request, "The place has been offered. They have been sent a message.")
-            return redirect("opportunities:participants", opportunity.pk)
+    if (
+        form.is_bound
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: signup_offer_by_hand(signup=signup, by=request.user, reason=form.cleaned_data["reason"]),
+            "The place has been offered. They have been sent a message.",
+            form=form,
+        )
+    ):
+        return redirect("opportunities:participants", opportunity.pk)
     return render(
         request,
         "opportunities/offer_place.html",
@@ -503,14 +500,17 @@ def cancel_signup(request: HttpRequest, opportunity_id: int, signup_id: int) -> 
     opportunity = _managed(request, opportunity_id)
     signup = _participant(opportunity, signup_id)
     form = ReasonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            signup_cancel(signup=signup, by=request.user, reason=form.cleaned_data["reason"])
-        except OpportunityError as error:
-            form.add_error(None, str(error))
-        else:
-            messages.success(request, "The place has been cancelled and the reason recorded.")
-            return redirect("opportunities:participants", opportunity.pk)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: signup_cancel(signup=signup, by=request.user, reason=form.cleaned_data["reason"]),
+            "The place has been cancelled and the reason recorded.",
+            form=form,
+        )
+    ):
+        return redirect("opportunities:participants", opportunity.pk)
     return render(
         request,
         "opportunities/signup_cancel.html",
@@ -571,16 +571,14 @@ def selection(request: HttpRequest, opportunity_id: int, draw_id: int) -> HttpRe
         if draw.confirmed_at:
             messages.error(request, "This selection has already been confirmed.")
             return redirect("opportunities:participants", opportunity.pk)
-        try:
-            offered = selection_run(opportunity=opportunity, draw=draw, by=request.user)
-        except OpportunityError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(
-                request,
+        if attempt(
+            request,
+            lambda: selection_run(opportunity=opportunity, draw=draw, by=request.user),
+            lambda offered: (
                 f"{len(offered)} place{'s' if len(offered) != 1 else ''} offered. "
-                "Everyone else is on the waiting list in priority order.",
-            )
+                "Everyone else is on the waiting list in priority order."
+            ),
+        ):
             return redirect("opportunities:participants", opportunity.pk)
     free = max(opportunity.places - opportunity.places_taken, 0)
     return render(
