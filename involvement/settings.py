@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "feedback",
     "notifications",
     "dashboard",
+    # Demo data and `seed_demo`, on top of everything; nothing in the product imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # TRACE and other methods no page uses: 405 before any view (or static file) is reached.
     "involvement.middleware.AllowedMethodsMiddleware",
+    # A null character in the address or query string: 400 (PostgreSQL cannot compare it).
+    "involvement.request_guards.RejectNullCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,11 +190,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = True
-USE_TZ = True
-
 # NHS.UK wording for allauth's pages, labels, errors and messages ("Log in", not "Sign In"),
 # as an English-to-English catalogue that overrides allauth's own strings.
 LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_TZ = True
+
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [
@@ -230,6 +234,21 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The privacy notice a person consents to; bump the version when its text changes.
 PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-11")
+
+# Where to get help now, and how to reach the involvement team (F5): shown in the footer, on
+# /help/, the privacy notice, the check-in pages and the error pages. The defaults are
+# fictional (Ofcom's numbers for drama, example.org) so that a demo never sends anyone to a
+# real line; a Trust sets its own. The address is comma-separated lines.
+TRUST_NAME = env.str("TRUST_NAME", default="Example NHS Foundation Trust")
+TRUST_CRISIS_LINE_PHONE = env.str("TRUST_CRISIS_LINE_PHONE", default="0808 157 0000")
+TRUST_CRISIS_LINE_HOURS = env.str("TRUST_CRISIS_LINE_HOURS", default="24 hours a day, every day")
+INVOLVEMENT_TEAM_PHONE = env.str("INVOLVEMENT_TEAM_PHONE", default="01632 960 000")
+INVOLVEMENT_TEAM_EMAIL = env.str("INVOLVEMENT_TEAM_EMAIL", default="involvement@example.org")
+INVOLVEMENT_TEAM_HOURS = env.str("INVOLVEMENT_TEAM_HOURS", default="Monday to Friday, 9am to 5pm")
+INVOLVEMENT_TEAM_ADDRESS = env.list(
+    "INVOLVEMENT_TEAM_ADDRESS",
+    default=["Involvement Team", TRUST_NAME, "1 Example Road", "Exampletown", "AB1 2CD"],
+)
 
 # Security. The same protections run in every environment; production adds HTTPS.
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -277,21 +296,6 @@ if PRODUCTION:
 
 # Content-Security-Policy: our own files only, and no inline script anywhere.
 CONTENT_SECURITY_POLICY = {
-# Where to get help now, and how to reach the involvement team (F5): shown in the footer, on
-# /help/, the privacy notice, the check-in pages and the error pages. The defaults are
-# fictional (Ofcom's numbers for drama, example.org) so that a demo never sends anyone to a
-# real line; a Trust sets its own. The address is comma-separated lines.
-TRUST_NAME = env.str("TRUST_NAME", default="Example NHS Foundation Trust")
-TRUST_CRISIS_LINE_PHONE = env.str("TRUST_CRISIS_LINE_PHONE", default="0808 157 0000")
-TRUST_CRISIS_LINE_HOURS = env.str("TRUST_CRISIS_LINE_HOURS", default="24 hours a day, every day")
-INVOLVEMENT_TEAM_PHONE = env.str("INVOLVEMENT_TEAM_PHONE", default="01632 960 000")
-INVOLVEMENT_TEAM_EMAIL = env.str("INVOLVEMENT_TEAM_EMAIL", default="involvement@example.org")
-INVOLVEMENT_TEAM_HOURS = env.str("INVOLVEMENT_TEAM_HOURS", default="Monday to Friday, 9am to 5pm")
-INVOLVEMENT_TEAM_ADDRESS = env.list(
-    "INVOLVEMENT_TEAM_ADDRESS",
-    default=["Involvement Team", TRUST_NAME, "1 Example Road", "Exampletown", "AB1 2CD"],
-)
-
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
@@ -372,6 +376,13 @@ DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=500)
 # Opportunities: how long an offered place is held, and when reminders go before a session.
 OFFER_ACCEPT_HOURS = env.int("OFFER_ACCEPT_HOURS", default=48)
 REMINDER_HOURS = [int(hours) for hours in env.list("REMINDER_HOURS", default=["48", "2"])]
+# How far ahead sessions (and sign-up deadlines) may be planned, in calendar years: a date
+# in a later year is refused with a message by the field. Other dates accept 1900 to ten
+# years ahead (involvement/forms.py). Far-off dates would be stored, then overflow pages.
+SESSION_MAX_YEARS_AHEAD = env.int("SESSION_MAX_YEARS_AHEAD", default=2)
+# Being lead worker opens a person's notes and check-ins while their sign-up is active and
+# for this many days after the activity's last session, then closes (PRODUCT.md, roles).
+LEAD_ACCESS_DAYS_AFTER = env.int("LEAD_ACCESS_DAYS_AFTER", default=90)
 
 # The outbox (notifications app).
 OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=200)
@@ -404,10 +415,3 @@ ONBOARDING_EXEMPT_PREFIXES = (
     "/privacy/",
     "/accessibility/",
 )
-# How far ahead sessions (and sign-up deadlines) may be planned, in calendar years: a date
-# in a later year is refused with a message by the field. Other dates accept 1900 to ten
-# years ahead (involvement/forms.py). Far-off dates would be stored, then overflow pages.
-SESSION_MAX_YEARS_AHEAD = env.int("SESSION_MAX_YEARS_AHEAD", default=2)
-# Being lead worker opens a person's notes and check-ins while their sign-up is active and
-# for this many days after the activity's last session, then closes (PRODUCT.md, roles).
-LEAD_ACCESS_DAYS_AFTER = env.int("LEAD_ACCESS_DAYS_AFTER", default=90)

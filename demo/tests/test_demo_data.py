@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts.models import Profile, User
 from accounts.permissions import Role
-from opportunities.demo_scale import SCALE_PREFIX
+from demo.scale import SCALE_PREFIX
 from opportunities.models import Attendance, Opportunity, Session, SignUp, SignUpEvent
 from opportunities.services import HOLDS_PLACE
 

@@ -1,10 +1,10 @@
 """Demo data: reference data, one account per role, a dozen varied representatives and
-opportunities in every state (opportunities/demo.py).
+opportunities in every state (demo/opportunities.py).
 
 Idempotent: run it as often as you like; it brings the demo back to the same state and
 prints the log-ins. Later parts of the product add their own demo data here.
 
-`--scale large` adds the benchmark data set on top (opportunities/demo_scale.py): thousands
+`--scale large` adds the benchmark data set on top (demo/scale.py): thousands
 of representatives, opportunities, sessions and sign-ups. It is written once; a second run
 finds it and stops.
 """
@@ -23,9 +23,9 @@ from django.utils import timezone
 from accounts.models import ContactMethod, PaymentPreference, Profile, User
 from accounts.permissions import Role
 from accounts.services import user_set_roles, welcome_message_create
-from feedback.demo import feedback_demo_seed
-from opportunities.demo import demo_opportunities_seed
-from opportunities.demo_scale import BATCH, SCALE_PREFIX, scale_seed
+from demo.feedback import feedback_demo_seed
+from demo.opportunities import demo_opportunities_seed
+from demo.scale import BATCH, SCALE_PREFIX, scale_seed
 from opportunities.models import ActivityType, InvolvementLevel, Opportunity, Team
 
 TEAMS = [
