@@ -49,6 +49,10 @@ class Outcome(models.Model):
     def __str__(self) -> str:
         return f"Outcome of {self.opportunity}"
 
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
 
 class CheckIn(models.Model):
     """A representative's private reflection, after an activity or at any time.
@@ -110,6 +114,14 @@ class FollowUp(models.Model):
     class Meta:
         ordering = ["requested_at", "pk"]
         indexes = [models.Index(fields=["worker", "status", "requested_at"], name="followup_worker_idx")]
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
 
     @property
     def hours_to_close(self) -> float | None:

@@ -5,15 +5,28 @@ from django.utils import timezone
 
 from accounts.models import User
 from feedback.models import CheckIn, FollowUp, Outcome
-from opportunities.models import Opportunity, SignUp
+from opportunities.models import ActivityType, Opportunity, SignUp, Team
 
 
-def outcomes_published() -> QuerySet[Outcome]:
-    return (
+def outcomes_published(
+    *, team_id: int | None = None, activity_type_id: int | None = None
+) -> QuerySet[Outcome]:
+    """Published outcomes, newest first, for one team and one type of activity if given."""
+    outcomes = (
         Outcome.objects.filter(status=Outcome.Status.PUBLISHED)
         .select_related("opportunity__team", "opportunity__activity_type")
         .order_by("-published_at", "-pk")
     )
+    if team_id is not None:
+        outcomes = outcomes.filter(opportunity__team_id=team_id)
+    if activity_type_id is not None:
+        outcomes = outcomes.filter(opportunity__activity_type_id=activity_type_id)
+    return outcomes
+
+
+def outcome_filter_choices() -> tuple[QuerySet[Team], QuerySet[ActivityType]]:
+    """The teams and types of activity the outcomes page offers to filter by."""
+    return Team.objects.filter(is_active=True), ActivityType.objects.filter(is_active=True)
 
 
 def outcome_for(*, opportunity: Opportunity) -> Outcome | None:

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from feedback.models import CheckIn, FollowUp, Outcome
+from feedback.permissions import took_part_in
 from involvement.errors import ServiceError
 from notifications.kinds import DigestFrequency, Kind
 from notifications.selectors import existing_dedupe_keys
@@ -107,12 +108,7 @@ def check_in_create(
     """Record a check-in. Asking for a chat creates a follow-up for the person's named
     worker (or the opportunity's lead worker) and tells that worker at once, without any of
     what the person wrote."""
-    if (
-        opportunity is not None
-        and not SignUp.objects.filter(
-            opportunity=opportunity, person=person, state__in=[SignUp.State.ATTENDED, SignUp.State.CONFIRMED]
-        ).exists()
-    ):
+    if opportunity is not None and not took_part_in(person, opportunity):
         raise FeedbackError("You can check in about activities you took part in.")
     with transaction.atomic():
         if (

@@ -2,9 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from rules.contrib.views import permission_required
 
@@ -12,7 +11,19 @@ from accounts.models import AccessLogEntry
 from accounts.permissions import get_person_for_staff
 from accounts.services import access_log_record
 from feedback.forms import CheckInForm, FollowUpCloseForm, OutcomeForm
-from feedback.selectors import check_ins_of, follow_up_get, outcome_for, outcomes_published
+from feedback.permissions import (
+    check_ins_readable_by,
+    get_follow_up_for_worker,
+    get_opportunity_to_check_in_about,
+    get_opportunity_to_write_outcome,
+)
+from feedback.selectors import (
+    check_ins_of,
+    follow_up_get,
+    outcome_filter_choices,
+    outcome_for,
+    outcomes_published,
+)
 from feedback.services import (
     check_in_create,
     follow_up_close,
@@ -21,9 +32,6 @@ from feedback.services import (
     outcome_save,
 )
 from involvement.errors import attempt
-from opportunities.models import ActivityType, Team
-from opportunities.permissions import get_opportunity_for_viewer
-from opportunities.selectors import signup_for
 
 PAGE_SIZE = 20
 
@@ -38,12 +46,11 @@ def _as_id(value: str | None) -> int | None:
 @login_not_required
 def outcome_list(request: HttpRequest) -> HttpResponse:
     """Published outcomes, "You said, we did", newest first, readable by anyone."""
-    outcomes = outcomes_published()
     team, activity_type = request.GET.get("team", ""), request.GET.get("activity_type", "")
-    if _as_id(team):
-        outcomes = outcomes.filter(opportunity__team_id=_as_id(team))
-    if _as_id(activity_type):
-        outcomes = outcomes.filter(opportunity__activity_type_id=_as_id(activity_type))
+    outcomes = outcomes_published(
+        team_id=_as_id(team) or None, activity_type_id=_as_id(activity_type) or None
+    )
+    teams, activity_types = outcome_filter_choices()
     page = Paginator(outcomes, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -52,8 +59,8 @@ def outcome_list(request: HttpRequest) -> HttpResponse:
         "feedback/outcome_list.html",
         {
             "page": page,
-            "teams": Team.objects.filter(is_active=True),
-            "activity_types": ActivityType.objects.filter(is_active=True),
+            "teams": teams,
+            "activity_types": activity_types,
             "team": team,
             "activity_type": activity_type,
             "query_string": query.urlencode(),
@@ -62,9 +69,7 @@ def outcome_list(request: HttpRequest) -> HttpResponse:
 
 
 def outcome_edit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
-    opportunity = get_opportunity_for_viewer(request.user, opportunity_id)
-    if not request.user.has_perm("opportunities.manage_opportunity", opportunity):
-        raise PermissionDenied
+    opportunity = get_opportunity_to_write_outcome(request.user, opportunity_id)
     outcome = outcome_for(opportunity=opportunity)
     form = OutcomeForm(request.POST or None, instance=outcome)
     publish = "publish" in request.POST
@@ -87,18 +92,13 @@ def outcome_edit(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     )
 
 
-@permission_required("accounts.use_representative_area", raise_exception=True)
+@permission_required("feedback.check_in", raise_exception=True)
 def check_in_new(request: HttpRequest) -> HttpResponse:
     """A private check-in, about an activity (?opportunity=<id>) or about anything."""
     opportunity = None
     raw_id = request.GET.get("opportunity") or request.POST.get("opportunity")
     if raw_id:
-        if _as_id(raw_id) is None:
-            raise Http404("No such activity")
-        opportunity = get_opportunity_for_viewer(request.user, _as_id(raw_id))
-        signup = signup_for(opportunity=opportunity, person=request.user)
-        if signup is None or signup.state not in {"attended", "confirmed"}:
-            raise Http404("You did not take part in this")
+        opportunity = get_opportunity_to_check_in_about(request.user, _as_id(raw_id))
     form = CheckInForm(request.POST or None)
     if (
         request.method == "POST"
@@ -122,7 +122,7 @@ def check_in_new(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/check_in_form.html", {"form": form, "opportunity": opportunity})
 
 
-@permission_required("accounts.use_representative_area", raise_exception=True)
+@permission_required("feedback.check_in", raise_exception=True)
 def my_check_ins(request: HttpRequest) -> HttpResponse:
     page = Paginator(check_ins_of(person=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "feedback/my_check_ins.html", {"page": page})
@@ -131,9 +131,7 @@ def my_check_ins(request: HttpRequest) -> HttpResponse:
 @permission_required("accounts.use_worker_area", raise_exception=True)
 def follow_up_detail(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     """The follow-up with the check-in behind it; reading it is written to the access log."""
-    follow_up = follow_up_get(follow_up_id=follow_up_id)
-    if follow_up is None or not request.user.has_perm("feedback.handle_follow_up", follow_up):
-        raise Http404("No such follow-up")
+    follow_up = get_follow_up_for_worker(request.user, follow_up_id)
     # The form works on a copy: what the page shows stays what the database holds.
     form = FollowUpCloseForm(request.POST or None, instance=follow_up_get(follow_up_id=follow_up_id))
     if (
@@ -164,7 +162,7 @@ def person_check_ins(request: HttpRequest, person_id: int) -> HttpResponse:
     """A person's check-ins that this worker may read (all of them for their named worker;
     those about activities they lead otherwise). Each reading is logged."""
     person = get_person_for_staff(request.user, person_id)
-    check_ins = [c for c in check_ins_of(person=person) if request.user.has_perm("feedback.view_check_in", c)]
+    check_ins = check_ins_readable_by(request.user, check_ins_of(person=person))
     if check_ins:
         access_log_record(
             viewer=request.user, subject=person, what=AccessLogEntry.What.CHECK_IN, path=request.path
