@@ -1,0 +1,115 @@
+"""Check-ins after an activity or at any time, and the follow-up when somebody asks for a
+chat (F5: involvement can be hard on wellbeing; F7: the named worker is crucial). Messages
+about them never carry what the person wrote."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from accounts.models import User
+from feedback.models import CheckIn, FollowUp
+from feedback.permissions import took_part_in
+from feedback.services.errors import FeedbackError
+from notifications.kinds import Kind
+from notifications.selectors import existing_dedupe_keys
+from notifications.services import message_create
+from opportunities.models import Opportunity, SignUp
+
+
+def check_in_create(
+    *,
+    person: User,
+    opportunity: Opportunity | None,
+    how_it_went: int,
+    felt_valued: int,
+    went_well: str = "",
+    could_be_better: str = "",
+    wants_chat: bool = False,
+) -> CheckIn:
+    """Record a check-in. Asking for a chat creates a follow-up for the person's named
+    worker (or the opportunity's lead worker) and tells that worker at once, without any of
+    what the person wrote."""
+    if opportunity is not None and not took_part_in(person, opportunity):
+        raise FeedbackError("You can check in about activities you took part in.")
+    with transaction.atomic():
+        if (
+            opportunity is not None
+            and CheckIn.objects.filter(person=person, opportunity=opportunity).exists()
+        ):
+            raise FeedbackError("You have already checked in about this activity. Thank you.")
+        check_in = CheckIn.objects.create(
+            person=person,
+            opportunity=opportunity,
+            how_it_went=how_it_went,
+            felt_valued=felt_valued,
+            went_well=went_well.strip(),
+            could_be_better=could_be_better.strip(),
+            wants_chat=wants_chat,
+        )
+        if wants_chat:
+            worker = _worker_for(person=person, opportunity=opportunity)
+            if worker is None:
+                raise FeedbackError(
+                    "We could not find an involvement worker for you. Please contact the involvement team."
+                )
+            follow_up = FollowUp.objects.create(check_in=check_in, person=person, worker=worker)
+            message_create(
+                recipient=worker,
+                kind=Kind.FOLLOW_UP_REQUESTED,
+                dedupe_key=f"follow_up:{follow_up.pk}",
+                context={"follow_up": follow_up, "person": person},
+            )
+    return check_in
+
+
+def _worker_for(*, person: User, opportunity: Opportunity | None) -> User | None:
+    named = getattr(person.profile, "named_worker", None)
+    if named is not None and named.is_active:
+        return named
+    return opportunity.lead_worker if opportunity is not None else None
+
+
+def follow_up_close(*, follow_up: FollowUp, by: User, action_taken: str) -> FollowUp:
+    action_taken = action_taken.strip()
+    if not action_taken:
+        raise FeedbackError("Write what you did, so the record shows the person was followed up.")
+    with transaction.atomic():
+        follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+        if follow_up.status == FollowUp.Status.CLOSED:
+            raise FeedbackError("This follow-up is already closed.")
+        follow_up.status = FollowUp.Status.CLOSED
+        follow_up.closed_at, follow_up.closed_by, follow_up.action_taken = timezone.now(), by, action_taken
+        follow_up.save()
+    return follow_up
+
+
+def check_in_invitations_send(*, now=None) -> int:
+    """Once per person per activity, after their last attended session has ended: a gentle
+    invitation to check in. Idempotent (the message key)."""
+    now = now or timezone.now()
+    since = now - timedelta(days=settings.CHECK_IN_INVITE_WITHIN_DAYS)
+    signups = list(
+        SignUp.objects.filter(
+            state=SignUp.State.ATTENDED, opportunity__ends_at__lte=now, opportunity__ends_at__gte=since
+        )
+        .exclude(opportunity__check_ins__person=F("person"))
+        .select_related("person__profile", "opportunity")
+    )
+    keys = {f"check_in_invitation:{s.pk}": s for s in signups}
+    done = existing_dedupe_keys(keys=list(keys))
+    sent = 0
+    for key, signup in keys.items():
+        if key in done:
+            continue
+        with transaction.atomic():
+            message = message_create(
+                recipient=signup.person,
+                kind=Kind.CHECK_IN_INVITATION,
+                dedupe_key=key,
+                context={"opportunity": signup.opportunity},
+            )
+        sent += message is not None
+    return sent

@@ -1,0 +1,54 @@
+"""Writing messages to the outbox, delivering them, and the inbox.
+
+By concern, one module each: `outbox` (writing, and the rules a person's choices make),
+`delivery` (claiming, sending, retrying, sweeping), `wipes` (wiping account messages'
+codes and links), `inbox`. Callers import from here.
+"""
+
+from notifications.services.delivery import (
+    CLAIM_SQL,
+    Claimed,
+    DeliveryReport,
+    message_resend,
+    messages_claim,
+    messages_deliver,
+    messages_release_stale,
+    outbox_sweep,
+)
+from notifications.services.errors import NotificationsError
+from notifications.services.inbox import inbox_mark_read
+from notifications.services.outbox import (
+    RenderedMessage,
+    message_create,
+    message_store,
+    messages_store_bulk,
+    queue_delivery,
+    queue_sweep,
+    render_message,
+    render_plain_text,
+    unique_key,
+)
+from notifications.services.wipes import messages_wipe_secrets
+
+__all__ = [
+    "CLAIM_SQL",
+    "Claimed",
+    "DeliveryReport",
+    "NotificationsError",
+    "RenderedMessage",
+    "inbox_mark_read",
+    "message_create",
+    "message_resend",
+    "message_store",
+    "messages_claim",
+    "messages_deliver",
+    "messages_release_stale",
+    "messages_store_bulk",
+    "messages_wipe_secrets",
+    "outbox_sweep",
+    "queue_delivery",
+    "queue_sweep",
+    "render_message",
+    "render_plain_text",
+    "unique_key",
+]

@@ -1,0 +1,181 @@
+"""Writing messages to the outbox and delivering them.
+
+Delivery is at-least-once towards the mail server and exactly-once in every case we can
+control: a row is claimed by one conditional UPDATE, so two workers never send the same
+message, and a worker that dies mid-send leaves the row `sending` until its lease runs out,
+when the sweep hands it to another worker.
+"""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import partial
+
+from django.conf import settings
+from django.core import mail
+from django.db import connection, transaction
+from django.db.models import Case, F, Q, TextField, Value, When
+from django.utils import timezone
+
+from notifications.kinds import RULES, SECRET_KINDS
+from notifications.models import WIPED_BODY, Message
+from notifications.services.errors import NotificationsError
+from notifications.services.outbox import queue_delivery
+
+logger = logging.getLogger(__name__)
+
+
+def _backoff(attempts: int) -> timedelta:
+    seconds = settings.OUTBOX_RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0)
+    return timedelta(seconds=min(seconds, settings.OUTBOX_RETRY_MAX_SECONDS))
+
+
+CLAIM_SQL = """
+UPDATE notifications_message
+   SET status = 'sending', claimed_at = %(now)s, attempts = attempts + 1
+ WHERE id IN (
+        SELECT id FROM notifications_message
+         WHERE status = 'pending' AND next_attempt_at <= %(now)s {only}
+         ORDER BY next_attempt_at, id
+         LIMIT %(limit)s
+           FOR UPDATE SKIP LOCKED)
+RETURNING id, to_email, subject, body_text, body_html, attempts
+"""
+
+
+@dataclass
+class Claimed:
+    id: int
+    to_email: str
+    subject: str
+    body_text: str
+    body_html: str
+    attempts: int
+
+
+def messages_claim(*, limit: int, ids: list[int] | None = None) -> list[Claimed]:
+    """Claim up to `limit` due messages in one statement. SKIP LOCKED lets several workers
+    claim at once without waiting on, or taking, each other's rows."""
+    params = {"now": timezone.now(), "limit": limit}
+    only = ""
+    if ids is not None:
+        only = "AND id = ANY(%(ids)s)"
+        params["ids"] = list(ids)
+    with connection.cursor() as cursor:
+        cursor.execute(CLAIM_SQL.format(only=only), params)
+        return [Claimed(*row) for row in cursor.fetchall()]
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+def messages_deliver(*, limit: int | None = None, ids: list[int] | None = None) -> DeliveryReport:
+    """Claim a batch and send it over one connection to the mail server."""
+    report = DeliveryReport()
+    batch = messages_claim(limit=limit or settings.OUTBOX_BATCH_SIZE, ids=ids)
+    if not batch:
+        return report
+    backend = mail.get_connection(fail_silently=False)
+    errors: dict[int, Exception] = {}
+    try:
+        backend.open()
+    except Exception as error:
+        errors = {claimed.id: error for claimed in batch}
+    else:
+        for claimed in batch:
+            email = mail.EmailMultiAlternatives(
+                subject=claimed.subject, body=claimed.body_text, to=[claimed.to_email], connection=backend
+            )
+            if claimed.body_html:
+                email.attach_alternative(claimed.body_html, "text/html")
+            try:
+                email.send()
+            except Exception as error:
+                errors[claimed.id] = error
+            else:
+                report.sent.append(claimed.id)
+        try:
+            backend.close()
+        except Exception:  # the messages are already accepted; a failed QUIT changes nothing
+            logger.info("Closing the mail connection failed after a batch.")
+    now = timezone.now()
+    if report.sent:
+        secret, text = Q(kind__in=SECRET_KINDS), TextField()
+        Message.objects.filter(pk__in=report.sent).update(
+            status=Message.Status.SENT,
+            sent_at=now,
+            last_error="",
+            # Log-in codes and links are for the person alone: wiped in the same statement
+            # that records them sent, so nobody may read them here afterwards.
+            body_text=Case(When(secret, then=Value(WIPED_BODY)), default=F("body_text"), output_field=text),
+            body_html=Case(When(secret, then=Value("")), default=F("body_html"), output_field=text),
+        )
+    for claimed in batch:
+        if claimed.id in errors:
+            _record_failure(claimed=claimed, error=errors[claimed.id], now=now, report=report)
+    return report
+
+
+def _record_failure(*, claimed: Claimed, error: Exception, now, report: DeliveryReport) -> None:
+    # Only the error's type and text: SMTP errors name addresses, never message bodies.
+    description = f"{type(error).__name__}: {error}"[:1000]
+    if claimed.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+        Message.objects.filter(pk=claimed.id).update(status=Message.Status.FAILED, last_error=description)
+        report.failed.append(claimed.id)
+        logger.error(
+            "Message %s failed after %s attempts: %s", claimed.id, claimed.attempts, type(error).__name__
+        )
+    else:
+        Message.objects.filter(pk=claimed.id).update(
+            status=Message.Status.PENDING,
+            last_error=description,
+            next_attempt_at=now + _backoff(claimed.attempts),
+        )
+        report.retrying.append(claimed.id)
+
+
+def messages_release_stale(*, now=None) -> int:
+    """Hand back messages whose worker died mid-send: still `sending` after the lease."""
+    now = now or timezone.now()
+    lease = timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
+    return Message.objects.filter(status=Message.Status.SENDING, claimed_at__lt=now - lease).update(
+        status=Message.Status.PENDING, next_attempt_at=now
+    )
+
+
+def outbox_sweep(*, time_budget_seconds: float | None = None) -> DeliveryReport:
+    """Deliver everything that is due, batch after batch, within a time budget so that one
+    sweep ends before the next begins."""
+    budget = time_budget_seconds if time_budget_seconds is not None else settings.OUTBOX_SWEEP_SECONDS
+    deadline = timezone.now() + timedelta(seconds=budget)
+    messages_release_stale()
+    total = DeliveryReport()
+    while timezone.now() < deadline:
+        report = messages_deliver()
+        total.sent += report.sent
+        total.retrying += report.retrying
+        total.failed += report.failed
+        if not (report.sent or report.retrying or report.failed):
+            break
+    return total
+
+
+def message_resend(*, message: Message) -> None:
+    """An administrator sends a failed message again, from the start."""
+    if RULES[message.kind].holds_secret:
+        raise NotificationsError(
+            "Account messages are never sent again: their codes and links have expired. "
+            "The person can ask for a new one."
+        )
+    with transaction.atomic():
+        updated = Message.objects.filter(pk=message.pk, status=Message.Status.FAILED).update(
+            status=Message.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+        )
+        if updated:
+            transaction.on_commit(partial(queue_delivery, message.pk))
+    if not updated:
+        raise NotificationsError("Only a failed message can be sent again.")

@@ -1,0 +1,185 @@
+"""Writing messages to the outbox: one at a time, in the transaction of the change that
+causes them, or many at once for the periodic jobs. Both paths follow the same rules about
+what a person has chosen (a break, digests off, e-mail off for a kind)."""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from functools import partial
+
+from django.conf import settings
+from django.db import transaction
+from django.template import Context
+from django.template.loader import get_template, render_to_string
+from django.utils import timezone
+
+from accounts.models import Profile, User
+from accounts.selectors import profile_for_user
+from notifications.kinds import RULES, TEMPLATE_CHOICES, DigestFrequency, Kind
+from notifications.models import Message
+from notifications.selectors import existing_dedupe_keys
+from notifications.services.errors import NotificationsError
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class RenderedMessage:
+    subject: str
+    body_text: str
+    body_html: str = ""
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in RULES:
+        raise NotificationsError(f"Unknown kind of message: {kind}")
+
+
+def render_plain_text(template_name: str, context: dict) -> str:
+    """Render a plain-text template with autoescaping off: a subject or text body is not HTML,
+    so a title like "Tea & talk" must arrive as "&", not "&amp;". The HTML body is still
+    rendered with autoescaping on, and the inbox escapes the text body once when it shows it."""
+    template = get_template(template_name).template  # the Django Template under the backend's wrapper
+    return template.render(Context(context, autoescape=False))
+
+
+def render_message(*, kind: Kind | str, context: dict) -> RenderedMessage:
+    """Renders `templates/notifications/email/<kind>.{subject.txt,txt,html}`."""
+    _check_kind(kind)
+    context = {"site_url": settings.SITE_URL, **TEMPLATE_CHOICES, **context}
+    base = f"notifications/email/{kind}"
+    subject = " ".join(render_plain_text(f"{base}.subject.txt", context).split())
+    return RenderedMessage(
+        subject=subject[:200],
+        body_text=render_plain_text(f"{base}.txt", context).strip() + "\n",
+        body_html=render_to_string(f"{base}.html", {**context, "subject": subject}),
+    )
+
+
+def _start_status(*, kind: str, profile: Profile | None) -> str | None:
+    """What the person's choices make of a message of this kind: the rules written once, for
+    the single path (`message_store`) and the bulk one (`messages_store_bulk`) alike.
+
+    None when the kind is paused for them, so that no message is written at all: digests
+    turned off, or a break that pauses this kind. Otherwise the status it starts in: inbox
+    only when they turned e-mail off for a kind they may, pending (to be e-mailed) when not.
+    A message to an address with no account (no profile) is always e-mailed."""
+    rules = RULES[kind]
+    if profile is None:
+        return Message.Status.PENDING
+    if kind == Kind.DIGEST and profile.digest_frequency == DigestFrequency.NEVER:
+        return None
+    if rules.paused_by_break and profile.is_on_break():
+        return None
+    if rules.email_optional and kind in profile.email_muted_kinds:
+        return Message.Status.INBOX_ONLY
+    return Message.Status.PENDING
+
+
+def _message_fields(
+    *, kind: str, rendered: RenderedMessage, recipient: User | None, to_email: str, status: str
+) -> dict:
+    """The new row's fields, the same whichever path writes it."""
+    now = timezone.now()
+    return {
+        "recipient": recipient,
+        "to_email": to_email,
+        "kind": kind,
+        "subject": rendered.subject,
+        "body_text": rendered.body_text,
+        "body_html": rendered.body_html,
+        "status": status,
+        "created_at": now,
+        "next_attempt_at": now,
+        # Messages that are never listed in the inbox count as read there.
+        "read_at": None if RULES[kind].in_inbox else now,
+    }
+
+
+def message_store(
+    *,
+    kind: Kind | str,
+    dedupe_key: str,
+    rendered: RenderedMessage,
+    recipient: User | None = None,
+    to_email: str | None = None,
+) -> Message | None:
+    """Write one message to the outbox, in the caller's transaction.
+
+    A second call with the same key changes nothing and returns the first message. Returns
+    None when the person has paused this kind (a break, or digests turned off). E-mail
+    delivery is queued only once the transaction commits; a rollback leaves neither a row
+    nor a task.
+    """
+    _check_kind(kind)
+    status = _start_status(kind=kind, profile=profile_for_user(user=recipient) if recipient else None)
+    if status is None:
+        return None
+    fields = _message_fields(
+        kind=kind, rendered=rendered, recipient=recipient, to_email=to_email or recipient.email, status=status
+    )
+    with transaction.atomic():
+        message, created = Message.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
+    if created and status == Message.Status.PENDING:
+        transaction.on_commit(partial(queue_delivery, message.pk))
+    return message
+
+
+def message_create(
+    *, recipient: User, kind: Kind | str, dedupe_key: str, context: dict | None = None
+) -> Message | None:
+    """Render the kind's templates for this person and write the message to the outbox."""
+    rendered = render_message(kind=kind, context={"recipient": recipient, **(context or {})})
+    return message_store(kind=kind, dedupe_key=dedupe_key, rendered=rendered, recipient=recipient)
+
+
+def unique_key(prefix: str) -> str:
+    """A key for messages that are each a new event (a log-in code asked for twice is two codes)."""
+    return f"{prefix}:{uuid.uuid4()}"
+
+
+def queue_delivery(message_id: int) -> None:
+    """Queue the delivery task. If the broker is down the request must still succeed: the
+    message waits in the outbox and the sweep delivers it once the broker is back."""
+    from notifications.tasks import deliver_message
+
+    try:
+        deliver_message.delay(message_id)
+    except Exception as error:  # kombu and redis raise several types; all mean "not queued"
+        logger.warning(
+            "Could not queue message %s (%s); the sweep will deliver it.", message_id, type(error).__name__
+        )
+
+
+def messages_store_bulk(*, kind: Kind | str, items: list[tuple[User, str, RenderedMessage]]) -> int:
+    """Write many messages of one kind in one statement (digests, summaries): recipients
+    must come with their profile loaded. Existing keys are skipped by the database, paused
+    people are skipped here, and one batch delivery is queued on commit rather than a task
+    per message."""
+    _check_kind(kind)
+    done = existing_dedupe_keys(keys=[key for _, key, _ in items]) if items else set()
+    rows = []
+    for recipient, dedupe_key, rendered in items:
+        if dedupe_key in done:
+            continue
+        status = _start_status(kind=kind, profile=recipient.profile)
+        if status is None:
+            continue
+        fields = _message_fields(
+            kind=kind, rendered=rendered, recipient=recipient, to_email=recipient.email, status=status
+        )
+        rows.append(Message(dedupe_key=dedupe_key, **fields))
+    if not rows:
+        return 0
+    Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    transaction.on_commit(queue_sweep)
+    return len(rows)
+
+
+def queue_sweep() -> None:
+    from notifications.tasks import sweep_outbox
+
+    try:
+        sweep_outbox.delay()
+    except Exception as error:  # the periodic sweep will pick the batch up
+        logger.warning("Could not queue a delivery sweep (%s).", type(error).__name__)
