@@ -235,7 +235,7 @@ PLACE_HOLDING_STATES = ("confirmed", "offered", "attended", "no_show")
 
 
 class SignUp(models.Model):
-    """A representative's place on an opportunity; its state machine is in services.py."""
+    """A representative's place on an opportunity; its state machine is in services/states.py."""
 
     class State(models.TextChoices):
         APPLIED = "applied", "Applied: waiting for selection"

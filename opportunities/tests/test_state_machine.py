@@ -20,8 +20,6 @@ from opportunities.services import (
     OPPORTUNITY_TRANSITIONS,
     TRANSITIONS,
     OpportunityError,
-    _move,
-    _set_status,
     attendance_record,
     opportunity_cancel,
     opportunity_close,
@@ -34,6 +32,8 @@ from opportunities.services import (
     signup_offer_by_hand,
     signup_withdraw,
 )
+from opportunities.services.opportunities import _set_status
+from opportunities.services.places import _move
 from opportunities.tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,216 @@
+"""Sign-ups: a representative signs up, withdraws, accepts or declines; a worker offers a
+place by hand, cancels one, and records attendance."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from involvement.templatetags.nhs_dates import nhs_datetime
+from opportunities.models import Attendance, Opportunity, SelectionMethod, Session, SignUp, SignUpEvent
+from opportunities.services.places import (
+    _fill_free_places,
+    _free_place_number,
+    _lock,
+    _lock_signup,
+    _move,
+    _next_position,
+    _notify,
+    _offer_hours,
+    _recount,
+    _retry_on_conflict,
+    _taken,
+)
+from opportunities.services.selection import offer_passes_over
+from opportunities.services.states import (
+    ACCEPT,
+    DECLINE,
+    HOLDS_PLACE,
+    RUNNING,
+    TAKES_ATTENDANCE,
+    TRANSITIONS,
+    WITHDRAW,
+    OpportunityError,
+    State,
+    Status,
+    signup_action_refusal,
+)
+
+
+@_retry_on_conflict
+def signup_create(*, opportunity: Opportunity, person: User, note: str = "") -> SignUp:
+    """Sign a person up. First come: confirmed while places last, then the waiting list.
+    Fair share: applied, until the selection after the deadline."""
+    with transaction.atomic():
+        opportunity = _lock(opportunity.pk)
+        if opportunity.status != Status.PUBLISHED:
+            raise OpportunityError("This opportunity is not open for sign-ups.")
+        if timezone.now() >= opportunity.signup_deadline:
+            raise OpportunityError("The sign-up deadline has passed.")
+        signup = SignUp.objects.select_for_update().filter(opportunity=opportunity, person=person).first()
+        if signup and signup.state not in {State.WITHDRAWN, State.DECLINED}:
+            raise OpportunityError("You have already signed up for this.")
+        if opportunity.selection_method == SelectionMethod.FAIR_SHARE:
+            to_state, extra = State.APPLIED, {}
+        elif (
+            _taken(opportunity) < opportunity.places
+            and not opportunity.signups.filter(state=State.WAITLISTED).exists()
+        ):
+            to_state, extra = State.CONFIRMED, {}
+        else:
+            to_state, extra = State.WAITLISTED, {"waitlist_position": _next_position(opportunity)}
+        if signup is None:
+            signup = SignUp(opportunity=opportunity, person=person, state=to_state, note=note, **extra)
+            if to_state in HOLDS_PLACE:
+                signup.place_number = _free_place_number(signup)
+            signup.save(force_insert=True)
+            SignUpEvent.objects.create(signup=signup, to_state=to_state, actor=person)
+        else:
+            _move(signup, to_state, actor=person, reason="Signed up again.", note=note, **extra)
+        _recount(opportunity)
+        _notify(signup, to_state)
+    return signup
+
+
+def _own(signup: SignUp, person: User, opportunity: Opportunity) -> None:
+    if signup.person_id != person.pk:
+        raise OpportunityError("That is not your sign-up.")
+
+
+def _check_action(signup: SignUp, person: User, opportunity: Opportunity, action: str) -> None:
+    _own(signup, person, opportunity)
+    refusal = signup_action_refusal(signup=signup, opportunity=opportunity, action=action)
+    if refusal:
+        raise OpportunityError(refusal)
+
+
+@_retry_on_conflict
+def signup_withdraw(*, signup: SignUp, person: User) -> SignUp:
+    with transaction.atomic():
+        opportunity, signup = _lock_signup(signup)
+        _check_action(signup, person, opportunity, WITHDRAW)
+        held_place = signup.state in HOLDS_PLACE
+        _move(signup, State.WITHDRAWN, actor=person)
+        _notify(signup, "withdrawn")
+        if held_place:
+            _fill_free_places(opportunity, actor=None)
+        _recount(opportunity)
+    return signup
+
+
+def signup_accept(*, signup: SignUp, person: User) -> SignUp:
+    with transaction.atomic():
+        opportunity, signup = _lock_signup(signup)
+        _check_action(signup, person, opportunity, ACCEPT)
+        _move(signup, State.CONFIRMED, actor=person)
+        _notify(signup, "confirmed")
+        _recount(opportunity)
+    return signup
+
+
+@_retry_on_conflict
+def signup_decline(*, signup: SignUp, person: User) -> SignUp:
+    with transaction.atomic():
+        opportunity, signup = _lock_signup(signup)
+        _check_action(signup, person, opportunity, DECLINE)
+        _move(signup, State.DECLINED, actor=person)
+        _fill_free_places(opportunity, actor=None)
+        _recount(opportunity)
+    return signup
+
+
+# The reason given for an offer by hand goes into the sign-up's history after a short
+# preamble; both must fit SignUpEvent.reason (300 characters).
+OFFER_REASON_MAX_LENGTH = 240
+
+
+@_retry_on_conflict
+def signup_offer_by_hand(*, signup: SignUp, by: User, reason: str = "") -> SignUp:
+    """Offer a place to one person out of turn. On a fair-share opportunity that passes over
+    people with a better claim to it (F4), so it needs a reason, kept in the history."""
+    reason = reason.strip()
+    if len(reason) > OFFER_REASON_MAX_LENGTH:
+        raise OpportunityError(
+            f"The reason must be {OFFER_REASON_MAX_LENGTH} characters or fewer.", field="reason"
+        )
+    with transaction.atomic():
+        opportunity, signup = _lock_signup(signup)
+        if opportunity.status not in RUNNING:
+            raise OpportunityError("Places can only be offered on a published or closed opportunity.")
+        if State.OFFERED not in TRANSITIONS[signup.state]:
+            # Before the count of places: a person who withdrew or was cancelled is never
+            # offered a place by hand, and the worker is told why rather than "full".
+            raise OpportunityError(
+                f"This sign-up is {signup.get_state_display().lower()}, so a place cannot be offered to it."
+            )
+        if opportunity.selection_method == SelectionMethod.FAIR_SHARE and not reason:
+            raise OpportunityError(
+                "Give a reason for offering this place by hand: it is kept in the sign-up's history.",
+                field="reason",
+            )
+        if _taken(opportunity) >= opportunity.places:
+            raise OpportunityError("Every place is taken. Add places first, or wait for someone to withdraw.")
+        passed_over = len(offer_passes_over(signup=signup))
+        preamble = "Offered by hand"
+        if passed_over:
+            preamble += f", ahead of {passed_over} {'person' if passed_over == 1 else 'people'} ranked higher"
+        _move(
+            signup,
+            State.OFFERED,
+            actor=by,
+            reason=f"{preamble}: {reason}" if reason else f"{preamble}.",
+            offer_expires_at=timezone.now() + timedelta(hours=_offer_hours()),
+        )
+        _notify(signup, "offered")
+        _recount(opportunity)
+    return signup
+
+
+@_retry_on_conflict
+def signup_cancel(*, signup: SignUp, by: User, reason: str) -> SignUp:
+    reason = reason.strip()
+    if not reason:
+        raise OpportunityError("Give a reason for cancelling this place.")
+    with transaction.atomic():
+        opportunity, signup = _lock_signup(signup)
+        held_place = signup.state in HOLDS_PLACE
+        _move(signup, State.CANCELLED, actor=by, reason=reason)
+        _notify(signup, "cancelled", reason=reason)
+        if held_place:
+            _fill_free_places(opportunity, actor=by)
+        _recount(opportunity)
+    return signup
+
+
+def attendance_record(*, signup: SignUp, session: Session, attended: bool, by: User) -> SignUp:
+    """Record one session; the sign-up becomes attended if any session was attended, and
+    did-not-attend once every session is recorded as missed."""
+    if session.opportunity_id != signup.opportunity_id:
+        raise OpportunityError("That session belongs to another opportunity.")
+    with transaction.atomic():
+        opportunity, signup = _lock_signup(signup)
+        if signup.state not in TAKES_ATTENDANCE:
+            raise OpportunityError("Attendance can only be recorded for people with a confirmed place.")
+        # Re-read under the opportunity's lock: an edit may just have moved the session.
+        session = Session.objects.get(pk=session.pk)
+        if session.starts_at > timezone.now():
+            raise OpportunityError(
+                "Attendance can be recorded only once the session has started, "
+                f"on {nhs_datetime(session.starts_at)}."
+            )
+        Attendance.objects.update_or_create(
+            signup=signup, session=session, defaults={"attended": attended, "recorded_by": by}
+        )
+        records = dict(signup.attendance.values_list("session_id", "attended"))
+        session_count = opportunity.sessions.count()
+        if any(records.values()):
+            target = State.ATTENDED
+        elif len(records) == session_count:
+            target = State.NO_SHOW
+        else:
+            target = signup.state
+        if target != signup.state and target in TRANSITIONS[signup.state]:
+            _move(signup, target, actor=by, reason="Attendance recorded.")
+        _recount(opportunity)
+    return signup
