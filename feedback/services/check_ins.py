@@ -2,7 +2,7 @@
 chat (F5: involvement can be hard on wellbeing; F7: the named worker is crucial). Messages
 about them never carry what the person wrote."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -13,6 +13,7 @@ from accounts.models import User
 from feedback.models import CheckIn, FollowUp
 from feedback.permissions import took_part_in
 from feedback.services.errors import FeedbackError
+from involvement.jobs import each_in_own_transaction
 from notifications.kinds import Kind
 from notifications.selectors import existing_dedupe_keys
 from notifications.services import message_create
@@ -66,7 +67,7 @@ def check_in_create(
 
 
 def _worker_for(*, person: User, opportunity: Opportunity | None) -> User | None:
-    named = getattr(person.profile, "named_worker", None)
+    named = person.profile.named_worker
     if named is not None and named.is_active:
         return named
     return opportunity.lead_worker if opportunity is not None else None
@@ -86,9 +87,11 @@ def follow_up_close(*, follow_up: FollowUp, by: User, action_taken: str) -> Foll
     return follow_up
 
 
-def check_in_invitations_send(*, now=None) -> int:
+def check_in_invitations_send(*, now: datetime | None = None) -> int:
     """Once per person per activity, after their last attended session has ended: a gentle
-    invitation to check in. Idempotent (the message key)."""
+    invitation to check in. Idempotent (the message key). Each invitation is written in a
+    transaction of its own, so one that fails is logged and tried again on the next run,
+    and the others still go."""
     now = now or timezone.now()
     since = now - timedelta(days=settings.CHECK_IN_INVITE_WITHIN_DAYS)
     signups = list(
@@ -98,18 +101,24 @@ def check_in_invitations_send(*, now=None) -> int:
         .exclude(opportunity__check_ins__person=F("person"))
         .select_related("person__profile", "opportunity")
     )
-    keys = {f"check_in_invitation:{s.pk}": s for s in signups}
-    done = existing_dedupe_keys(keys=list(keys))
-    sent = 0
-    for key, signup in keys.items():
-        if key in done:
-            continue
-        with transaction.atomic():
-            message = message_create(
-                recipient=signup.person,
-                kind=Kind.CHECK_IN_INVITATION,
-                dedupe_key=key,
-                context={"opportunity": signup.opportunity},
-            )
-        sent += message is not None
-    return sent
+    done = existing_dedupe_keys(keys=[_invitation_key(signup) for signup in signups])
+    return each_in_own_transaction(
+        [signup for signup in signups if _invitation_key(signup) not in done],
+        _check_in_invitation_send,
+        job="check-in invitations",
+        item_id=lambda signup: f"sign-up {signup.pk}",
+    )
+
+
+def _invitation_key(signup: SignUp) -> str:
+    return f"check_in_invitation:{signup.pk}"
+
+
+def _check_in_invitation_send(signup: SignUp) -> int:
+    message = message_create(
+        recipient=signup.person,
+        kind=Kind.CHECK_IN_INVITATION,
+        dedupe_key=_invitation_key(signup),
+        context={"opportunity": signup.opportunity},
+    )
+    return int(message is not None)

@@ -1,15 +1,18 @@
 """The worker's daily summary (F7): what is waiting for them, in one message."""
 
-from datetime import date
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from functools import partial
 
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
 from feedback.models import FollowUp
 from feedback.services.outcomes import outcomes_overdue
+from involvement.jobs import batch_in_own_transaction
 from notifications.kinds import Kind
-from notifications.services import messages_store_bulk, render_message
+from notifications.services import RenderedMessage, messages_store_bulk, render_message
 from opportunities.models import Opportunity, SignUp
 
 
@@ -18,7 +21,7 @@ def worker_summaries_send(*, today: date | None = None) -> int:
     today on their opportunities. Not sent when there is nothing."""
     today = today or timezone.localdate()
     now = timezone.now()
-    end_of_day = timezone.make_aware(timezone.datetime.combine(today, timezone.datetime.max.time()))
+    end_of_day = timezone.make_aware(datetime.combine(today, time.max))
     overdue: dict[int, list[Opportunity]] = {}
     for opportunity in outcomes_overdue(today=today):
         overdue.setdefault(opportunity.lead_worker_id, []).append(opportunity)
@@ -31,21 +34,40 @@ def worker_summaries_send(*, today: date | None = None) -> int:
     ).select_related("opportunity"):
         lapsing.setdefault(signup.opportunity.lead_worker_id, []).append(signup)
     worker_ids = set(overdue) | set(waiting) | set(lapsing)
+    workers = list(User.objects.filter(pk__in=worker_ids, is_active=True).select_related("profile"))
+    waiting_for = _Waiting(today=today, overdue=overdue, follow_ups=waiting, lapsing=lapsing)
+    # All in one go, for speed; if that fails, each worker's alone, so that one summary that
+    # cannot be built is logged and the other workers still get theirs.
+    return batch_in_own_transaction(
+        workers,
+        partial(_summaries_store, waiting=waiting_for),
+        job="worker summaries",
+        item_id=lambda worker: f"worker {worker.pk}",
+    )
+
+
+@dataclass(frozen=True)
+class _Waiting:
+    today: date
+    overdue: dict[int, list[Opportunity]]
+    follow_ups: dict[int, list[FollowUp]]
+    lapsing: dict[int, list[SignUp]]
+
+
+def _summaries_store(workers: Sequence[User], *, waiting: _Waiting) -> int:
     items = []
-    for worker in User.objects.filter(pk__in=worker_ids, is_active=True).select_related("profile"):
+    for worker in workers:
         context = {
             "recipient": worker,
-            "overdue": overdue.get(worker.pk, []),
-            "follow_ups": waiting.get(worker.pk, []),
-            "lapsing": lapsing.get(worker.pk, []),
-            "today": today,
+            "overdue": waiting.overdue.get(worker.pk, []),
+            "follow_ups": waiting.follow_ups.get(worker.pk, []),
+            "lapsing": waiting.lapsing.get(worker.pk, []),
+            "today": waiting.today,
         }
-        items.append(
-            (
-                worker,
-                f"worker_summary:{today.isoformat()}:{worker.pk}",
-                render_message(kind=Kind.WORKER_SUMMARY, context=context),
-            )
-        )
-    with transaction.atomic():
-        return messages_store_bulk(kind=Kind.WORKER_SUMMARY, items=items)
+        key = f"worker_summary:{waiting.today.isoformat()}:{worker.pk}"
+        items.append((worker, key, _summary_render(context)))
+    return messages_store_bulk(kind=Kind.WORKER_SUMMARY, items=items)
+
+
+def _summary_render(context: dict) -> RenderedMessage:
+    return render_message(kind=Kind.WORKER_SUMMARY, context=context)

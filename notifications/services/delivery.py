@@ -7,16 +7,19 @@ when the sweep hands it to another worker.
 """
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 
 from django.conf import settings
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection, transaction
 from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone
 
+from involvement.jobs import batch_in_own_transaction, each_in_own_transaction
 from notifications.kinds import RULES, SECRET_KINDS
 from notifications.models import WIPED_BODY, Message
 from notifications.services.errors import NotificationsError
@@ -56,7 +59,7 @@ class Claimed:
 def messages_claim(*, limit: int, ids: list[int] | None = None) -> list[Claimed]:
     """Claim up to `limit` due messages in one statement. SKIP LOCKED lets several workers
     claim at once without waiting on, or taking, each other's rows."""
-    params = {"now": timezone.now(), "limit": limit}
+    params: dict[str, datetime | int | list[int]] = {"now": timezone.now(), "limit": limit}
     only = ""
     if ids is not None:
         only = "AND id = ANY(%(ids)s)"
@@ -87,14 +90,9 @@ def messages_deliver(*, limit: int | None = None, ids: list[int] | None = None) 
         errors = {claimed.id: error for claimed in batch}
     else:
         for claimed in batch:
-            email = mail.EmailMultiAlternatives(
-                subject=claimed.subject, body=claimed.body_text, to=[claimed.to_email], connection=backend
-            )
-            if claimed.body_html:
-                email.attach_alternative(claimed.body_html, "text/html")
             try:
-                email.send()
-            except Exception as error:
+                _send_one(claimed, backend=backend)
+            except Exception as error:  # one message the server refuses leaves the others be
                 errors[claimed.id] = error
             else:
                 report.sent.append(claimed.id)
@@ -103,24 +101,45 @@ def messages_deliver(*, limit: int | None = None, ids: list[int] | None = None) 
         except Exception:  # the messages are already accepted; a failed QUIT changes nothing
             logger.info("Closing the mail connection failed after a batch.")
     now = timezone.now()
-    if report.sent:
-        secret, text = Q(kind__in=SECRET_KINDS), TextField()
-        Message.objects.filter(pk__in=report.sent).update(
-            status=Message.Status.SENT,
-            sent_at=now,
-            last_error="",
-            # Log-in codes and links are for the person alone: wiped in the same statement
-            # that records them sent, so nobody may read them here afterwards.
-            body_text=Case(When(secret, then=Value(WIPED_BODY)), default=F("body_text"), output_field=text),
-            body_html=Case(When(secret, then=Value("")), default=F("body_html"), output_field=text),
-        )
-    for claimed in batch:
-        if claimed.id in errors:
-            _record_failure(claimed=claimed, error=errors[claimed.id], now=now, report=report)
+    # Recorded sent in one statement for speed; should that fail, one at a time, so that only
+    # a message at fault stays `sending` (to go again once its lease runs out).
+    batch_in_own_transaction(
+        report.sent, partial(_record_sent, now=now), job="outbox delivery", item_id=lambda pk: f"message {pk}"
+    )
+    failures = [claimed for claimed in batch if claimed.id in errors]
+    each_in_own_transaction(
+        failures,
+        lambda claimed: _record_failure(claimed=claimed, error=errors[claimed.id], now=now, report=report),
+        job="outbox delivery",
+        item_id=lambda claimed: f"message {claimed.id}",
+    )
     return report
 
 
-def _record_failure(*, claimed: Claimed, error: Exception, now, report: DeliveryReport) -> None:
+def _send_one(claimed: Claimed, *, backend: BaseEmailBackend) -> None:
+    email = mail.EmailMultiAlternatives(
+        subject=claimed.subject, body=claimed.body_text, to=[claimed.to_email], connection=backend
+    )
+    if claimed.body_html:
+        email.attach_alternative(claimed.body_html, "text/html")
+    email.send()
+
+
+def _record_sent(ids: Sequence[int], *, now: datetime) -> int:
+    secret = Q(kind__in=SECRET_KINDS)
+    text: TextField[str, str] = TextField()
+    return Message.objects.filter(pk__in=ids).update(
+        status=Message.Status.SENT,
+        sent_at=now,
+        last_error="",
+        # Log-in codes and links are for the person alone: wiped in the same statement
+        # that records them sent, so nobody may read them here afterwards.
+        body_text=Case(When(secret, then=Value(WIPED_BODY)), default=F("body_text"), output_field=text),
+        body_html=Case(When(secret, then=Value("")), default=F("body_html"), output_field=text),
+    )
+
+
+def _record_failure(*, claimed: Claimed, error: Exception, now: datetime, report: DeliveryReport) -> int:
     # Only the error's type and text: SMTP errors name addresses, never message bodies.
     description = f"{type(error).__name__}: {error}"[:1000]
     if claimed.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
@@ -136,9 +155,10 @@ def _record_failure(*, claimed: Claimed, error: Exception, now, report: Delivery
             next_attempt_at=now + _backoff(claimed.attempts),
         )
         report.retrying.append(claimed.id)
+    return 1
 
 
-def messages_release_stale(*, now=None) -> int:
+def messages_release_stale(*, now: datetime | None = None) -> int:
     """Hand back messages whose worker died mid-send: still `sending` after the lease."""
     now = now or timezone.now()
     lease = timedelta(seconds=settings.OUTBOX_SENDING_LEASE_SECONDS)
@@ -152,10 +172,24 @@ def outbox_sweep(*, time_budget_seconds: float | None = None) -> DeliveryReport:
     sweep ends before the next begins."""
     budget = time_budget_seconds if time_budget_seconds is not None else settings.OUTBOX_SWEEP_SECONDS
     deadline = timezone.now() + timedelta(seconds=budget)
-    messages_release_stale()
-    total = DeliveryReport()
+    try:
+        messages_release_stale()
+    except Exception as error:  # what is due now still goes; the next sweep hands them back
+        logger.error("Outbox sweep: handing back stale messages failed (%s).", type(error).__name__)
+    total, failed_batches = DeliveryReport(), 0
     while timezone.now() < deadline:
-        report = messages_deliver()
+        try:
+            report = messages_deliver()
+        except Exception as error:
+            # The batch's messages stay claimed until their lease runs out, then go again;
+            # the sweep goes on with the next batch. Twice in a row means the database or
+            # the mail server is down: the next sweep tries again.
+            failed_batches += 1
+            logger.error("Outbox sweep: a batch failed (%s).", type(error).__name__)
+            if failed_batches >= 2:
+                break
+            continue
+        failed_batches = 0
         total.sent += report.sent
         total.retrying += report.retrying
         total.failed += report.failed
