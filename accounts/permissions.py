@@ -5,9 +5,21 @@ the permission decorators and getters below, templates ask `perms` or the `navig
 context, and nothing compares role names anywhere else.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeAlias
+
 import rules
 from django.db import models
 from django.http import Http404
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from accounts.models import User
+
+    # Whoever a rule is asked about: a person, or somebody not logged in (request.user).
+    Anyone: TypeAlias = User | AnonymousUser
 
 
 class Role(models.TextChoices):
@@ -20,9 +32,9 @@ class Role(models.TextChoices):
 STAFF_ROLES = frozenset({Role.WORKER, Role.MANAGER, Role.ADMINISTRATOR})
 
 
-def role_names(user) -> frozenset[str]:
+def role_names(user: Anyone | None) -> frozenset[str]:
     """The names of a person's roles, read once per request and kept on the user object."""
-    if not getattr(user, "is_authenticated", False):
+    if user is None or not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_role_names", None)
     if cached is None:
@@ -31,48 +43,48 @@ def role_names(user) -> frozenset[str]:
     return cached
 
 
-def has_role(user, role: Role) -> bool:
+def has_role(user: Anyone, role: Role) -> bool:
     return role in role_names(user)
 
 
-def is_staff_member(user) -> bool:
+def is_staff_member(user: Anyone) -> bool:
     return bool(role_names(user) & STAFF_ROLES)
 
 
 @rules.predicate
-def is_representative(user) -> bool:
+def is_representative(user: Anyone) -> bool:
     return has_role(user, Role.REPRESENTATIVE)
 
 
 @rules.predicate
-def is_worker(user) -> bool:
+def is_worker(user: Anyone) -> bool:
     return has_role(user, Role.WORKER)
 
 
 @rules.predicate
-def is_manager(user) -> bool:
+def is_manager(user: Anyone) -> bool:
     return has_role(user, Role.MANAGER)
 
 
 @rules.predicate
-def is_administrator(user) -> bool:
+def is_administrator(user: Anyone) -> bool:
     return has_role(user, Role.ADMINISTRATOR)
 
 
 @rules.predicate
-def is_self(user, person) -> bool:
+def is_self(user: Anyone, person: User | None) -> bool:
     return person is not None and user.pk == person.pk
 
 
 @rules.predicate
-def is_named_worker_of(user, person) -> bool:
+def is_named_worker_of(user: Anyone, person: User | None) -> bool:
     """`person` is a User; its profile should be loaded with select_related."""
     profile = getattr(person, "profile", None)
     return profile is not None and profile.named_worker_id == user.pk
 
 
 @rules.predicate
-def leads_an_opportunity_of(user, person) -> bool:
+def leads_an_opportunity_of(user: Anyone, person: User | None) -> bool:
     """The worker leads an opportunity this person is active on, or took part in recently:
     the rule (and its time limit) is `opportunities.selectors.lead_access_q`. A withdrawn or
     cancelled sign-up opens nothing, and the access ends after LEAD_ACCESS_DAYS_AFTER."""
@@ -97,7 +109,7 @@ rules.add_perm("accounts.reset_two_factor", is_administrator & ~is_self)
 rules.add_perm("accounts.use_representative_area", is_representative)
 
 
-def get_person_for_staff(user, person_id: int):
+def get_person_for_staff(user: Anyone, person_id: int) -> User:
     """The person, if this member of staff may see them; otherwise a 404, so that what
     somebody may not see is not even confirmed to exist."""
     from accounts.selectors import person_get
@@ -108,7 +120,7 @@ def get_person_for_staff(user, person_id: int):
     return person
 
 
-def home_url_name(user) -> str:
+def home_url_name(user: Anyone) -> str:
     """Where a person lands after logging in: the home of their most staff-like role."""
     if has_role(user, Role.WORKER):
         return "worker:home"

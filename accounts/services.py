@@ -111,7 +111,8 @@ def _set_password_link(user: User) -> str:
 
     key = default_token_generator.make_token(user)
     path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
-    return settings.SITE_URL + path
+    site_url: str = settings.SITE_URL
+    return site_url + path
 
 
 def access_log_record(*, viewer: User, subject: User, what: AccessLogEntry.What, path: str = "") -> None:
@@ -146,7 +147,7 @@ def two_factor_reset(*, person: User, by: User, path: str = "") -> int:
     with transaction.atomic():
         # Two administrators at once: the second DELETE waits for the first to commit, then
         # finds nothing, so one reset writes one entry and one message.
-        removed, _ = Authenticator.objects.filter(user=person).delete()
+        removed: int = Authenticator.objects.filter(user=person).delete()[0]
         if not removed:
             raise AccountsError(f"{person} has no two-factor authentication to reset.")
         AccessLogEntry.objects.create(

@@ -5,7 +5,10 @@ nobody else, and never managers as such (they see aggregates on the dashboard).
 The views ask these rules, through the getters at the end, and never check in Python
 themselves, so that a page and the rule it applies cannot drift apart."""
 
+from __future__ import annotations
+
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 import rules
 from django.core.exceptions import PermissionDenied
@@ -18,12 +21,15 @@ from opportunities.models import Opportunity, SignUp
 from opportunities.permissions import get_opportunity_for_viewer
 from opportunities.selectors import lead_access_opened_by, signup_for
 
+if TYPE_CHECKING:
+    from accounts.permissions import Anyone
+
 # What a check-in about an activity needs: the person is confirmed on it, or attended it.
 TOOK_PART = frozenset({SignUp.State.ATTENDED, SignUp.State.CONFIRMED})
 
 
 @rules.predicate
-def took_part_in(user, opportunity) -> bool:
+def took_part_in(user: Anyone, opportunity: Opportunity | None) -> bool:
     if opportunity is None:
         return False
     signup = signup_for(opportunity=opportunity, person=user)
@@ -31,17 +37,17 @@ def took_part_in(user, opportunity) -> bool:
 
 
 @rules.predicate
-def owns_check_in(user, check_in) -> bool:
+def owns_check_in(user: Anyone, check_in: CheckIn | None) -> bool:
     return check_in is not None and check_in.person_id == user.pk
 
 
 @rules.predicate
-def is_named_worker_of_check_in_person(user, check_in) -> bool:
+def is_named_worker_of_check_in_person(user: Anyone, check_in: CheckIn | None) -> bool:
     return check_in is not None and is_named_worker_of(user, check_in.person)
 
 
 @rules.predicate
-def leads_check_in_opportunity(user, check_in) -> bool:
+def leads_check_in_opportunity(user: Anyone, check_in: CheckIn | None) -> bool:
     """The lead worker of the activity the check-in is about, while the person's sign-up to
     it opens their notes (the one rule: `opportunities.selectors.lead_access_q`)."""
     if check_in is None or check_in.opportunity is None or check_in.opportunity.lead_worker_id != user.pk:
@@ -52,7 +58,7 @@ def leads_check_in_opportunity(user, check_in) -> bool:
 
 
 @rules.predicate
-def is_assigned_worker(user, follow_up) -> bool:
+def is_assigned_worker(user: Anyone, follow_up: FollowUp | None) -> bool:
     return follow_up is not None and follow_up.worker_id == user.pk
 
 
@@ -72,7 +78,7 @@ rules.add_perm("feedback.check_in_about", can_check_in_about)
 # --- scoped getters: what you may not see is a 404, what you may see but not change a 403 ----
 
 
-def get_opportunity_to_check_in_about(user, opportunity_id: int | None) -> Opportunity:
+def get_opportunity_to_check_in_about(user: Anyone, opportunity_id: int | None) -> Opportunity:
     """An activity the person may check in about; anything else is a 404, so that a check-in
     page never confirms who took part in what."""
     if opportunity_id is None:
@@ -83,14 +89,14 @@ def get_opportunity_to_check_in_about(user, opportunity_id: int | None) -> Oppor
     return opportunity
 
 
-def get_opportunity_to_write_outcome(user, opportunity_id: int) -> Opportunity:
+def get_opportunity_to_write_outcome(user: Anyone, opportunity_id: int) -> Opportunity:
     opportunity = get_opportunity_for_viewer(user, opportunity_id)
     if not user.has_perm("opportunities.manage_opportunity", opportunity):
         raise PermissionDenied
     return opportunity
 
 
-def get_follow_up_for_worker(user, follow_up_id: int) -> FollowUp:
+def get_follow_up_for_worker(user: Anyone, follow_up_id: int) -> FollowUp:
     """The follow-up, with the check-in behind it, for the worker it is assigned to."""
     follow_up = follow_up_get(follow_up_id=follow_up_id)
     if follow_up is None or not user.has_perm("feedback.handle_follow_up", follow_up):
@@ -98,7 +104,7 @@ def get_follow_up_for_worker(user, follow_up_id: int) -> FollowUp:
     return follow_up
 
 
-def check_ins_readable_by(user, check_ins: Iterable[CheckIn]) -> list[CheckIn]:
+def check_ins_readable_by(user: Anyone, check_ins: Iterable[CheckIn]) -> list[CheckIn]:
     """Those of `check_ins` the rule lets this member of staff read (all of a person's for
     their named worker; those about activities they lead, while that opens them, otherwise)."""
     return [check_in for check_in in check_ins if user.has_perm("feedback.view_check_in", check_in)]

@@ -23,10 +23,13 @@ def calendar_token_reset(*, profile: Profile) -> str:
 
 def calendar_token_get_or_create(*, profile: Profile) -> str:
     """The person's secret, made the first time they ask for it."""
-    if profile.calendar_token:
-        return profile.calendar_token
+    existing = profile.calendar_token
+    if existing:
+        return existing
     # Set it only if still empty, so two pages opened at once agree on one address rather
     # than the second silently replacing the first.
     Profile.objects.filter(pk=profile.pk, calendar_token__isnull=True).update(calendar_token=_new_token())
     profile.refresh_from_db(fields=["calendar_token"])
+    # Ours, or the one a page opened at the same moment set first: never empty now.
+    assert profile.calendar_token
     return profile.calendar_token

@@ -1,7 +1,7 @@
 """Outcomes, "You said, we did": written by the worker, published to everyone who took part
 (F1), due a set number of days after the activity (F2)."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -83,9 +83,7 @@ def outcomes_overdue(*, today: date | None = None) -> QuerySet[Opportunity]:
     """Completed opportunities past their outcome due date with no published outcome."""
     today = today or timezone.localdate()
     cutoff = timezone.make_aware(
-        timezone.datetime.combine(
-            today - timedelta(days=settings.OUTCOME_DUE_DAYS), timezone.datetime.min.time()
-        )
+        datetime.combine(today - timedelta(days=settings.OUTCOME_DUE_DAYS), time.min)
     )
     return (
         Opportunity.objects.filter(status=Opportunity.Status.COMPLETED, ends_at__lt=cutoff)

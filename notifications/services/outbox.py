@@ -10,6 +10,7 @@ from functools import partial
 from django.conf import settings
 from django.db import transaction
 from django.template import Context
+from django.template.backends.django import Template as DjangoBackendTemplate
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
@@ -39,8 +40,10 @@ def render_plain_text(template_name: str, context: dict) -> str:
     """Render a plain-text template with autoescaping off: a subject or text body is not HTML,
     so a title like "Tea & talk" must arrive as "&", not "&amp;". The HTML body is still
     rendered with autoescaping on, and the inbox escapes the text body once when it shows it."""
-    template = get_template(template_name).template  # the Django Template under the backend's wrapper
-    return template.render(Context(context, autoescape=False))
+    wrapper = get_template(template_name)
+    # Our one engine is Django's: its wrapper holds the Template that takes a Context.
+    assert isinstance(wrapper, DjangoBackendTemplate)
+    return wrapper.template.render(Context(context, autoescape=False))
 
 
 def render_message(*, kind: Kind | str, context: dict) -> RenderedMessage:
@@ -115,8 +118,11 @@ def message_store(
     status = _start_status(kind=kind, profile=profile_for_user(user=recipient) if recipient else None)
     if status is None:
         return None
+    address = to_email or (recipient.email if recipient else "")
+    if not address:
+        raise NotificationsError("A message needs a recipient or an e-mail address.")
     fields = _message_fields(
-        kind=kind, rendered=rendered, recipient=recipient, to_email=to_email or recipient.email, status=status
+        kind=kind, rendered=rendered, recipient=recipient, to_email=address, status=status
     )
     with transaction.atomic():
         message, created = Message.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)

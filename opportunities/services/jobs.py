@@ -4,7 +4,7 @@ a transaction of its own (involvement.jobs): one opportunity at fault is logged 
 for the next run, and everyone else's offers, selections and reminders go on."""
 
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db.models import Q
@@ -20,7 +20,7 @@ from opportunities.services.selection import selection_run
 from opportunities.services.states import RUNNING, State, Status
 
 
-def offers_expire(*, now=None) -> int:
+def offers_expire(*, now: datetime | None = None) -> int:
     """Offers whose accept-by time has passed lapse, and the place goes to the next person.
     Idempotent and safe to run concurrently: each offer is re-checked under the lock."""
     now = now or timezone.now()
@@ -45,7 +45,7 @@ def offers_expire(*, now=None) -> int:
     )
 
 
-def _selection_due(now) -> Q:
+def _selection_due(now: datetime) -> Q:
     """Fair-share opportunities, running, past their deadline, not yet selected."""
     return Q(
         selection_method=SelectionMethod.FAIR_SHARE,
@@ -55,7 +55,7 @@ def _selection_due(now) -> Q:
     )
 
 
-def selections_due(*, now=None) -> int:
+def selections_due(*, now: datetime | None = None) -> int:
     """Fair-share opportunities whose deadline has passed are selected automatically if the
     lead worker has not run the selection by hand. Idempotent."""
     now = now or timezone.now()
@@ -79,7 +79,7 @@ def selections_due(*, now=None) -> int:
     )
 
 
-def reminders_send(*, now=None) -> int:
+def reminders_send(*, now: datetime | None = None) -> int:
     """Reminders before each session to confirmed people, once per lead time (48 and 2 hours
     by default). Each lead time covers the sessions between it and the next shorter one, so
     somebody who confirms an hour before gets the 2-hour reminder only. The message key makes

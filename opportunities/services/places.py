@@ -13,7 +13,9 @@ import functools
 import logging
 import random
 import time
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any, ParamSpec, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, OperationalError
@@ -49,9 +51,13 @@ CONFLICT_ATTEMPTS = 5
 _RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock
 
 
-def _retry_on_conflict(service):
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _retry_on_conflict(service: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(service)
-    def wrapper(*args, **kwargs):
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         for attempt in range(1, CONFLICT_ATTEMPTS + 1):
             try:
                 return service(*args, **kwargs)
@@ -88,7 +94,7 @@ def _free_place_number(signup: SignUp) -> int | None:
     return next((number for number in range(1, places + 1) if number not in held), None)
 
 
-def _move(signup: SignUp, to_state: str, *, actor: User | None, reason: str = "", **fields) -> None:
+def _move(signup: SignUp, to_state: str, *, actor: User | None, reason: str = "", **fields: Any) -> None:
     if to_state not in TRANSITIONS[signup.state]:
         raise OpportunityError(
             f"This sign-up is {signup.get_state_display().lower()}, so it cannot be changed that way."
@@ -131,7 +137,7 @@ def _next_position(opportunity: Opportunity) -> int:
     return (top or 0) + 1
 
 
-def _notify(signup: SignUp, event: str, **context) -> None:
+def _notify(signup: SignUp, event: str, **context: Any) -> None:
     kind = Kind.PLACE_OFFERED if event == "offered" else Kind.SIGNUP_UPDATE
     message_create(
         recipient=signup.person,
@@ -142,7 +148,7 @@ def _notify(signup: SignUp, event: str, **context) -> None:
 
 
 def _offer_hours() -> int:
-    return settings.OFFER_ACCEPT_HOURS
+    return int(settings.OFFER_ACCEPT_HOURS)
 
 
 def _fill_free_places(opportunity: Opportunity, *, actor: User | None) -> list[SignUp]:
@@ -172,7 +178,9 @@ def _fit_place_numbers(opportunity: Opportunity, *, places: int) -> None:
     below it: the database refuses fewer places than a number held. The numbers mean nothing
     to people, so moving one changes nothing they see. Called under the lock, with no more
     places held than `places`."""
-    held = dict(opportunity.signups.filter(place_number__isnull=False).values_list("pk", "place_number"))
+    numbered = opportunity.signups.filter(place_number__isnull=False).values_list("pk", "place_number")
+    # The filter already leaves out None; the check says so to the type checker.
+    held = {signup_id: number for signup_id, number in numbered if number is not None}
     free = iter(sorted(set(range(1, places + 1)) - set(held.values())))
     for signup_id, number in sorted(held.items(), key=lambda item: item[1]):
         if number > places:

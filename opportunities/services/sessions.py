@@ -3,6 +3,7 @@ signed up when a time or place changes."""
 
 import hashlib
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.conf import settings
 from django.db.models import Max, Min
@@ -17,8 +18,8 @@ from opportunities.services.states import ACTIVE, OpportunityError
 
 @dataclass
 class SessionData:
-    starts_at: object
-    ends_at: object
+    starts_at: datetime
+    ends_at: datetime
     area: str = ""
     location: str = ""
     joining_link: str = ""
@@ -50,7 +51,7 @@ class SessionChange:
     def link_changed(self) -> bool:
         return bool(self.before and self.after and self.before.joining_link != self.after.joining_link)
 
-    def fingerprint(self) -> tuple:
+    def fingerprint(self) -> tuple[tuple[str, ...] | None, ...]:
         return tuple(
             None if side is None else tuple(str(getattr(side, name)) for name in SESSION_DETAILS)
             for side in (self.before, self.after)
@@ -100,7 +101,9 @@ def _save_sessions(
     return changes
 
 
-def _tell_about_session_changes(opportunity: Opportunity, changes: list[SessionChange], *, version) -> None:
+def _tell_about_session_changes(
+    opportunity: Opportunity, changes: list[SessionChange], *, version: datetime | None
+) -> None:
     """Everyone with an active sign-up hears of a change of time or place, once. The key is
     built from the change itself and the row's version before it: a second save of the same
     form changes nothing and sends nothing, and moving a session back and then forth again
