@@ -122,6 +122,15 @@ def test_an_unknown_kind_is_refused(recipient):
         message_create(recipient=recipient, kind="carrier_pigeon", dedupe_key="x")
 
 
+def test_a_message_to_nobody_is_refused_plainly():
+    # Found by mypy: with neither a recipient nor an address this was an AttributeError.
+    from notifications.services import RenderedMessage, message_store
+
+    with pytest.raises(NotificationsError, match="recipient or an e-mail address"):
+        message_store(kind=Kind.ACCOUNT, dedupe_key="account:nobody", rendered=RenderedMessage("Code", "X"))
+    assert not Message.objects.exists()
+
+
 def test_delivery_sends_pending_messages_once(recipient):
     message = create_welcome(recipient)
     report = messages_deliver()
