@@ -116,7 +116,7 @@ def get_person_for_staff(user: Anyone, person_id: int) -> User:
 
     person = person_get(person_id=person_id)
     if person is None or not user.has_perm("accounts.view_person", person):
-        raise Http404("No such person")
+        raise Http404("No such person")  # pragma: no mutate: templates/404.html never shows the text
     return person
 
 
