@@ -8,6 +8,7 @@ activity type. Opportunities belong to a period by their first session.
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from statistics import median
 
 from django.db import connection
@@ -17,8 +18,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import Role
+from catalogue.models import InvolvementLevel
 from feedback.models import CheckIn, FollowUp, Outcome
-from opportunities.models import InvolvementLevel, Opportunity, SignUp
+from opportunities.models import Opportunity, SignUp
 
 PLACE_STATES = [SignUp.State.CONFIRMED, SignUp.State.ATTENDED, SignUp.State.NO_SHOW]
 SMALL = 5  # any count from 1 to 4 in a breakdown shows as "fewer than 5"
@@ -68,8 +70,10 @@ def small(count: int | None) -> int | str | None:
     return "fewer than 5" if 0 < count < SMALL else count
 
 
-def ratio(part: int | float | None, whole: int | float | None) -> float | None:
-    return None if not whole else round(100 * (part or 0) / whole, 1)
+def ratio(part: int | float | Decimal | None, whole: int | float | Decimal | None) -> float | None:
+    # Always a float: PostgreSQL's SUM of counts is numeric, and a Decimal share would reach
+    # the chart's JSON as a string ("31.6") while every other share is a number.
+    return None if not whole else round(100 * float(part or 0) / float(whole), 1)
 
 
 # --- reach ------------------------------------------------------------------------------------
