@@ -10,9 +10,9 @@ from django.utils.text import format_lazy
 
 from accounts.models import ContactMethod, Profile
 from accounts.permissions import is_representative, is_staff_member
-from involvement.forms import DateField
+from catalogue.models import ActivityType
+from involvement.forms import DateField, LengthLimitsMixin
 from notifications.kinds import optional_kinds
-from opportunities.models import ActivityType
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
@@ -95,7 +95,7 @@ class MessagePreferencesForm(MessagePreferencesMixin):
         self._setup_message_preferences(user)
 
 
-class OnboardingForm(forms.ModelForm):
+class OnboardingForm(LengthLimitsMixin, forms.ModelForm):
     """Only what we need to get started, and why we ask each thing."""
 
     interests = InterestsField(
@@ -129,7 +129,7 @@ class OnboardingForm(forms.ModelForm):
         return cleaned
 
 
-class ProfileForm(MessagePreferencesMixin):
+class ProfileForm(LengthLimitsMixin, MessagePreferencesMixin):
     interests = InterestsField(label="What would you like to get involved in? (optional)")
     break_until = DateField(
         label="Return date (optional)",

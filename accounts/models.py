@@ -1,6 +1,7 @@
 """People: the user, their profile, and the access log of special-category reads."""
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
@@ -11,10 +12,10 @@ from django.utils import timezone
 from notifications.kinds import DigestFrequency
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra_fields):
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> "User":
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -25,12 +26,12 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra_fields):
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
@@ -51,6 +52,9 @@ class User(AbstractUser):
     REQUIRED_FIELDS: list[str] = []
 
     objects = UserManager()
+
+    # Not a field: the person's role names, read once per request (accounts.permissions).
+    _role_names: frozenset[str]
 
     class Meta:
         ordering = ["email"]
@@ -115,7 +119,7 @@ class Profile(models.Model):
         help_text="For example, the best times to call, or times to avoid.",
     )
     interests = models.ManyToManyField(
-        "opportunities.ActivityType",
+        "catalogue.ActivityType",
         blank=True,
         related_name="interested_profiles",
         verbose_name="what would you like to get involved in?",
@@ -123,11 +127,13 @@ class Profile(models.Model):
     support_needs = models.TextField(
         "support needs (optional)",
         blank=True,
+        max_length=2000,
         help_text="Anything that would help you take part, such as access needs, breaks or a quiet room.",
     )
     what_helps_me = models.TextField(
         "what helps me if things get difficult (optional)",
         blank=True,
+        max_length=2000,
         help_text="For example, who to contact, or what you would like staff to do or not do.",
     )
     payment_preference = models.CharField(

@@ -8,7 +8,16 @@ from them. This is set-up data, not business logic, so a post_migrate hook is th
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
 
-ADMIN_MANAGED_APPS = ["accounts", "opportunities", "feedback", "notifications", "auth", "account", "mfa"]
+ADMIN_MANAGED_APPS = [
+    "catalogue",
+    "accounts",
+    "opportunities",
+    "feedback",
+    "notifications",
+    "auth",
+    "account",
+    "mfa",
+]
 # Seen but never added, changed or deleted, even by an administrator: the outbox (account
 # messages hold log-in codes), the access log (evidence), and people's e-mail addresses and
 # two-factor authenticators (changed by the person, or through the audited reset).

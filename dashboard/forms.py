@@ -5,9 +5,9 @@ from datetime import date, timedelta
 from django import forms
 from django.utils import timezone
 
+from catalogue.models import ActivityType, Team
 from dashboard.metrics import Scope
 from involvement.forms import DateField
-from opportunities.models import ActivityType, Team
 
 PERIODS = [
     ("this_quarter", "This quarter"),

@@ -19,17 +19,15 @@ from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from accounts.models import User
+from catalogue.models import ActivityType, InvolvementLevel, Team
 from opportunities.models import (
-    ActivityType,
     Attendance,
     Format,
-    InvolvementLevel,
     Opportunity,
     SelectionMethod,
     Session,
     SignUp,
     SignUpEvent,
-    Team,
 )
 from opportunities.services import HOLDS_PLACE
 

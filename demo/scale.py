@@ -18,15 +18,13 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from catalogue.models import ActivityType, InvolvementLevel, Team
 from opportunities.models import (
-    ActivityType,
     Format,
-    InvolvementLevel,
     Opportunity,
     SelectionMethod,
     Session,
     SignUp,
-    Team,
 )
 from opportunities.services import HOLDS_PLACE
 

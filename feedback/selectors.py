@@ -4,8 +4,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from catalogue.models import ActivityType, Team
 from feedback.models import CheckIn, FollowUp, Outcome
-from opportunities.models import ActivityType, Opportunity, SignUp, Team
+from opportunities.models import Opportunity, SignUp
 
 
 def outcomes_published(

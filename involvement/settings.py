@@ -45,7 +45,8 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with its answers to hostile input made 4xx (involvement/admin_site.py).
+    "involvement.admin_site.InvolvementAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "csp",
     "involvement",
+    # The apps in their order of dependence, bottom to top (docs/architecture.md).
+    "catalogue",
     "accounts",
     "opportunities",
     "feedback",

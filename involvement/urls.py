@@ -1,6 +1,7 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from accounts import views as accounts_views
 from accounts.urls import me_patterns, worker_patterns
@@ -27,6 +28,11 @@ urlpatterns = [
     path("me/", include(me_patterns)),
     path("worker/", include(worker_patterns)),
     path("dashboard/", include("dashboard.urls")),
+    # Teams and activity types moved from opportunities to catalogue: old admin bookmarks follow.
+    re_path(
+        r"^admin/opportunities/(?P<rest>(?:team|activitytype)/.*)$",
+        RedirectView.as_view(url="/admin/catalogue/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     *feed_patterns,
 ]

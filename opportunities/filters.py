@@ -5,8 +5,9 @@ from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import F
 
+from catalogue.models import ActivityType, InvolvementLevel, Team
 from involvement.forms import DateField
-from opportunities.models import ActivityType, Format, InvolvementLevel, Team
+from opportunities.models import Format
 
 
 class NHSDateFilter(django_filters.DateFilter):
@@ -15,7 +16,11 @@ class NHSDateFilter(django_filters.DateFilter):
 
 class OpportunityFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
-        label="Search", method="search", help_text="For example, interview, training or crisis line."
+        label="Search",
+        method="search",
+        help_text="For example, interview, training or crisis line.",
+        max_length=200,
+        error_messages={"max_length": "Search must be 200 characters or fewer"},
     )
     mine = django_filters.BooleanFilter(
         label="Only show what matches my interests",

@@ -7,8 +7,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from accounts.selectors import workers
+from catalogue.models import ActivityType, Team
 from involvement.forms import DateField, LengthLimitsMixin, years_from_now
-from opportunities.models import ActivityType, Opportunity, Session, SignUp, Team
+from opportunities.models import Opportunity, Session, SignUp
 from opportunities.services import OFFER_REASON_MAX_LENGTH, SessionData
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%I:%M%p", "%I.%M%p", "%I%p", "%H%M"]
@@ -249,7 +250,17 @@ FROZEN_FIELD_NAMES = {
 }
 
 
+# "Add another session" stops here. The formset refuses more too: the number of forms comes
+# from the posted TOTAL_FORMS, and Django would otherwise build (and show again) up to 2,000.
+MAX_SESSIONS = 50
+
+
 class BaseSessionFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": "An opportunity can have at most %(num)d sessions",
+    }
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         if "DELETE" in form.fields:
@@ -273,7 +284,15 @@ class BaseSessionFormSet(forms.BaseFormSet):
         ]
 
 
-SessionFormSet = forms.formset_factory(SessionForm, formset=BaseSessionFormSet, extra=0, can_delete=True)
+SessionFormSet = forms.formset_factory(
+    SessionForm,
+    formset=BaseSessionFormSet,
+    extra=0,
+    can_delete=True,
+    max_num=MAX_SESSIONS,
+    absolute_max=MAX_SESSIONS,
+    validate_max=True,
+)
 
 
 def session_formset(*, data=None, opportunity: Opportunity | None = None, extra: int = 1) -> SessionFormSet:
@@ -299,6 +318,9 @@ def session_formset(*, data=None, opportunity: Opportunity | None = None, extra:
         formset=BaseSessionFormSet,
         extra=extra if not initial else max(extra - 1, 0) + 1,
         can_delete=True,
+        max_num=MAX_SESSIONS,
+        absolute_max=MAX_SESSIONS,
+        validate_max=True,
     )
     running = opportunity is not None and opportunity.status in {
         Opportunity.Status.PUBLISHED,

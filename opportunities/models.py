@@ -7,59 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-
-class InvolvementLevel(models.TextChoices):
-    """The upper rungs of the Think Local Act Personal ladder of co-production."""
-
-    INFORMING = "informing", "Informing"
-    CONSULTING = "consulting", "Consulting"
-    ENGAGING = "engaging", "Engaging"
-    CO_DESIGNING = "co-designing", "Co-designing"
-    CO_PRODUCING = "co-producing", "Co-producing"
-
-
-# One line each, shown beside the level wherever it appears, so nobody is promised more
-# influence than an activity gives.
-INVOLVEMENT_LEVEL_MEANINGS = {
-    InvolvementLevel.INFORMING: "We tell you about a decision and why it was made.",
-    InvolvementLevel.CONSULTING: "We ask for your views before we decide.",
-    InvolvementLevel.ENGAGING: "You help shape the work as it goes, and we report back what changed.",
-    InvolvementLevel.CO_DESIGNING: "You design the service or change with staff.",
-    InvolvementLevel.CO_PRODUCING: "You share power and decisions with staff from start to finish.",
-}
-
-
-class Team(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(blank=True, max_length=2000)
-    is_active = models.BooleanField(default=True, help_text="Inactive teams are hidden from new choices.")
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ActivityType(models.Model):
-    name = models.CharField(max_length=120, unique=True)
-    description = models.TextField(
-        blank=True, max_length=2000, help_text="Plain English: what taking part involves."
-    )
-    default_involvement_level = models.CharField(
-        max_length=20, choices=InvolvementLevel.choices, default=InvolvementLevel.CONSULTING
-    )
-    is_active = models.BooleanField(default=True, help_text="Inactive types are hidden from new choices.")
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def default_involvement_level_meaning(self) -> str:
-        return INVOLVEMENT_LEVEL_MEANINGS[InvolvementLevel(self.default_involvement_level)]
+from catalogue.models import INVOLVEMENT_LEVEL_MEANINGS, ActivityType, InvolvementLevel, Team
 
 
 class Format(models.TextChoices):
@@ -250,7 +198,10 @@ class SignUp(models.Model):
         NO_SHOW = "no_show", "Did not attend"
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="signups")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signups")
+    # People are kept with PROTECT wherever history hangs on them (here: places, the waiting
+    # list, attendance): erasing someone anonymises them and never deletes rows behind the
+    # counts' back (docs/adr/0009-erasing-a-person.md).
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signups")
     state = models.CharField(max_length=20, choices=State.choices)
     note = models.TextField(
         "what would help you take part? (optional)",
@@ -310,8 +261,9 @@ class SignUpEvent(models.Model):
     signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="events")
     from_state = models.CharField(max_length=20, blank=True)
     to_state = models.CharField(max_length=20)
+    # Who moved it: the person, a worker (an offer by hand), or nobody (a job). Evidence, so kept.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -329,15 +281,16 @@ class OpportunityEvent(models.Model):
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="history")
     kind = models.CharField(max_length=30, choices=Kind.choices)
+    # Being lead opens people's notes (ADR 6): who led when, and who changed it, is kept.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     # For a change of lead: who led it before (empty when it was just created) and after.
     previous_lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     new_lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
@@ -356,9 +309,12 @@ class SelectionDraw(models.Model):
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="draws")
     seed = models.CharField(max_length=64)
+    # One row per applicant: ids, rank and reason, never a name, so that erasing a person
+    # leaves nothing of them here; names are read when the page is shown.
     ranking = models.JSONField(default=list)
+    # Who ran it (None: the periodic job): part of explaining the decision, so kept.
     run_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     confirmed_at = models.DateTimeField(null=True, blank=True)
@@ -368,8 +324,9 @@ class Attendance(models.Model):
     signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="attendance")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
     attended = models.BooleanField()
+    # Attendance is what payments and the involvement record will count: who recorded it stays.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(default=timezone.now)
 

@@ -4,21 +4,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.forms.utils import ErrorDict, ErrorList
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
 from accounts.models import AccessLogEntry
 from accounts.services import access_log_record
+from catalogue.models import INVOLVEMENT_LEVEL_MEANINGS, InvolvementLevel
 from involvement.errors import attempt
 from opportunities.filters import OpportunityFilter
 from opportunities.forms import (
+    MAX_SESSIONS,
     LeadWorkerForm,
     OfferForm,
     OpportunityForm,
@@ -27,21 +27,28 @@ from opportunities.forms import (
     session_formset,
 )
 from opportunities.models import (
-    INVOLVEMENT_LEVEL_MEANINGS,
-    InvolvementLevel,
     Opportunity,
-    SelectionDraw,
     SelectionMethod,
     SignUp,
 )
-from opportunities.permissions import get_opportunity_for_viewer
-from opportunities.presenters import signup_action_page
+from opportunities.permissions import get_opportunity_for_manager, get_opportunity_for_viewer
+from opportunities.presenters import (
+    opportunity_page,
+    selection_ranking_rows,
+    signed_up_message,
+    signup_action_page,
+    still_open_to_apply,
+    your_signup,
+)
+from opportunities.presenters import participants_page as participants_presenter
 from opportunities.selectors import (
     clashing_sessions,
     opportunities_for_browse,
     opportunity_history,
     pace_passed,
+    participant_get,
     participants,
+    selection_draw_get,
     signup_counts,
     signup_for,
     waitlist_place,
@@ -50,8 +57,7 @@ from opportunities.services import (
     ACCEPT,
     DECLINE,
     WITHDRAW,
-    OpportunityError,
-    attendance_record,
+    attendance_record_session,
     offer_passes_over,
     opportunity_cancel,
     opportunity_change_lead,
@@ -96,18 +102,21 @@ def detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     return _detail_page(request, get_opportunity_for_viewer(request.user, opportunity_id))
 
 
-def _detail_page(request: HttpRequest, opportunity: Opportunity, *, form: SignUpForm | None = None) -> HttpResponse:
+def _detail_page(
+    request: HttpRequest, opportunity: Opportunity, *, form: SignUpForm | None = None
+) -> HttpResponse:
     """The opportunity's page; `form` is a sign-up form that failed, shown again with what
     the person typed and the message by the field."""
     signup = signup_for(opportunity=opportunity, person=request.user)
-    can_sign_up = request.user.has_perm("opportunities.sign_up") and opportunity.is_open_for_signup
+    yours = your_signup(user=request.user, opportunity=opportunity, signup=signup)
     context = {
         "opportunity": opportunity,
+        "page": opportunity_page(opportunity=opportunity),
+        "yours": yours,
         "sessions": opportunity.sessions.all(),
         "signup": signup,
         "waitlist_place": waitlist_place(signup=signup) if signup else None,
-        "can_sign_up": can_sign_up
-        and (signup is None or signup.state in {SignUp.State.WITHDRAWN, SignUp.State.DECLINED}),
+        "can_sign_up": yours.can_sign_up,
         "can_manage": request.user.has_perm("opportunities.manage_opportunity", opportunity),
         # Signed-in people see exact addresses and joining links; visitors see the area only.
         "show_private": request.user.is_authenticated,
@@ -130,15 +139,22 @@ def _published_outcome(opportunity: Opportunity):
     from feedback.selectors import outcome_for
 
     outcome = outcome_for(opportunity=opportunity)
-    return outcome if outcome is not None and outcome.status == "published" else None
+    return outcome if outcome is not None and outcome.is_published else None
 
 
 def _next_or(request: HttpRequest, fallback: str) -> str:
     """Only follow a `next` (posted, or in the address of a confirmation page) that stays
     on this site."""
     target = request.POST.get("next", "") or request.GET.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    # A path on this site and nothing else: `redirect()` would try to look up any other
+    # string ("foo", "99999") as a URL name and fail with a 500.
+    if (
+        target.startswith("/")
+        and len(target) <= 2000
+        and target.isprintable()
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
     ):
         return target
     return fallback
@@ -159,19 +175,9 @@ def sign_up(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     attempt(
         request,
         lambda: signup_create(opportunity=opportunity, person=request.user, note=form.cleaned_data["note"]),
-        _signup_message,
+        signed_up_message,
     )
     return _back(opportunity.pk)
-
-
-def _signup_message(signup: SignUp) -> str:
-    return {
-        SignUp.State.CONFIRMED: "Your place is confirmed. We have sent you the details.",
-        SignUp.State.WAITLISTED: "All places are taken, so you are on the waiting list. "
-        "We will tell you if a place comes free.",
-        SignUp.State.APPLIED: "Thank you for applying. "
-        "We will tell you after the deadline whether you have a place.",
-    }.get(signup.state, "Your sign-up has been saved.")
 
 
 def _own_signup_action(
@@ -236,10 +242,7 @@ def decline(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 
 
 def _managed(request: HttpRequest, opportunity_id: int) -> Opportunity:
-    opportunity = get_opportunity_for_viewer(request.user, opportunity_id)
-    if not request.user.has_perm("opportunities.manage_opportunity", opportunity):
-        raise PermissionDenied
-    return opportunity
+    return get_opportunity_for_manager(request.user, opportunity_id)
 
 
 def _edit(request: HttpRequest, opportunity: Opportunity) -> HttpResponse:
@@ -255,7 +258,7 @@ def _edit(request: HttpRequest, opportunity: Opportunity) -> HttpResponse:
                 total = int(data.get("sessions-TOTAL_FORMS", 1))
             except ValueError:
                 total = 1
-            data["sessions-TOTAL_FORMS"] = str(min(total, 49) + 1)
+            data["sessions-TOTAL_FORMS"] = str(min(max(total, 0), MAX_SESSIONS - 1) + 1)
             form = OpportunityForm(data, instance=opportunity)
             formset = session_formset(data=data, opportunity=opportunity)
             _quiet(form, formset)
@@ -423,25 +426,20 @@ def change_lead(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 def participants_page(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     opportunity = _managed(request, opportunity_id)
     signups = list(participants(opportunity=opportunity))
-    for signup in signups:
-        # Contact details and notes: the person's named worker, and the lead worker while
-        # the sign-up is active or recent. Other workers see names and states only.
-        signup.show_details = request.user.has_perm("opportunities.view_participant_details", signup)
     return render(
         request,
         "opportunities/participants.html",
         {
             "opportunity": opportunity,
             "signups": signups,
+            "page": participants_presenter(user=request.user, opportunity=opportunity, signups=signups),
             "sessions": list(opportunity.sessions.all()),
-            "applied_count": sum(s.state == SignUp.State.APPLIED for s in signups),
-            "before_deadline": timezone.now() < opportunity.signup_deadline,
         },
     )
 
 
 def _participant(opportunity: Opportunity, signup_id: int) -> SignUp:
-    signup = opportunity.signups.select_related("person__profile").filter(pk=signup_id).first()
+    signup = participant_get(opportunity=opportunity, signup_id=signup_id)
     if signup is None:
         raise Http404("No such sign-up")
     return signup
@@ -522,36 +520,32 @@ def cancel_signup(request: HttpRequest, opportunity_id: int, signup_id: int) -> 
 def record_attendance(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     """One form per session: for each confirmed person, attended or did not attend."""
     opportunity = _managed(request, opportunity_id)
-    session_id = request.POST.get("session", "")
-    session = (
-        opportunity.sessions.filter(pk=int(session_id)).first()
-        if session_id.isascii() and session_id.isdigit()
-        else None
+    attempt(
+        request,
+        lambda: attendance_record_session(
+            opportunity=opportunity,
+            session_id=_as_id(request.POST.get("session", "")),
+            attended=_attendance_choices(request.POST),
+            by=request.user,
+        ),
+        lambda recorded: f"Attendance recorded for {recorded} {'person' if recorded == 1 else 'people'}.",
     )
-    if session is None:
-        messages.error(request, "Choose a session to record attendance for.")
-        return redirect("opportunities:participants", opportunity.pk)
-    recorded = 0
-    with transaction.atomic():
-        for signup in opportunity.signups.filter(
-            state__in=[SignUp.State.CONFIRMED, SignUp.State.ATTENDED, SignUp.State.NO_SHOW]
-        ):
-            choice = request.POST.get(f"attended-{signup.pk}")
-            if choice not in {"yes", "no"}:
-                continue
-            try:
-                attendance_record(signup=signup, session=session, attended=choice == "yes", by=request.user)
-            except OpportunityError as error:
-                messages.error(request, str(error))
-                continue
-            recorded += 1
-    if recorded:
-        messages.success(
-            request, f"Attendance recorded for {recorded} {'person' if recorded == 1 else 'people'}."
-        )
-    else:
-        messages.error(request, "Choose attended or did not attend for at least one person.")
     return redirect("opportunities:participants", opportunity.pk)
+
+
+def _as_id(value: str) -> int | None:
+    """A positive id as typed in a form, or None for anything else (never a 500)."""
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 18 else None
+
+
+def _attendance_choices(data) -> dict[int, bool]:
+    """`attended-<sign-up id>` is "yes" or "no" for each person the worker answered for."""
+    choices = {}
+    for name, value in data.items():
+        signup_id = _as_id(name.removeprefix("attended-")) if name.startswith("attended-") else None
+        if signup_id is not None and value in {"yes", "no"}:
+            choices[signup_id] = value == "yes"
+    return choices
 
 
 @require_POST
@@ -564,13 +558,11 @@ def selection_start(request: HttpRequest, opportunity_id: int) -> HttpResponse:
 def selection(request: HttpRequest, opportunity_id: int, draw_id: int) -> HttpResponse:
     """The ranking with the reason for each place, before anything changes."""
     opportunity = _managed(request, opportunity_id)
-    draw = SelectionDraw.objects.filter(pk=draw_id, opportunity=opportunity).first()
+    draw = selection_draw_get(opportunity=opportunity, draw_id=draw_id)
     if draw is None:
         raise Http404("No such selection")
     if request.method == "POST":
-        if draw.confirmed_at:
-            messages.error(request, "This selection has already been confirmed.")
-            return redirect("opportunities:participants", opportunity.pk)
+        # Whether the draw is still to confirm is checked by the service, under the lock.
         if attempt(
             request,
             lambda: selection_run(opportunity=opportunity, draw=draw, by=request.user),
@@ -580,6 +572,8 @@ def selection(request: HttpRequest, opportunity_id: int, draw_id: int) -> HttpRe
             ),
         ):
             return redirect("opportunities:participants", opportunity.pk)
+        # Refused: show the draw as it now stands (confirmed meanwhile, perhaps).
+        draw = selection_draw_get(opportunity=opportunity, draw_id=draw_id)
     free = max(opportunity.places - opportunity.places_taken, 0)
     return render(
         request,
@@ -587,8 +581,9 @@ def selection(request: HttpRequest, opportunity_id: int, draw_id: int) -> HttpRe
         {
             "opportunity": opportunity,
             "draw": draw,
+            "ranking": selection_ranking_rows(draw=draw),
             "free": free,
             # Before the deadline people may still apply: the ranking is only a preview.
-            "provisional": timezone.now() < opportunity.signup_deadline,
+            "provisional": still_open_to_apply(opportunity=opportunity),
         },
     )

@@ -113,7 +113,7 @@ def test_an_administrator_can_use_the_admin(client, administrator):
     for url in [
         "/admin/",
         "/admin/accounts/user/",
-        "/admin/opportunities/team/",
+        "/admin/catalogue/team/",
         "/admin/accounts/accesslogentry/",
     ]:
         assert client.get(url).status_code == 200, url

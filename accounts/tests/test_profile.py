@@ -9,7 +9,7 @@ from django.utils import timezone
 from accounts.models import ContactMethod, PaymentPreference
 from accounts.permissions import Role
 from accounts.tests.factories import ProfileFactory, UserFactory
-from opportunities.models import ActivityType
+from catalogue.models import ActivityType
 
 pytestmark = pytest.mark.django_db
 

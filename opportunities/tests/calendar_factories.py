@@ -7,15 +7,8 @@ from django.utils import timezone
 
 from accounts.permissions import Role
 from accounts.tests.factories import person
-from opportunities.models import (
-    ActivityType,
-    Format,
-    InvolvementLevel,
-    Opportunity,
-    Session,
-    SignUp,
-    Team,
-)
+from catalogue.models import ActivityType, InvolvementLevel, Team
+from opportunities.models import Format, Opportunity, Session, SignUp
 
 
 class TeamFactory(factory.django.DjangoModelFactory):

@@ -7,23 +7,14 @@ from django.utils import timezone
 
 from accounts.permissions import Role
 from accounts.tests.factories import person
-from opportunities.models import ActivityType, InvolvementLevel, Opportunity, Session, Team
 
+# The reference data's factories live with it in catalogue; imported here too so that
+# opportunity tests find every factory they use in one place.
+from catalogue.models import InvolvementLevel
+from catalogue.tests.factories import ActivityTypeFactory, TeamFactory
+from opportunities.models import Opportunity, Session
 
-class TeamFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Team
-        django_get_or_create = ["name"]
-
-    name = factory.Sequence(lambda n: f"Team {n}")
-
-
-class ActivityTypeFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ActivityType
-        django_get_or_create = ["name"]
-
-    name = factory.Sequence(lambda n: f"Activity type {n}")
+__all__ = ["ActivityTypeFactory", "OpportunityFactory", "TeamFactory"]
 
 
 class OpportunityFactory(factory.django.DjangoModelFactory):

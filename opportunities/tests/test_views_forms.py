@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from accounts.permissions import Role
 from accounts.tests.factories import UserFactory, person
+from catalogue.models import InvolvementLevel
 from notifications.kinds import Kind
 from notifications.models import Message
-from opportunities.models import Format, InvolvementLevel, Opportunity, SignUp
+from opportunities.models import Format, Opportunity, SignUp
 from opportunities.services import signup_create, signup_withdraw
 from opportunities.tests.factories import ActivityTypeFactory, OpportunityFactory, TeamFactory
 

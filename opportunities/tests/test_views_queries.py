@@ -19,7 +19,8 @@ from django.utils import timezone
 
 from accounts.permissions import Role
 from accounts.tests.factories import person
-from opportunities.models import ActivityType, Format, SelectionMethod, SignUp
+from catalogue.models import ActivityType
+from opportunities.models import Format, SelectionMethod, SignUp
 from opportunities.services import (
     attendance_record,
     opportunity_cancel,

@@ -23,10 +23,11 @@ from django.utils import timezone
 from accounts.models import ContactMethod, PaymentPreference, Profile, User
 from accounts.permissions import Role
 from accounts.services import user_set_roles, welcome_message_create
+from catalogue.models import ActivityType, InvolvementLevel, Team
 from demo.feedback import feedback_demo_seed
 from demo.opportunities import demo_opportunities_seed
 from demo.scale import BATCH, SCALE_PREFIX, scale_seed
-from opportunities.models import ActivityType, InvolvementLevel, Opportunity, Team
+from opportunities.models import Opportunity
 
 TEAMS = [
     ("Adult community mental health", "Community mental health teams for adults of working age."),
