@@ -1,11 +1,19 @@
 """Who may see and change opportunities. Predicates for django-rules, and scoped getters
 that 404 on what a person may not see."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import rules
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from accounts.permissions import is_manager, is_named_worker_of, is_representative, is_worker
-from opportunities.models import Opportunity
+from opportunities.models import Opportunity, SignUp
+
+if TYPE_CHECKING:
+    from accounts.permissions import Anyone
 
 # What anyone, signed in or not, may see: advertised openly (F4), and kept visible once
 # finished or cancelled so links in messages still work.
@@ -18,7 +26,7 @@ PUBLIC_STATUSES = {
 
 
 @rules.predicate
-def is_public(user, opportunity) -> bool:
+def is_public(user: Anyone, opportunity: Opportunity | None) -> bool:
     return opportunity is not None and opportunity.status in PUBLIC_STATUSES
 
 
@@ -29,9 +37,18 @@ can_view_opportunity = is_public | is_worker | is_manager
 
 
 @rules.predicate
-def is_lead_worker(user, opportunity) -> bool:
+def is_lead_worker(user: Anyone, opportunity: Opportunity | None) -> bool:
     return opportunity is not None and opportunity.lead_worker_id == user.pk
 
+
+@rules.predicate
+def is_active_person(user: Anyone) -> bool:
+    return bool(getattr(user, "is_active", False))
+
+
+# Who may lead an opportunity: an active involvement worker. One rule for a new opportunity,
+# a change of lead and a copy (which its maker leads when they may).
+can_lead = is_active_person & is_worker
 
 # Being lead opens the participants' notes, so nobody may make themselves lead of another
 # worker's opportunity: the lead hands it over, or a manager reassigns it.
@@ -41,12 +58,12 @@ can_view_history = is_worker | is_manager
 
 
 @rules.predicate
-def is_named_worker_of_participant(user, signup) -> bool:
+def is_named_worker_of_participant(user: Anyone, signup: SignUp | None) -> bool:
     return signup is not None and is_named_worker_of(user, signup.person)
 
 
 @rules.predicate
-def leads_participant_with_access_open(user, signup) -> bool:
+def leads_participant_with_access_open(user: Anyone, signup: SignUp | None) -> bool:
     """Lead worker of the sign-up's opportunity while the sign-up opens the person's notes
     (the one rule: `opportunities.selectors.lead_access_q`; lists annotate it, no query)."""
     from opportunities.selectors import signup_opens_lead_access
@@ -64,6 +81,7 @@ can_view_participant_details = is_worker & (
 )
 
 rules.add_perm("opportunities.view_opportunity", can_view_opportunity)
+rules.add_perm("opportunities.lead", can_lead)
 rules.add_perm("opportunities.change_lead", can_change_lead)
 rules.add_perm("opportunities.view_history", can_view_history)
 rules.add_perm("opportunities.view_participant_details", can_view_participant_details)
@@ -71,10 +89,19 @@ rules.add_perm("opportunities.manage_opportunity", can_manage_opportunity)
 rules.add_perm("opportunities.sign_up", is_representative)
 
 
-def get_opportunity_for_viewer(user, opportunity_id: int) -> Opportunity:
+def get_opportunity_for_viewer(user: Anyone, opportunity_id: int) -> Opportunity:
     from opportunities.selectors import opportunity_get
 
     opportunity = opportunity_get(opportunity_id=opportunity_id)
     if opportunity is None or not user.has_perm("opportunities.view_opportunity", opportunity):
-        raise Http404("No such opportunity")
+        raise Http404("No such opportunity")  # pragma: no mutate: templates/404.html never shows the text
+    return opportunity
+
+
+def get_opportunity_for_manager(user: Anyone, opportunity_id: int) -> Opportunity:
+    """The opportunity, for someone who may manage it: a 404 if they may not see it, a 403
+    if they may see it but not change it."""
+    opportunity = get_opportunity_for_viewer(user, opportunity_id)
+    if not user.has_perm("opportunities.manage_opportunity", opportunity):
+        raise PermissionDenied
     return opportunity

@@ -1,11 +1,40 @@
-"""What a person is about to do and what will follow, computed once for the templates."""
+"""What a person may do and see in the current state, computed once for the templates.
+
+Everything here is read from the services' own tables and rules (opportunities.services.
+states): templates ask these objects and never list states, and views never compare them,
+so a page never offers what a service would refuse.
+"""
+
+from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from opportunities.models import Opportunity, SignUp
-from opportunities.services import ACCEPT, DECLINE, HOLDS_PLACE, WITHDRAW, signup_action_refusal
+from django.utils import timezone
 
-State = SignUp.State
+from accounts.selectors import names_by_person_id
+from opportunities.calendar_selectors import PUBLIC_STATUSES as CALENDAR_STATUSES
+from opportunities.models import Opportunity, SelectionDraw, SelectionMethod, SignUp
+from opportunities.services.states import (
+    ACCEPT,
+    DECLINE,
+    FINISHED,
+    HOLDS_PLACE,
+    OPPORTUNITY_TRANSITIONS,
+    RUNNING,
+    SIGNS_UP_AGAIN,
+    TAKES_ATTENDANCE,
+    TRANSITIONS,
+    WITHDRAW,
+    State,
+    Status,
+    signup_action_refusal,
+    signup_create_refusal,
+)
+
+if TYPE_CHECKING:
+    from accounts.permissions import Anyone
 
 
 @dataclass
@@ -75,3 +104,185 @@ def signup_action_page(*, signup: SignUp, opportunity: Opportunity, action: str)
             show_sessions=True,
         )
     raise ValueError(f"Unknown action: {action}")
+
+
+# --- the opportunity's page -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OpportunityPage:
+    """What the opportunity's page says of its status, and what a worker may do with it now,
+    read from the services' table of statuses (OPPORTUNITY_TRANSITIONS)."""
+
+    show_status: bool  # a tag beside the title whenever it is not simply published
+    cancelled: bool
+    notice: str  # "Sign-ups are closed." and the like, or ""
+    has_calendar: bool
+    can_edit: bool
+    can_cancel: bool
+    can_publish: bool
+    publish_label: str
+    can_close: bool
+    can_complete: bool
+    outcome_due: bool  # the outcome ("you said, we did") is written once it has finished
+
+
+NOTICES = {
+    Status.COMPLETED: "This activity has finished.",
+    Status.CLOSED: "Sign-ups are closed.",
+}
+
+
+def opportunity_page(*, opportunity: Opportunity) -> OpportunityPage:
+    status = opportunity.status
+    moves = OPPORTUNITY_TRANSITIONS[status]
+    return OpportunityPage(
+        show_status=status != Status.PUBLISHED,
+        cancelled=status == Status.CANCELLED,
+        notice=NOTICES.get(status, ""),
+        has_calendar=status in CALENDAR_STATUSES,
+        can_edit=status not in FINISHED,
+        can_cancel=Status.CANCELLED in moves,
+        can_publish=Status.PUBLISHED in moves,
+        publish_label="Publish" if status == Status.DRAFT else "Open sign-ups again",
+        can_close=Status.CLOSED in moves,
+        can_complete=Status.COMPLETED in moves,
+        outcome_due=status == Status.COMPLETED,
+    )
+
+
+# --- the person's own sign-up ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YourSignUp:
+    """The person's own sign-up on the opportunity's page, and what they may do with it,
+    asked of the same rules the services apply (signup_create_refusal and
+    signup_action_refusal)."""
+
+    # Their place, in whatever state, unless they stepped away (withdrew or declined).
+    has_place: bool
+    # A place offered to them: accept or decline it.
+    can_answer_offer: bool
+    can_withdraw: bool
+    # The sign-up form; `open_for_signup` says whether anyone may sign up now (a visitor is
+    # asked to log in).
+    can_sign_up: bool
+    open_for_signup: bool
+    # They took part: ask how it went.
+    invites_check_in: bool
+
+
+def your_signup(*, user: Anyone, opportunity: Opportunity, signup: SignUp | None) -> YourSignUp:
+    def may(action: str) -> bool:
+        return signup is not None and not signup_action_refusal(
+            signup=signup, opportunity=opportunity, action=action
+        )
+
+    can_answer_offer = may(DECLINE)  # declining has no deadline; accepting may have passed it
+    return YourSignUp(
+        has_place=signup is not None and signup.state not in SIGNS_UP_AGAIN,
+        can_answer_offer=can_answer_offer,
+        # Someone with an offer answers it: accepting or declining, not withdrawing.
+        can_withdraw=may(WITHDRAW) and not can_answer_offer,
+        can_sign_up=user.has_perm("opportunities.sign_up")
+        and not signup_create_refusal(opportunity=opportunity, signup=signup),
+        open_for_signup=not signup_create_refusal(opportunity=opportunity, signup=None),
+        invites_check_in=signup is not None and signup.state == State.ATTENDED,
+    )
+
+
+# What a person is told once they have signed up, by the state it left them in.
+SIGNED_UP = {
+    State.CONFIRMED: "Your place is confirmed. We have sent you the details.",
+    State.WAITLISTED: "All places are taken, so you are on the waiting list. "
+    "We will tell you if a place comes free.",
+    State.APPLIED: "Thank you for applying. We will tell you after the deadline whether you have a place.",
+}
+
+
+def signed_up_message(signup: SignUp) -> str:
+    return SIGNED_UP.get(signup.state, "Your sign-up has been saved.")
+
+
+# --- the participants and selection pages ---------------------------------------------------
+
+
+def still_open_to_apply(*, opportunity: Opportunity, now: datetime | None = None) -> bool:
+    """Before the deadline people may still apply (F4): a fair-share ranking is then only a
+    preview, and the selection refuses to offer places."""
+    return (now or timezone.now()) < opportunity.signup_deadline
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    """One sign-up on the participants page, with what the worker may see and do."""
+
+    signup: SignUp
+    # Contact details and notes: the person's named worker, and the lead worker while the
+    # sign-up is active or recent (opportunities.permissions). Others see names and states.
+    show_details: bool
+    can_offer: bool
+    can_cancel: bool
+    takes_attendance: bool
+    offer_open: bool
+
+
+@dataclass(frozen=True)
+class ParticipantsPage:
+    rows: list[ParticipantRow]
+    applied_count: int
+    # Before the deadline people may still apply: a ranking is only a preview.
+    before_deadline: bool
+    can_run_selection: bool
+    can_complete: bool
+
+
+def participants_page(
+    *, user: Anyone, opportunity: Opportunity, signups: list[SignUp], now: datetime | None = None
+) -> ParticipantsPage:
+    running = opportunity.status in RUNNING
+    rows = [
+        ParticipantRow(
+            signup=signup,
+            show_details=user.has_perm("opportunities.view_participant_details", signup),
+            # Offering by hand refuses anyone the table does not let move to offered, and
+            # anything but a running opportunity (signup_offer_by_hand).
+            can_offer=running and State.OFFERED in TRANSITIONS[signup.state],
+            can_cancel=State.CANCELLED in TRANSITIONS[signup.state],
+            takes_attendance=signup.state in TAKES_ATTENDANCE,
+            offer_open=signup.state == State.OFFERED,
+        )
+        for signup in signups
+    ]
+    applied = sum(signup.state == State.APPLIED for signup in signups)
+    return ParticipantsPage(
+        rows=rows,
+        applied_count=applied,
+        before_deadline=still_open_to_apply(opportunity=opportunity, now=now),
+        can_run_selection=opportunity.selection_method == SelectionMethod.FAIR_SHARE
+        and bool(applied)
+        and opportunity.status not in FINISHED,
+        can_complete=Status.COMPLETED in OPPORTUNITY_TRANSITIONS[opportunity.status],
+    )
+
+
+@dataclass(frozen=True)
+class RankingRow:
+    rank: int
+    name: str
+    reason: str
+
+
+def selection_ranking_rows(*, draw: SelectionDraw) -> list[RankingRow]:
+    """The draw's ranking as the selection page shows it. The draw keeps ids, not names
+    (erasure leaves nothing of a person there), so names are read now, in one query."""
+    names = names_by_person_id(person_ids=[row["person_id"] for row in draw.ranking if row.get("person_id")])
+    return [
+        RankingRow(
+            rank=row["rank"],
+            name=names.get(row.get("person_id") or 0, "Someone no longer on Involvement Hub"),
+            reason=row["reason"],
+        )
+        for row in draw.ranking
+    ]

@@ -1,13 +1,26 @@
 """Reads for opportunities and sign-ups, shaped so that pages run a fixed number of queries."""
 
-from datetime import timedelta
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from opportunities.models import Opportunity, OpportunityEvent, Session, SignUp, SignUpEvent
+from opportunities.models import (
+    Opportunity,
+    OpportunityEvent,
+    SelectionDraw,
+    Session,
+    SignUp,
+    SignUpEvent,
+)
+
+if TYPE_CHECKING:
+    from accounts.permissions import Anyone
 
 State = SignUp.State
 
@@ -31,10 +44,19 @@ def opportunities_for_browse() -> QuerySet[Opportunity]:
     )
 
 
-def signup_for(*, opportunity: Opportunity, person: User) -> SignUp | None:
+def signup_for(*, opportunity: Opportunity, person: Anyone) -> SignUp | None:
     if not person.is_authenticated:
         return None
     return SignUp.objects.filter(opportunity=opportunity, person=person).first()
+
+
+def participant_get(*, opportunity: Opportunity, signup_id: int) -> SignUp | None:
+    """One sign-up of this opportunity, with the person it names."""
+    return opportunity.signups.select_related("person__profile").filter(pk=signup_id).first()
+
+
+def selection_draw_get(*, opportunity: Opportunity, draw_id: int) -> SelectionDraw | None:
+    return SelectionDraw.objects.filter(pk=draw_id, opportunity=opportunity).first()
 
 
 def waitlist_place(*, signup: SignUp) -> int | None:
@@ -103,7 +125,7 @@ def upcoming_sessions_for_person(*, person: User, limit: int = 10) -> QuerySet[S
     )
 
 
-def clashing_sessions(*, opportunity: Opportunity, person: User) -> list[Session]:
+def clashing_sessions(*, opportunity: Opportunity, person: Anyone) -> list[Session]:
     """The person's other confirmed or offered sessions that overlap this opportunity's."""
     if not person.is_authenticated:
         return []
@@ -124,10 +146,12 @@ def clashing_sessions(*, opportunity: Opportunity, person: User) -> list[Session
     )
 
 
-def pace_passed(*, opportunity: Opportunity, person: User) -> tuple[bool, int]:
+def pace_passed(*, opportunity: Opportunity, person: Anyone) -> tuple[bool, int]:
     """Would taking part pass the person's own pace (at most N activities a month)?
     Counts their other activities in the month of this opportunity's first session."""
-    profile = getattr(person, "profile", None) if person.is_authenticated else None
+    if not person.is_authenticated:
+        return False, 0
+    profile = getattr(person, "profile", None)
     if profile is None or not profile.pace_per_month or opportunity.starts_at is None:
         return False, 0
     local = timezone.localtime(opportunity.starts_at)
@@ -154,7 +178,7 @@ LEAD_ACCESS_ACTIVE = [State.APPLIED, State.WAITLISTED, State.OFFERED, State.CONF
 LEAD_ACCESS_TOOK_PART = [State.ATTENDED, State.NO_SHOW]
 
 
-def lead_access_q(*, now=None) -> Q:
+def lead_access_q(*, now: datetime | None = None) -> Q:
     """The one rule, as a filter on sign-ups: every predicate and page that lets a lead
     worker read notes goes through it (accounts and feedback permissions, the participants
     page), so the rule cannot drift between them. The access ends with the activity's last
@@ -167,11 +191,11 @@ def lead_access_q(*, now=None) -> Q:
 
 
 def lead_access_opened_by(
-    *, worker: User, person_id: int, opportunity_id: int | None = None, now=None
+    *, worker: Anyone, person_id: int | None, opportunity_id: int | None = None, now: datetime | None = None
 ) -> bool:
     """Does being lead worker open this person's notes to `worker` now (through any
     opportunity they lead, or through the one given)? One query."""
-    if not getattr(worker, "pk", None) or person_id is None:
+    if not worker.is_authenticated or worker.pk is None or person_id is None:
         return False
     signups = SignUp.objects.filter(
         lead_access_q(now=now), person_id=person_id, opportunity__lead_worker=worker
@@ -181,12 +205,12 @@ def lead_access_opened_by(
     return signups.exists()
 
 
-def signup_opens_lead_access(*, signup: SignUp, now=None) -> bool:
+def signup_opens_lead_access(*, signup: SignUp, now: datetime | None = None) -> bool:
     """Does this one sign-up open the person's notes to its opportunity's lead worker?
     Lists get the same answer without a query from `participants()`'s annotation."""
     annotated = getattr(signup, "lead_access_open", None)
     if annotated is not None:
-        return annotated
+        return bool(annotated)
     return SignUp.objects.filter(lead_access_q(now=now), pk=signup.pk).exists()
 
 

@@ -31,6 +31,7 @@ from opportunities.services.sessions import SessionData
 from opportunities.services.signups import (
     OFFER_REASON_MAX_LENGTH,
     attendance_record,
+    attendance_record_session,
     signup_accept,
     signup_cancel,
     signup_create,
@@ -63,6 +64,7 @@ __all__ = [
     "OpportunityError",
     "SessionData",
     "attendance_record",
+    "attendance_record_session",
     "offer_passes_over",
     "offers_expire",
     "opportunity_cancel",

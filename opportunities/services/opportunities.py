@@ -5,7 +5,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from accounts.permissions import Role, has_role
 from notifications.kinds import Kind
 from notifications.services import message_create
 from opportunities.models import Opportunity, OpportunityEvent, Session
@@ -89,7 +88,7 @@ def _check_lead_change(current: Opportunity | None, *, lead_worker: User, by: Us
         raise OpportunityError(
             "Only the lead worker or a manager can change the lead worker.", field="lead_worker"
         )
-    if not (lead_worker.is_active and has_role(lead_worker, Role.WORKER)):
+    if not lead_worker.has_perm("opportunities.lead"):
         raise OpportunityError("Choose an involvement worker to lead this opportunity.", field="lead_worker")
 
 
@@ -242,7 +241,7 @@ def opportunity_duplicate(*, opportunity: Opportunity, by: User) -> Opportunity:
         copy.cancel_reason = ""
         copy.created_by = by
         copy.created_at = timezone.now()
-        if has_role(by, Role.WORKER):
+        if by.has_perm("opportunities.lead"):
             # A copy is a new opportunity: whoever makes it leads it, as when creating one.
             copy.lead_worker = by
         copy._state.adding = True

@@ -159,13 +159,20 @@ def selection_preview(*, opportunity: Opportunity, by: User) -> SelectionDraw:
 
 def selection_run(*, opportunity: Opportunity, draw: SelectionDraw, by: User) -> list[SignUp]:
     """Offer the places in priority order and put everyone else on the waiting list in the
-    same order. Safe to run twice: a second run finds nobody still applied."""
+    same order. A draw is confirmed once: running it again (a second tab, a double click)
+    is refused and leaves the first run's record as it was."""
     with transaction.atomic():
         opportunity = _lock(opportunity.pk)
         if opportunity.selection_method != SelectionMethod.FAIR_SHARE:
             raise OpportunityError("Only fair-share opportunities have a selection.")
-        if draw.opportunity_id != opportunity.pk:
+        # The draw is read and checked under the lock: read before it, two confirmations at
+        # once would both find it unconfirmed, and the second would overwrite the ranking the
+        # first recorded with an empty one.
+        draw = SelectionDraw.objects.select_for_update().filter(pk=draw.pk, opportunity=opportunity).first()
+        if draw is None:
             raise OpportunityError("That selection belongs to another opportunity.")
+        if draw.confirmed_at is not None:
+            raise OpportunityError("This selection has already been confirmed.")
         if opportunity.status not in RUNNING:
             raise OpportunityError("Selection runs on a published or closed opportunity.")
         if timezone.now() < opportunity.signup_deadline:

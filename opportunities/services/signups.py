@@ -33,8 +33,8 @@ from opportunities.services.states import (
     WITHDRAW,
     OpportunityError,
     State,
-    Status,
     signup_action_refusal,
+    signup_create_refusal,
 )
 
 
@@ -44,13 +44,11 @@ def signup_create(*, opportunity: Opportunity, person: User, note: str = "") -> 
     Fair share: applied, until the selection after the deadline."""
     with transaction.atomic():
         opportunity = _lock(opportunity.pk)
-        if opportunity.status != Status.PUBLISHED:
-            raise OpportunityError("This opportunity is not open for sign-ups.")
-        if timezone.now() >= opportunity.signup_deadline:
-            raise OpportunityError("The sign-up deadline has passed.")
         signup = SignUp.objects.select_for_update().filter(opportunity=opportunity, person=person).first()
-        if signup and signup.state not in {State.WITHDRAWN, State.DECLINED}:
-            raise OpportunityError("You have already signed up for this.")
+        refusal = signup_create_refusal(opportunity=opportunity, signup=signup)
+        if refusal:
+            raise OpportunityError(refusal)
+        extra: dict[str, int]  # fields for the new state: the waiting-list position
         if opportunity.selection_method == SelectionMethod.FAIR_SHARE:
             to_state, extra = State.APPLIED, {}
         elif (
@@ -184,8 +182,8 @@ def signup_cancel(*, signup: SignUp, by: User, reason: str) -> SignUp:
 
 
 def attendance_record(*, signup: SignUp, session: Session, attended: bool, by: User) -> SignUp:
-    """Record one session; the sign-up becomes attended if any session was attended, and
-    did-not-attend once every session is recorded as missed."""
+    """Record one session for one person; the sign-up becomes attended if any session was
+    attended, and did-not-attend once every session is recorded as missed."""
     if session.opportunity_id != signup.opportunity_id:
         raise OpportunityError("That session belongs to another opportunity.")
     with transaction.atomic():
@@ -193,24 +191,62 @@ def attendance_record(*, signup: SignUp, session: Session, attended: bool, by: U
         if signup.state not in TAKES_ATTENDANCE:
             raise OpportunityError("Attendance can only be recorded for people with a confirmed place.")
         # Re-read under the opportunity's lock: an edit may just have moved the session.
-        session = Session.objects.get(pk=session.pk)
-        if session.starts_at > timezone.now():
-            raise OpportunityError(
-                "Attendance can be recorded only once the session has started, "
-                f"on {nhs_datetime(session.starts_at)}."
-            )
-        Attendance.objects.update_or_create(
-            signup=signup, session=session, defaults={"attended": attended, "recorded_by": by}
-        )
-        records = dict(signup.attendance.values_list("session_id", "attended"))
-        session_count = opportunity.sessions.count()
-        if any(records.values()):
-            target = State.ATTENDED
-        elif len(records) == session_count:
-            target = State.NO_SHOW
-        else:
-            target = signup.state
-        if target != signup.state and target in TRANSITIONS[signup.state]:
-            _move(signup, target, actor=by, reason="Attendance recorded.")
+        session = _started(Session.objects.get(pk=session.pk))
+        _record_attendance(opportunity, signup, session, attended=attended, by=by)
         _recount(opportunity)
     return signup
+
+
+def attendance_record_session(
+    *, opportunity: Opportunity, session_id: int | None, attended: dict[int, bool], by: User
+) -> int:
+    """Record one session for several people at once, as the participants page sends it:
+    `attended` maps sign-up ids to True (attended) or False (did not attend); anyone not in
+    it, or without a confirmed place, is left as they were. All of it is recorded, or none.
+    Returns how many people were recorded."""
+    with transaction.atomic():
+        opportunity = _lock(opportunity.pk)
+        # Read under the lock: an edit may just have moved or removed the session.
+        session = opportunity.sessions.filter(pk=session_id).first() if session_id is not None else None
+        if session is None:
+            raise OpportunityError("Choose a session to record attendance for.")
+        signups = list(
+            opportunity.signups.select_for_update()
+            .filter(state__in=TAKES_ATTENDANCE, pk__in=list(attended))
+            .order_by("pk")
+        )
+        if not signups:
+            raise OpportunityError("Choose attended or did not attend for at least one person.")
+        _started(session)
+        for signup in signups:
+            _record_attendance(opportunity, signup, session, attended=attended[signup.pk], by=by)
+        _recount(opportunity)
+    return len(signups)
+
+
+def _started(session: Session) -> Session:
+    if session.starts_at > timezone.now():
+        raise OpportunityError(
+            "Attendance can be recorded only once the session has started, "
+            f"on {nhs_datetime(session.starts_at)}."
+        )
+    return session
+
+
+def _record_attendance(
+    opportunity: Opportunity, signup: SignUp, session: Session, *, attended: bool, by: User
+) -> None:
+    """Under the opportunity's lock: write the session's record and move the sign-up to
+    attended or did-not-attend as its records now say."""
+    Attendance.objects.update_or_create(
+        signup=signup, session=session, defaults={"attended": attended, "recorded_by": by}
+    )
+    records = dict(signup.attendance.values_list("session_id", "attended"))
+    if any(records.values()):
+        target = State.ATTENDED
+    elif len(records) == opportunity.sessions.count():
+        target = State.NO_SHOW
+    else:
+        target = signup.state
+    if target != signup.state and target in TRANSITIONS[signup.state]:
+        _move(signup, target, actor=by, reason="Attendance recorded.")

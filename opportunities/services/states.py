@@ -6,6 +6,8 @@ The services change a state only through these tables (`places._move` for sign-u
 same tables to say what a person may do, so a page never offers what a service refuses.
 """
 
+from datetime import datetime
+
 from django.utils import timezone
 
 from involvement.errors import ServiceError
@@ -39,6 +41,9 @@ TRANSITIONS: dict[str, set[str]] = {
 # holds a place number, as the database insists (models.PLACE_HOLDING_STATES).
 HOLDS_PLACE = {State(state) for state in PLACE_HOLDING_STATES}
 ACTIVE = {State.APPLIED, State.WAITLISTED, State.OFFERED, State.CONFIRMED}
+# Someone who withdrew or declined may sign up again: the states the table lets go back to
+# applied. Any other sign-up already stands.
+SIGNS_UP_AGAIN = {state for state, to in TRANSITIONS.items() if State.APPLIED in to}
 # Whose attendance is recorded: the states that attendance can move on, read from the table.
 TAKES_ATTENDANCE = {state for state, to in TRANSITIONS.items() if to & {State.ATTENDED, State.NO_SHOW}}
 
@@ -59,11 +64,27 @@ class OpportunityError(ServiceError):
     """A rule about opportunities, sign-ups or places refused the action (involvement.errors)."""
 
 
+def signup_create_refusal(
+    *, opportunity: Opportunity, signup: SignUp | None, now: datetime | None = None
+) -> str:
+    """Why the person cannot sign up now, or "" when they can; `signup` is theirs so far, if
+    they have one. The service and the opportunity's page both ask this."""
+    if opportunity.status != Status.PUBLISHED:
+        return "This opportunity is not open for sign-ups."
+    if (now or timezone.now()) >= opportunity.signup_deadline:
+        return "The sign-up deadline has passed."
+    if signup is not None and signup.state not in SIGNS_UP_AGAIN:
+        return "You have already signed up for this."
+    return ""
+
+
 # A representative's own actions on their sign-up, by the name used in URLs and pages.
 WITHDRAW, ACCEPT, DECLINE = "withdraw", "accept", "decline"
 
 
-def signup_action_refusal(*, signup: SignUp, opportunity: Opportunity, action: str, now=None) -> str:
+def signup_action_refusal(
+    *, signup: SignUp, opportunity: Opportunity, action: str, now: datetime | None = None
+) -> str:
     """Why the person cannot take `action` on their sign-up now, or "" when they can. The
     services and the confirmation pages both ask this, so a page never offers what the
     service would refuse."""
@@ -78,7 +99,7 @@ def signup_action_refusal(*, signup: SignUp, opportunity: Opportunity, action: s
     return ""
 
 
-def opportunity_complete_refusal(*, opportunity: Opportunity, now=None) -> str:
+def opportunity_complete_refusal(*, opportunity: Opportunity, now: datetime | None = None) -> str:
     """Why the opportunity cannot be marked completed yet, or "" when it can. Shared by the
     service and the confirmation page, so the page never offers what the service refuses."""
     now = now or timezone.now()

@@ -106,8 +106,14 @@ def test_the_selection_run_twice_at_once_gives_the_same_result_as_once():
     worker = opportunity.lead_worker
     with time_machine.travel(opportunity.signup_deadline + timedelta(minutes=1), tick=True):
         results = run_together([lambda: selection_run(opportunity=opportunity, draw=draw, by=worker)] * 2)
-    assert not [r for r in results if isinstance(r, Exception)]
-    assert sorted(len(r) for r in results) == [0, 3]  # one run did the work, the other found none left
+    # One run did the work; the other, reading the draw under the lock after it, was refused
+    # and left the ranking the first one recorded.
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert len(refused) == 1 and isinstance(refused[0], OpportunityError)
+    assert "already been confirmed" in str(refused[0])
+    assert [len(r) for r in results if not isinstance(r, Exception)] == [3]
+    draw.refresh_from_db()
+    assert len(draw.ranking) == 10
     states = Counter(opportunity.signups.values_list("state", flat=True))
     assert states == {State.OFFERED: 3, State.WAITLISTED: 7}
     assert_consistent(opportunity)

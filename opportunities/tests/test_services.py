@@ -440,8 +440,11 @@ def test_running_the_selection_offers_places_in_order_and_waitlists_the_rest_onc
         assert [s.state for s in by_rank] == [State.OFFERED] * 2 + [State.WAITLISTED] * 3
         assert [s.waitlist_position for s in by_rank[2:]] == [1, 2, 3]
         assert refreshed(draw).confirmed_at is not None and len(draw.ranking) == 5
-        # Twice: nobody is still applied, so nothing changes.
-        assert selection_run(opportunity=opportunity, draw=draw, by=opportunity.lead_worker) == []
+        confirmed_at = draw.confirmed_at
+        # Twice: refused, and the first run's record of the ranking stays as it was.
+        with pytest.raises(OpportunityError, match="already been confirmed"):
+            selection_run(opportunity=opportunity, draw=draw, by=opportunity.lead_worker)
+        assert len(refreshed(draw).ranking) == 5 and draw.confirmed_at == confirmed_at
     assert list(opportunity.signups.order_by("selection_rank").values_list("state", flat=True)) == [
         s.state for s in by_rank
     ]
