@@ -1,5 +1,6 @@
 """Reads about people, shaped so that pages run a fixed number of queries."""
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -59,3 +60,11 @@ def two_factor_methods_for_person(*, person: User) -> QuerySet[Any]:
         .order_by("created_at", "id")
     )
     return methods
+
+
+def names_by_person_id(*, person_ids: Iterable[int]) -> dict[int, str]:
+    """The names pages show for these people (display name, else e-mail), in one query.
+    For records that keep ids rather than names, such as a selection's ranking, so that
+    erasing a person changes what every page shows of them at once."""
+    rows = User.objects.filter(pk__in=list(person_ids)).values_list("pk", "profile__display_name", "email")
+    return {pk: display_name or email for pk, display_name, email in rows}

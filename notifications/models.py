@@ -27,8 +27,10 @@ class Message(models.Model):
         FAILED = "failed", "Failed"
         INBOX_ONLY = "inbox_only", "In the inbox only (e-mail turned off)"
 
+    # PROTECT: the outbox is the record of what we told whom. Erasing a person keeps their
+    # messages' rows and wipes the bodies (docs/adr/0009-erasing-a-person.md).
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="messages"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
     )
     to_email = models.EmailField()
     kind = models.CharField(max_length=40, choices=Kind.choices)

@@ -127,7 +127,7 @@ class OpportunityPage:
     outcome_due: bool  # the outcome ("you said, we did") is written once it has finished
 
 
-NOTICES = {
+NOTICES: dict[str, str] = {
     Status.COMPLETED: "This activity has finished.",
     Status.CLOSED: "Sign-ups are closed.",
 }
@@ -193,7 +193,7 @@ def your_signup(*, user: Anyone, opportunity: Opportunity, signup: SignUp | None
 
 
 # What a person is told once they have signed up, by the state it left them in.
-SIGNED_UP = {
+SIGNED_UP: dict[str, str] = {
     State.CONFIRMED: "Your place is confirmed. We have sent you the details.",
     State.WAITLISTED: "All places are taken, so you are on the waiting list. "
     "We will tell you if a place comes free.",

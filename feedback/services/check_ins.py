@@ -61,7 +61,9 @@ def check_in_create(
                 recipient=worker,
                 kind=Kind.FOLLOW_UP_REQUESTED,
                 dedupe_key=f"follow_up:{follow_up.pk}",
-                context={"follow_up": follow_up, "person": person},
+                # The follow-up's id, not the person's name: the body is stored, and the
+                # follow-up page names them from the live row, so erasure leaves no name here.
+                context={"follow_up": follow_up},
             )
     return check_in
 

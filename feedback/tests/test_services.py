@@ -116,7 +116,7 @@ def test_a_check_in_without_a_chat_creates_no_follow_up(representative):
     assert not Message.objects.filter(kind=Kind.FOLLOW_UP_REQUESTED).exists()
 
 
-def test_asking_for_a_chat_alerts_the_named_worker_without_the_content(representative, worker):
+def test_asking_for_a_chat_alerts_the_named_worker_without_the_content_or_the_name(representative, worker):
     opportunity = finished()
     took_part(opportunity, representative)
     check_in_create(
@@ -133,7 +133,10 @@ def test_asking_for_a_chat_alerts_the_named_worker_without_the_content(represent
     message = Message.objects.get(kind=Kind.FOLLOW_UP_REQUESTED)
     assert message.recipient == worker
     everything = message.subject + message.body_text + message.body_html
-    assert "SECRET" not in everything and "Robin" in everything
+    # Neither what they wrote nor who they are: the stored text keeps the follow-up's id, and
+    # the page it links to names them (so erasing them leaves no name in a worker's messages).
+    assert "SECRET" not in everything and "Robin" not in everything
+    assert f"/worker/follow-ups/{follow_up.pk}/" in message.body_text
 
 
 def test_without_a_named_worker_the_lead_worker_is_asked():

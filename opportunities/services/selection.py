@@ -5,7 +5,7 @@ import hashlib
 import random
 import secrets
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 from django.db import transaction
@@ -30,13 +30,22 @@ from opportunities.services.states import RUNNING, OpportunityError, State
 @dataclass
 class RankedApplicant:
     signup_id: int
-    person_name: str
+    person_id: int
     rank: int
     reason: str
     activities_last_year: int
     never_involved: bool
     not_selected_last_time: bool
     draw: float
+    # For the pages that show a ranking as it is worked out; never stored (as_record).
+    person_name: str = ""
+
+    def as_record(self) -> dict[str, object]:
+        """What the draw keeps (SelectionDraw.ranking): ids, never a name, so that erasing a
+        person leaves nothing of them in the record. The selection page reads names."""
+        record = asdict(self)
+        del record["person_name"]
+        return record
 
 
 def _involvement_history(people: Iterable[int], *, exclude_opportunity: int) -> dict[int, dict]:
@@ -69,7 +78,8 @@ def selection_rank(*, opportunity: Opportunity, seed: str) -> list[RankedApplica
         ranked.append(
             RankedApplicant(
                 signup_id=signup.pk,
-                person_name=getattr(signup.person.profile, "display_name", "") or signup.person.email,
+                person_id=signup.person_id,
+                person_name=_applicant_name(signup),
                 rank=0,
                 reason="",
                 activities_last_year=row["last_year"],
@@ -153,14 +163,15 @@ def selection_preview(*, opportunity: Opportunity, by: User) -> SelectionDraw:
     seed = secrets.token_hex(16)
     ranked = selection_rank(opportunity=opportunity, seed=seed)
     return SelectionDraw.objects.create(
-        opportunity=opportunity, seed=seed, ranking=[vars(r) for r in ranked], run_by=by
+        opportunity=opportunity, seed=seed, ranking=[r.as_record() for r in ranked], run_by=by
     )
 
 
-def selection_run(*, opportunity: Opportunity, draw: SelectionDraw, by: User) -> list[SignUp]:
+def selection_run(*, opportunity: Opportunity, draw: SelectionDraw, by: User | None) -> list[SignUp]:
     """Offer the places in priority order and put everyone else on the waiting list in the
     same order. A draw is confirmed once: running it again (a second tab, a double click)
-    is refused and leaves the first run's record as it was."""
+    is refused and leaves the first run's record as it was. `by` is None when the periodic
+    job runs a selection that fell due."""
     with transaction.atomic():
         opportunity = _lock(opportunity.pk)
         if opportunity.selection_method != SelectionMethod.FAIR_SHARE:
@@ -168,9 +179,10 @@ def selection_run(*, opportunity: Opportunity, draw: SelectionDraw, by: User) ->
         # The draw is read and checked under the lock: read before it, two confirmations at
         # once would both find it unconfirmed, and the second would overwrite the ranking the
         # first recorded with an empty one.
-        draw = SelectionDraw.objects.select_for_update().filter(pk=draw.pk, opportunity=opportunity).first()
-        if draw is None:
+        locked = SelectionDraw.objects.select_for_update().filter(pk=draw.pk, opportunity=opportunity).first()
+        if locked is None:
             raise OpportunityError("That selection belongs to another opportunity.")
+        draw = locked
         if draw.confirmed_at is not None:
             raise OpportunityError("This selection has already been confirmed.")
         if opportunity.status not in RUNNING:
@@ -219,7 +231,7 @@ def selection_run(*, opportunity: Opportunity, draw: SelectionDraw, by: User) ->
                 )
                 position += 1
                 _notify(signup, "waitlisted")
-        draw.ranking = [vars(r) for r in ranked]
+        draw.ranking = [r.as_record() for r in ranked]
         draw.confirmed_at = timezone.now()
         draw.save(update_fields=["ranking", "confirmed_at"])
         opportunity.selection_done_at = timezone.now()

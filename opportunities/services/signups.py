@@ -242,6 +242,7 @@ def _record_attendance(
         signup=signup, session=session, defaults={"attended": attended, "recorded_by": by}
     )
     records = dict(signup.attendance.values_list("session_id", "attended"))
+    target: str  # the sign-up's state once this record counts
     if any(records.values()):
         target = State.ATTENDED
     elif len(records) == opportunity.sessions.count():
