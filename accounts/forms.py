@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 
 from accounts.models import ContactMethod, Profile
-from accounts.permissions import is_representative, is_staff_member
+from accounts.permissions import is_representative
 from catalogue.models import ActivityType
 from involvement.forms import DateField, LengthLimitsMixin
-from notifications.kinds import optional_kinds
 
 PHONE_PATTERN = re.compile(r"^\+?[0-9 ()-]{10,20}$")
 
@@ -53,7 +52,11 @@ class InterestsField(forms.ModelMultipleChoiceField):
 class MessagePreferencesMixin(forms.ModelForm):
     """E-mail on or off per kind of message (the inbox always gets them), and the digest.
 
-    The form needs the person (`user=`) to offer only the kinds their roles can receive.
+    The kinds are notifications' to name and to rule on: the page passes the ones this
+    person may turn off (`email_kinds=`, pairs of value and label from
+    notifications.selectors.email_kind_choices), and the profile keeps the ones turned off
+    as plain strings. The form also needs the person (`user=`): only representatives get a
+    digest.
     """
 
     email_kinds = forms.MultipleChoiceField(
@@ -63,21 +66,17 @@ class MessagePreferencesMixin(forms.ModelForm):
         required=False,
     )
 
-    def _setup_message_preferences(self, user) -> None:
-        self._offered_kinds = optional_kinds(
-            staff=is_staff_member(user), representative=is_representative(user)
-        )
+    def _setup_message_preferences(self, *, user, email_kinds: list[tuple[str, str]]) -> None:
+        self._offered_kinds = [value for value, _ in email_kinds]
         field = self.fields["email_kinds"]
-        field.choices = [(kind.value, kind.label) for kind in self._offered_kinds]
-        field.initial = [
-            kind.value for kind in self._offered_kinds if kind not in self.instance.email_muted_kinds
-        ]
+        field.choices = list(email_kinds)
+        field.initial = [kind for kind in self._offered_kinds if kind not in self.instance.email_muted_kinds]
         if not is_representative(user):
             self.fields.pop("digest_frequency", None)
 
     def save(self, commit: bool = True):
         wanted = set(self.cleaned_data.get("email_kinds") or [])
-        offered = {kind.value for kind in self._offered_kinds}
+        offered = set(self._offered_kinds)
         # Keep choices about kinds this form did not offer (another role's) as they were.
         kept = [kind for kind in self.instance.email_muted_kinds if kind not in offered]
         self.instance.email_muted_kinds = sorted(set(kept) | (offered - wanted))
@@ -90,9 +89,9 @@ class MessagePreferencesForm(MessagePreferencesMixin):
         fields = ["digest_frequency"]
         widgets = {"digest_frequency": forms.RadioSelect}
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, email_kinds: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_message_preferences(user)
+        self._setup_message_preferences(user=user, email_kinds=email_kinds)
 
 
 class OnboardingForm(LengthLimitsMixin, forms.ModelForm):
@@ -173,9 +172,9 @@ class ProfileForm(LengthLimitsMixin, MessagePreferencesMixin):
             },
         }
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, email_kinds: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self._setup_message_preferences(user)
+        self._setup_message_preferences(user=user, email_kinds=email_kinds)
         self.fields["display_name"].required = True
         self.fields[
             "payment_preference"

@@ -9,8 +9,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 
-from notifications.kinds import DigestFrequency
-
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
@@ -67,6 +65,14 @@ class ContactMethod(models.TextChoices):
     EMAIL = "email", "E-mail"
     PHONE = "phone", "Phone call"
     TEXT = "text", "Text message"
+
+
+class DigestFrequency(models.TextChoices):
+    """How often a person wants the digest. Stored on their profile; the outbox reads it."""
+
+    WEEKLY = "weekly", "Every week (Monday morning)"
+    MONTHLY = "monthly", "Every month"
+    NEVER = "never", "Never"
 
 
 class PaymentPreference(models.TextChoices):
@@ -169,7 +175,9 @@ class Profile(models.Model):
         help_text="We will warn you, not stop you, if you sign up for more.",
     )
     # Message preferences: the kinds this person does not want by e-mail (the inbox still
-    # gets them), and how often the digest comes.
+    # gets them), and how often the digest comes. The kinds are notifications' (its
+    # `Kind` values), kept here as plain strings: notifications decides which a person may
+    # turn off and offers only those (notifications.selectors.email_kind_choices).
     email_muted_kinds = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     digest_frequency = models.CharField(
         "how often would you like a digest?",

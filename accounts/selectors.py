@@ -25,14 +25,11 @@ def profile_for_user(*, user: User) -> Profile:
 
 
 def caseload_for_worker(*, worker: User) -> QuerySet[User]:
-    """People who have this worker as their named involvement worker, with when they last
-    took part (one aggregate, not a query per person)."""
-    from django.db.models import Max, Q
-
+    """People who have this worker as their named involvement worker (opportunities adds
+    when each last took part: `opportunities.selectors.caseload_with_last_involved`)."""
     return (
         User.objects.filter(profile__named_worker=worker, is_active=True)
         .select_related("profile")
-        .annotate(last_involved=Max("signups__opportunity__ends_at", filter=Q(signups__state="attended")))
         .order_by("profile__display_name", "email")
     )
 

@@ -1,24 +1,15 @@
+"""accounts' pages, as plain lists for `home.urls` to put in the `me` and `worker`
+namespaces beside the pages that compose several apps."""
+
 from django.urls import path
 
 from accounts import views
-from opportunities.calendar_urls import me_calendar_patterns
 
-me_patterns = (
-    [
-        path("", views.me_home, name="home"),
-        path("welcome/", views.OnboardingView.as_view(), name="welcome"),
-        path("profile/", views.ProfileView.as_view(), name="profile"),
-        path("preferences/", views.MessagePreferencesView.as_view(), name="preferences"),
-        *me_calendar_patterns,
-    ],
-    "me",
-)
+me_account_patterns = [
+    path("welcome/", views.OnboardingView.as_view(), name="welcome"),
+]
 
-worker_patterns = (
-    [
-        path("", views.worker_home, name="home"),
-        path("people/<int:person_id>/", views.worker_person, name="person"),
-        path("people/<int:person_id>/support-note/", views.worker_person_support_note, name="support_note"),
-    ],
-    "worker",
-)
+worker_person_patterns = [
+    path("people/<int:person_id>/", views.worker_person, name="person"),
+    path("people/<int:person_id>/support-note/", views.worker_person_support_note, name="support_note"),
+]

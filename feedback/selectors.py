@@ -7,6 +7,7 @@ from accounts.models import User
 from catalogue.models import ActivityType, Team
 from feedback.models import CheckIn, FollowUp, Outcome
 from opportunities.models import Opportunity, SignUp
+from opportunities.selectors import opportunities_led_by
 
 
 def outcomes_published(
@@ -28,6 +29,12 @@ def outcomes_published(
 def outcome_filter_choices() -> tuple[QuerySet[Team], QuerySet[ActivityType]]:
     """The teams and types of activity the outcomes page offers to filter by."""
     return Team.objects.filter(is_active=True), ActivityType.objects.filter(is_active=True)
+
+
+def opportunities_led_with_outcomes(*, worker: User) -> QuerySet[Opportunity]:
+    """The worker's opportunities (`opportunities_led_by`), each with its outcome, if any,
+    in the same query (`opportunity.outcome`)."""
+    return opportunities_led_by(worker=worker).select_related("outcome")
 
 
 def outcome_for(*, opportunity: Opportunity) -> Outcome | None:

@@ -66,9 +66,10 @@ INSTALLED_APPS = [
     # The apps in their order of dependence, bottom to top (docs/architecture.md).
     "catalogue",
     "accounts",
+    "notifications",
     "opportunities",
     "feedback",
-    "notifications",
+    "home",
     "dashboard",
     # Demo data and `seed_demo`, on top of everything; nothing in the product imports it.
     "demo",
@@ -114,7 +115,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.navigation",
+                "home.context_processors.navigation",
             ],
         },
     },

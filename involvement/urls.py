@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from accounts import views as accounts_views
-from accounts.urls import me_patterns, worker_patterns
+from home.urls import me_patterns, worker_patterns
 from involvement import views as involvement_views
 from involvement.healthz import healthz
 from opportunities.calendar_urls import feed_patterns

@@ -8,6 +8,10 @@ from dataclasses import dataclass
 
 from django.db import models
 
+# How often the digest comes is a choice on the profile (accounts), named here too because
+# the outbox and the message templates go by it.
+from accounts.models import DigestFrequency
+
 
 class Kind(models.TextChoices):
     ACCOUNT = "account", "Log-in codes, password resets and e-mail checks"
@@ -73,12 +77,6 @@ def optional_kinds(*, staff: bool, representative: bool) -> list[Kind]:
         for kind, rules in RULES.items()
         if rules.email_optional and ((rules.for_staff and staff) or (not rules.for_staff and representative))
     ]
-
-
-class DigestFrequency(models.TextChoices):
-    WEEKLY = "weekly", "Every week (Monday morning)"
-    MONTHLY = "monthly", "Every month"
-    NEVER = "never", "Never"
 
 
 class SignUpUpdate(models.TextChoices):

@@ -3,7 +3,8 @@
 from django.db.models import QuerySet
 
 from accounts.models import User
-from notifications.kinds import INBOX_KINDS
+from accounts.permissions import is_representative, is_staff_member
+from notifications.kinds import INBOX_KINDS, optional_kinds
 from notifications.models import Message
 
 
@@ -25,3 +26,10 @@ def existing_dedupe_keys(*, keys: list[str]) -> set[str]:
     """Which of these keys already have a message: lets periodic jobs skip rendering
     messages that exist (the unique key would refuse them anyway)."""
     return set(Message.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+
+
+def email_kind_choices(*, user: User) -> list[tuple[str, str]]:
+    """The kinds of message this person may stop by e-mail, as (value, label) for the
+    preference forms: the ones their roles can receive, never security mail."""
+    kinds = optional_kinds(staff=is_staff_member(user), representative=is_representative(user))
+    return [(kind.value, kind.label) for kind in kinds]

@@ -1,12 +1,17 @@
-"""The inbox: every message to the person, newest first."""
+"""The inbox (every message to the person, newest first) and which messages also come by e-mail."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
+from django.views.generic import UpdateView
 
-from notifications.selectors import inbox_for_user, inbox_message_get
+from accounts.forms import MessagePreferencesForm
+from accounts.models import Profile
+from accounts.selectors import profile_for_user
+from notifications.selectors import email_kind_choices, inbox_for_user, inbox_message_get
 from notifications.services import inbox_mark_read
 
 PAGE_SIZE = 20
@@ -33,3 +38,24 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
         request, "All your messages are marked as read." if count else "You had no unread messages."
     )
     return redirect("inbox:list")
+
+
+class MessagePreferencesView(UpdateView):
+    """Which messages reach this person by e-mail; for every role (staff get messages too).
+    The profile keeps the answer (accounts' form); the kinds offered are ours."""
+
+    form_class = MessagePreferencesForm
+    template_name = "notifications/message_preferences.html"
+    success_url = reverse_lazy("me:preferences")
+
+    def get_object(self, queryset=None) -> Profile:
+        return profile_for_user(user=self.request.user)
+
+    def get_form_kwargs(self):
+        user = self.request.user
+        return {**super().get_form_kwargs(), "user": user, "email_kinds": email_kind_choices(user=user)}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your message preferences have been saved.")
+        return response

@@ -6,10 +6,11 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import caseload_for_worker
 from opportunities.models import (
     Opportunity,
     OpportunityEvent,
@@ -216,14 +217,22 @@ def signup_opens_lead_access(*, signup: SignUp, now: datetime | None = None) -> 
 
 def opportunities_led_by(*, worker: User) -> QuerySet[Opportunity]:
     """The worker's opportunities, live ones first; finished ones kept while an outcome
-    may still be owed."""
+    may still be owed (feedback adds the outcomes: `feedback.selectors`)."""
     since = timezone.now() - timedelta(days=120)
     return (
         Opportunity.objects.filter(lead_worker=worker)
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gte=since) | ~Q(status=Opportunity.Status.COMPLETED))
         .exclude(status=Opportunity.Status.CANCELLED, ends_at__lt=since)
-        .select_related("activity_type", "outcome")
+        .select_related("activity_type")
         .order_by("starts_at", "pk")
+    )
+
+
+def caseload_with_last_involved(*, worker: User) -> QuerySet[User]:
+    """The worker's caseload, with when each person last took part (one aggregate, not a
+    query per person)."""
+    return caseload_for_worker(worker=worker).annotate(
+        last_involved=Max("signups__opportunity__ends_at", filter=Q(signups__state=State.ATTENDED))
     )
 
 

@@ -47,7 +47,16 @@ ROLES = ["visitor", "rep", "other_rep", "worker", "lead", "named", "manager", "a
 
 # The modules whose views are ours; allauth's pages and Django's own admin pages are tested
 # by their projects (our changes to them have tests of their own).
-OUR_MODULES = ("accounts.", "feedback.", "opportunities.", "notifications.", "dashboard.", "involvement.")
+OUR_MODULES = (
+    "catalogue.",
+    "accounts.",
+    "notifications.",
+    "opportunities.",
+    "feedback.",
+    "home.",
+    "dashboard.",
+    "involvement.",
+)
 
 
 def our_url_names() -> set[str]:

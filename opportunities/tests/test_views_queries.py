@@ -13,21 +13,15 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import Role
 from accounts.tests.factories import person
 from catalogue.models import ActivityType
-from opportunities.models import Format, SelectionMethod, SignUp
+from opportunities.models import Format
 from opportunities.services import (
     attendance_record,
-    opportunity_cancel,
-    opportunity_complete,
-    selection_preview,
-    selection_run,
-    signup_accept,
     signup_cancel,
     signup_create,
     signup_withdraw,
@@ -175,78 +169,6 @@ def test_the_detail_page_runs_a_fixed_number_of_queries_for_someone_about_to_sig
     assert response.context["pace_passed"]
 
 
-# --- the representative's home -------------------------------------------------------------
-
-
-def varied_signups(representative, worker, rows: int) -> dict[str, int]:
-    """`rows` sign-ups for one person, spread across the states a person can be in, made the
-    way they happen: through the services. Returns how many there are in each state."""
-    for number in range(rows):
-        kind = number % 9
-        fair_share = kind in {3, 4, 8}
-        opportunity = OpportunityFactory(
-            lead_worker=worker,
-            places=1,
-            selection_method=SelectionMethod.FAIR_SHARE if fair_share else SelectionMethod.FIRST_COME,
-            sessions=sessions(1 + number % 3, start_in_days=10 + number),
-        )
-        ahead = None
-        if kind in {1, 2}:  # somebody else took the only place first
-            ahead = signup_create(opportunity=opportunity, person=person(roles=[Role.REPRESENTATIVE]))
-        signup = signup_create(opportunity=opportunity, person=representative)
-        if kind == 2:  # ... then gave it up, so it is offered to the representative
-            signup_withdraw(signup=ahead, person=ahead.person)
-        elif kind == 4:  # selected fairly after the deadline, then accepted
-            draw = selection_preview(opportunity=opportunity, by=worker)
-            with time_machine.travel(opportunity.signup_deadline + timedelta(minutes=1)):
-                selection_run(opportunity=opportunity, draw=draw, by=worker)
-                signup_accept(signup=signup, person=representative)
-        elif kind == 5:  # came to the first session
-            session = opportunity.sessions.first()
-            with time_machine.travel(session.starts_at + timedelta(minutes=1)):
-                attendance_record(signup=signup, session=session, attended=True, by=worker)
-        elif kind == 6:
-            signup_withdraw(signup=signup, person=representative)
-        elif kind == 7:
-            opportunity_cancel(opportunity=opportunity, by=worker, reason="Postponed")
-        elif kind == 8:  # the activity finished before anyone was selected
-            with time_machine.travel(opportunity.ends_at + timedelta(minutes=1)):
-                opportunity_complete(opportunity=opportunity, by=worker)
-    return dict(
-        SignUp.objects.filter(person=representative)
-        .values("state")
-        .annotate(count=Count("pk"))
-        .values_list("state", "count")
-    )
-
-
-@SIZES
-def test_my_home_runs_a_fixed_number_of_queries(
-    client, representative, worker, rows, django_assert_max_num_queries
-):
-    states = varied_signups(representative, worker, rows)
-    client.force_login(representative)
-    client.get(reverse("me:home"))
-    with django_assert_max_num_queries(13):  # measured: 11
-        response = client.get(reverse("me:home"))
-    assert response.status_code == 200
-    if rows >= 9:
-        assert set(states) == {
-            "confirmed",
-            "waitlisted",
-            "offered",
-            "applied",
-            "attended",
-            "withdrawn",
-            "cancelled",
-            "not_selected",
-        }
-    assert len(response.context["offered"]) == states.get("offered", 0)
-    groups = dict(response.context["groups"])
-    assert len(groups["Confirmed"]) == states.get("confirmed", 0)
-    assert len(groups["On a waiting list"]) == states.get("waitlisted", 0)
-
-
 # --- the participants page -----------------------------------------------------------------
 
 
@@ -283,22 +205,3 @@ def test_the_participants_page_runs_a_fixed_number_of_queries(
     # A cancelled place opens no notes to the lead worker (issue 9); every other one does.
     cancelled = len([number for number in range(rows) if number % 4 == 2])
     assert response.content.decode().count("Read notes") == rows - cancelled
-
-
-# --- the worker's home ---------------------------------------------------------------------
-
-
-@SIZES
-def test_the_worker_home_runs_a_fixed_number_of_queries(client, worker, rows, django_assert_max_num_queries):
-    for number in range(rows):
-        status = ["draft", "published", "closed", "completed", "cancelled"][number % 5]
-        OpportunityFactory(lead_worker=worker, status=status, sessions=sessions(2))
-    for _ in range(rows):
-        person(roles=[Role.REPRESENTATIVE], named_worker=worker)
-    client.force_login(worker)
-    client.get(reverse("worker:home"))
-    with django_assert_max_num_queries(13):  # measured: 11
-        response = client.get(reverse("worker:home"))
-    page = response.content.decode()
-    assert page.count("/worker/people/") == rows
-    assert len(response.context["rows"]) == rows

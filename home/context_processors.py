@@ -1,4 +1,5 @@
-"""The role-aware navigation, built once here so templates never compare role names."""
+"""The role-aware navigation, built once here so templates never compare role names. It
+links every app's pages and counts the unread inbox, so it sits on top with the homes."""
 
 from django.urls import reverse
 

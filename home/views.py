@@ -1,0 +1,120 @@
+"""The pages that compose the apps below them: a representative's home (/me/), a worker's
+home (/worker/), and the profile page, which shows the profile (accounts) with the
+messages a person may stop by e-mail (notifications)."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse_lazy
+from django.utils import timezone
+from django.views.generic import UpdateView
+from rules.contrib.views import permission_required
+
+from accounts.forms import ProfileForm
+from accounts.selectors import profile_for_user
+from accounts.views import OwnProfileMixin
+from feedback.selectors import (
+    check_ins_due,
+    follow_ups_waiting,
+    opportunities_led_with_outcomes,
+    outcomes_for_person,
+)
+from feedback.services import outcome_due_on
+from notifications.selectors import email_kind_choices
+from opportunities.selectors import (
+    caseload_with_last_involved,
+    offers_lapsing_for_worker,
+    signups_for_person,
+    upcoming_sessions_for_person,
+)
+
+
+@permission_required("accounts.use_representative_area", raise_exception=True)
+def me_home(request: HttpRequest) -> HttpResponse:
+    profile = profile_for_user(user=request.user)
+    signups = list(signups_for_person(person=request.user))
+    by_state: dict[str, list] = {}
+    for signup in signups:
+        by_state.setdefault(signup.state, []).append(signup)
+    return render(
+        request,
+        "home/me_home.html",
+        {
+            "profile": profile,
+            "upcoming": upcoming_sessions_for_person(person=request.user),
+            "offered": by_state.get("offered", []),
+            "outcomes": outcomes_for_person(person=request.user),
+            "check_ins_due": check_ins_due(person=request.user),
+            "groups": [
+                ("Confirmed", by_state.get("confirmed", [])),
+                ("Waiting for selection", by_state.get("applied", [])),
+                ("On a waiting list", by_state.get("waitlisted", [])),
+                ("Taken part", by_state.get("attended", [])),
+                ("Not this time", by_state.get("not_selected", []) + by_state.get("cancelled", [])),
+            ],
+        },
+    )
+
+
+class ProfileView(OwnProfileMixin, UpdateView):
+    form_class = ProfileForm
+    template_name = "home/profile_form.html"
+    success_url = reverse_lazy("me:profile")
+
+    def get_initial(self):
+        return {"break_until": self.object.break_until}
+
+    def get_form_kwargs(self):
+        user = self.request.user
+        return {**super().get_form_kwargs(), "user": user, "email_kinds": email_kind_choices(user=user)}
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, "Your profile has been saved.")
+        return response
+
+
+@permission_required("accounts.use_worker_area", raise_exception=True)
+def worker_home(request: HttpRequest) -> HttpResponse:
+    """Everything a named worker needs in one place (F7): opportunities with their next
+    action, follow-ups oldest first, outcomes due, offers about to lapse, the caseload."""
+    today = timezone.localdate()
+    opportunities = list(opportunities_led_with_outcomes(worker=request.user)[:100])
+    rows, outcomes_due = [], []
+    for opportunity in opportunities:
+        outcome = getattr(opportunity, "outcome", None)
+        due = outcome_due_on(opportunity) if opportunity.status == "completed" else None
+        if due and (outcome is None or outcome.status != "published"):
+            outcomes_due.append({"opportunity": opportunity, "due": due, "overdue": due < today})
+        rows.append({"opportunity": opportunity, "action": next_action(opportunity, outcome)})
+    return render(
+        request,
+        "home/worker_home.html",
+        {
+            "rows": rows,
+            "follow_ups": follow_ups_waiting(worker=request.user),
+            "outcomes_due": sorted(outcomes_due, key=lambda item: item["due"]),
+            "lapsing": offers_lapsing_for_worker(worker=request.user),
+            "caseload": caseload_with_last_involved(worker=request.user),
+        },
+    )
+
+
+def next_action(opportunity, outcome) -> tuple[str, str] | None:
+    """The one thing to do next on an opportunity, as (label, url name)."""
+    now = timezone.now()
+    if opportunity.status == "draft":
+        return ("Check and publish", "opportunities:detail")
+    if opportunity.status in {"published", "closed"}:
+        if opportunity.ends_at and opportunity.ends_at < now:
+            return ("Record attendance and complete", "opportunities:participants")
+        if (
+            opportunity.selection_method == "fair_share"
+            and not opportunity.selection_done_at
+            and (opportunity.signup_deadline <= now)
+        ):
+            return ("Run the fair-share selection", "opportunities:participants")
+        return ("See who has signed up", "opportunities:participants")
+    if opportunity.status == "completed" and (outcome is None or outcome.status != "published"):
+        return ("Write the outcome", "feedback:outcome_edit")
+    return None
