@@ -3,7 +3,7 @@
 from django import forms
 
 from feedback.models import CheckIn, FollowUp, Outcome
-from involvement.forms import DateField
+from involvement.forms import DateField, LengthLimitsMixin
 
 SCORES = [(5, "5: very well"), (4, "4: well"), (3, "3: all right"), (2, "2: not well"), (1, "1: badly")]
 VALUED = [
@@ -15,11 +15,12 @@ VALUED = [
 ]
 
 
-class OutcomeForm(forms.ModelForm):
+class OutcomeForm(LengthLimitsMixin, forms.ModelForm):
     evidence_url = forms.URLField(
         assume_scheme="https",
         required=False,
         label="Link to evidence (optional)",
+        max_length=Outcome._meta.get_field("evidence_url").max_length,
         help_text="For example, the new policy or the published report.",
         error_messages={"invalid": "Enter a web address, like https://www.example.nhs.uk/report"},
     )
@@ -39,7 +40,7 @@ class OutcomeForm(forms.ModelForm):
         }
 
 
-class CheckInForm(forms.ModelForm):
+class CheckInForm(LengthLimitsMixin, forms.ModelForm):
     how_it_went = forms.TypedChoiceField(
         label="How did it go?",
         choices=SCORES,
@@ -69,7 +70,7 @@ class CheckInForm(forms.ModelForm):
         }
 
 
-class FollowUpCloseForm(forms.ModelForm):
+class FollowUpCloseForm(LengthLimitsMixin, forms.ModelForm):
     class Meta:
         model = FollowUp
         fields = ["action_taken"]

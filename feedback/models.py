@@ -20,9 +20,13 @@ class Outcome(models.Model):
         "opportunities.Opportunity", on_delete=models.CASCADE, related_name="outcome"
     )
     you_said = models.TextField(
-        "you said", help_text="What representatives contributed, in their words where you can."
+        "you said",
+        max_length=5000,
+        help_text="What representatives contributed, in their words where you can.",
     )
-    we_did = models.TextField("we did", help_text="What changed, or will change, because of it.")
+    we_did = models.TextField(
+        "we did", max_length=5000, help_text="What changed, or will change, because of it."
+    )
     evidence_url = models.URLField(
         "link to evidence (optional)",
         blank=True,
@@ -35,8 +39,9 @@ class Outcome(models.Model):
         help_text="If the change is still to come, the date you will report back by.",
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Who wrote what the service tells people changed: kept, as the record's author.
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -61,7 +66,9 @@ class CheckIn(models.Model):
     opportunity may read it (each staff read is logged); managers see aggregates only.
     """
 
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="check_ins")
+    # PROTECT: check-ins feed the dashboard's figures. Erasing a person anonymises them and
+    # wipes what they wrote, keeping the scores (docs/adr/0009-erasing-a-person.md).
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="check_ins")
     opportunity = models.ForeignKey(
         "opportunities.Opportunity",
         null=True,
@@ -71,8 +78,8 @@ class CheckIn(models.Model):
     )
     how_it_went = models.PositiveSmallIntegerField("how did it go?", validators=SCORE)
     felt_valued = models.PositiveSmallIntegerField("did you feel valued?", validators=SCORE)
-    went_well = models.TextField("what went well? (optional)", blank=True)
-    could_be_better = models.TextField("what could be better? (optional)", blank=True)
+    went_well = models.TextField("what went well? (optional)", blank=True, max_length=2000)
+    could_be_better = models.TextField("what could be better? (optional)", blank=True, max_length=2000)
     wants_chat = models.BooleanField("would you like a chat with your involvement worker?", default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -99,17 +106,18 @@ class FollowUp(models.Model):
         CLOSED = "closed", "Done"
 
     check_in = models.OneToOneField(CheckIn, on_delete=models.CASCADE, related_name="follow_up")
-    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_ups")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups")
     worker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assigned_follow_ups"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     requested_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Who followed the person up, and what they did, is the record that somebody did.
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    action_taken = models.TextField("what you did", blank=True)
+    action_taken = models.TextField("what you did", blank=True, max_length=2000)
 
     class Meta:
         ordering = ["requested_at", "pk"]

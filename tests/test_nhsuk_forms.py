@@ -17,7 +17,7 @@ from django.template import Context, Template
 from django.test.html import Element, parse_html
 from pytest_django import Settings
 
-from involvement.forms import DateField, DateInput
+from involvement.forms import DateField, DateInput, LengthLimitsMixin
 
 # `{% crispy %}` always reverses the form action, so it needs a URLconf; this empty one keeps
 # these tests independent of the project's URLs.
@@ -687,7 +687,7 @@ def test_date_field_valid(parts: tuple[str, str, str], expected: datetime.date) 
         (("1", "13", "2024"), "Enter a real date"),
         (("0", "1", "2024"), "Enter a real date"),
         (("first", "1", "2024"), "Enter a real date"),
-        (("1", "1", "0000"), "Enter a real date"),
+        (("1", "1", "0000"), "The year must be 1900 or later"),
         (("1", "1", "24"), "Enter the year as 4 numbers"),
         (("1", "1", "20245"), "Enter the year as 4 numbers"),
         (("", "3", "1980"), "Start date must include a day"),
@@ -776,3 +776,81 @@ def test_date_input_on_its_own() -> None:
         assert attr(field, "inputmode") == "numeric"
         assert {"nhsuk-input", "nhsuk-date-input__input"} <= classes(field)
     assert DateForm()["start"].id_for_label == "id_start_day"
+
+
+# Years in a window, and numbers too big for a date (issue 9, item 11).
+
+
+def this_year() -> int:
+    from django.utils import timezone
+
+    return timezone.localdate().year
+
+
+@pytest.mark.parametrize(
+    ("parts", "message"),
+    [
+        (("31", "12", "9999"), "The year must be {latest} or earlier"),
+        (("1", "1", "{too_late}"), "The year must be {latest} or earlier"),
+        (("31", "12", "1899"), "The year must be 1900 or later"),
+        (("1", "1", "0001"), "The year must be 1900 or later"),
+    ],
+)
+def test_date_field_takes_years_from_1900_to_ten_years_ahead(parts, message) -> None:
+    latest = this_year() + 10
+    form = date_form(tuple(part.format(too_late=latest + 1) for part in parts))
+    assert not form.is_valid()
+    assert form.errors["start"] == [message.format(latest=latest)]
+    # The year box is the one marked as wrong.
+    assert form.errors.as_data()["start"][0].params["parts"] == ("year",)
+
+
+def test_date_field_takes_the_edges_of_its_window() -> None:
+    latest = this_year() + 10
+    assert date_form(("1", "1", "1900")).is_valid()
+    assert date_form(("31", "12", str(latest))).is_valid()
+
+
+def test_date_field_window_can_be_narrowed_and_moves_with_the_calendar() -> None:
+    field = DateField(label="Date", min_year=2020, max_year=lambda: this_year() + 2)
+    assert field.clean(["1", "1", str(this_year() + 2)]) == datetime.date(this_year() + 2, 1, 1)
+    with pytest.raises(ValidationError) as raised:
+        field.clean(["1", "1", str(this_year() + 3)])
+    assert raised.value.messages == [f"The year must be {this_year() + 2} or earlier"]
+    with pytest.raises(ValidationError) as raised:
+        field.clean(["1", "1", "2019"])
+    assert raised.value.messages == ["The year must be 2020 or later"]
+
+
+@pytest.mark.parametrize(
+    "parts", [("9" * 20, "1", "2027"), ("1", "9" * 20, "2027"), ("32", "1", "2027"), ("1", "1", "9" * 20)]
+)
+def test_date_field_answers_numbers_too_big_for_a_date_with_a_message(parts) -> None:
+    """A day of 99999999999999999999 used to reach datetime.date and overflow: a 500."""
+    form = date_form(parts)
+    assert not form.is_valid()
+    assert form.errors["start"] in (["Enter a real date"], ["Enter the year as 4 numbers"])
+
+
+# Length limits in plain English, without the maxlength attribute (issue 9, item 12).
+
+
+class LimitedForm(LengthLimitsMixin, forms.Form):
+    title = forms.CharField(label="Title", max_length=10)
+    note = forms.CharField(label="What would help you? (optional)", max_length=2000, required=False)
+    reason = forms.CharField(label="Reason", max_length=5, error_messages={"max_length": "Keep it short"})
+
+
+def test_length_limits_are_explained_by_the_field_and_the_text_kept() -> None:
+    form = LimitedForm(data={"title": "x" * 11, "note": "y" * 2001, "reason": "z" * 6})
+    assert not form.is_valid()
+    assert form.errors["title"] == ["Title must be 10 characters or fewer"]
+    assert form.errors["note"] == ["Your answer must be 2,000 characters or fewer"]
+    assert form.errors["reason"] == ["Keep it short"]  # a form's own message wins
+    assert 'value="xxxxxxxxxxx"' in str(form["title"])
+
+
+def test_length_limits_do_not_cut_text_off_in_the_browser() -> None:
+    """`maxlength` makes a browser drop whatever is pasted past the limit without a word."""
+    form = LimitedForm()
+    assert "maxlength" not in str(form["title"]) and "maxlength" not in str(form["note"])

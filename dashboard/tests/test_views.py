@@ -127,3 +127,16 @@ def test_the_query_count_does_not_depend_on_the_data(client, manager, django_ass
     client.get("/dashboard/")
     with django_assert_max_num_queries(24):  # measured: 22, with 1 and with 12 opportunities
         assert client.get("/dashboard/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "year,message", [("0001", "The year must be 1900 or later"), ("9999", "The year must be")]
+)
+def test_a_period_outside_the_years_we_count_is_explained_not_a_500(client, manager, year, message):
+    """Year 1 used to pass the form and then overflow the figures' date arithmetic."""
+    client.force_login(manager)
+    period = {**PERIOD, "start_year": year, "end_year": year, "end_month": "12", "end_day": "31"}
+    response = client.get("/dashboard/", period)
+    assert response.status_code == 200
+    assert response.context["form"].errors["start"][0].startswith(message)
+    assert client.get("/dashboard/export/reach.csv", period).status_code == 200
