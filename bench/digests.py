@@ -51,8 +51,11 @@ PREFIX = "digest-bench"
 def prepare() -> None:
     if User.objects.filter(email__startswith=PREFIX).count() >= PEOPLE:
         return
-    User.objects.filter(email__startswith=PREFIX).delete()
+    # People with history are kept with PROTECT (docs/adr/0009-erasing-a-person.md): their
+    # messages and the opportunities (with the sign-ups) go first, then the people.
+    Message.objects.filter(recipient__email__startswith=PREFIX).delete()
     Opportunity.objects.filter(title__startswith=f"[{PREFIX}]").delete()
+    User.objects.filter(email__startswith=PREFIX).delete()
     password = User(email="x@example.org")
     password.set_password("bench-password-1")
     users = User.objects.bulk_create(
