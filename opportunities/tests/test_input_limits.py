@@ -186,3 +186,29 @@ def test_a_next_on_this_site_is_followed(client, representative):
         reverse("opportunities:withdraw", args=[opportunity.pk]), {"confirm": "yes", "next": "/me/"}
     )
     assert response["Location"] == "/me/"
+
+
+# --- numbers -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("places", [str(10**30), "99999999999999999999", "32768"])
+def test_an_overflowing_number_of_places_is_explained_by_the_field(client, worker, places):
+    client.force_login(worker)
+    response = client.post(reverse("opportunities:create"), new_opportunity_post(worker, places=places))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert error_by(page, "id_places") == "Error: There can be at most 32,767 places"
+    assert f'value="{places}"' in page
+    assert not Opportunity.objects.exists()
+
+
+@pytest.mark.parametrize("page", ["99999999999999999999", str(2**63), "-1", "1e5"])
+def test_an_overflowing_page_number_shows_a_page(client, page):
+    assert client.get(reverse("opportunities:browse"), {"page": page}).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/opportunities/99999999999999999999/", f"/opportunities/{2**63}/sign-up/"])
+def test_an_id_beyond_bigint_is_a_404(client, representative, url):
+    client.force_login(representative)
+    assert client.get(url).status_code in {404, 405}
+    assert client.post(url).status_code == 404
