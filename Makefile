@@ -58,8 +58,10 @@ wrk:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk; \
 		else echo "The page benchmark needs wrk: sudo apt-get install -y wrk" >&2; exit 1; fi; }
 
-# Performance figures (recorded in docs/benchmarks.md): a database of their own, real workers.
-# The outbox with a Celery worker, then the opportunity pages and the sign-up race under gunicorn.
+# Performance figures (recorded in docs/benchmarks.md): production settings with DEBUG off
+# (bench/production.py), a database of their own, real workers. The outbox with a Celery worker
+# (in-memory mail, then a real SMTP server on localhost), the opportunity pages and the sign-up
+# race under gunicorn, then the weekly digests.
 bench: install wrk
 	mkdir -p tmp
 	$(PY) bench/outbox.py

@@ -1,7 +1,8 @@
 """Benchmark: the manager's dashboard over 1,000,000 sign-ups.
 
 Run with `make bench-dashboard` (it is slow to build, so it is not part of `make bench`).
-It uses a database of its own (involvement_bench_huge), builds `seed_demo --scale huge`
+It uses a database of its own (involvement_bench_huge) and production settings (DEBUG off:
+bench/production.py), builds `seed_demo --scale huge`
 (50,000 opportunities, 20,000 representatives, 1,000,000 sign-ups) once, then requests
 /dashboard/ as a manager through Django's test client, in-process, 20 times for each filter,
 and prints p50/p95 and the query count. In-process timing leaves out the HTTP server, which
@@ -17,16 +18,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "involvement.settings",
-        "DATABASE_URL": os.environ.get(
-            "BENCH_HUGE_DATABASE_URL", "postgres://localhost/involvement_bench_huge"
-        ),
-        "EMAIL_URL": "memorymail://",
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://localhost:6379/13"),
-        "ALLOWED_HOSTS": "testserver,localhost",
-    }
+
+from bench.production import settings_line, use_production_settings  # noqa: E402
+
+# Production settings (DEBUG off); the page needs collected static files (manifest storage).
+use_production_settings(
+    DATABASE_URL=os.environ.get("BENCH_HUGE_DATABASE_URL", "postgres://localhost/involvement_bench_huge")
 )
 subprocess.run([sys.executable, "scripts/ensure_database.py"], cwd=ROOT, check=True)
 
@@ -47,6 +44,8 @@ RUNS = int(os.environ.get("BENCH_RUNS", "20"))
 
 def main() -> None:
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    print(settings_line(), flush=True)
     started = time.monotonic()
     call_command("seed_demo", scale="huge", quiet=True)
     print(

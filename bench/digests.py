@@ -1,9 +1,10 @@
 """Benchmark: build and queue 10,000 representatives' weekly digests on one worker.
 
 Run with `make bench` (after bench/outbox.py). It uses the benchmark database
-(involvement_bench), adds 10,000 representatives who each have something for a digest (an
-outcome published this week for an activity they attended, and new opportunities matching
-their interests), then times `digests_build` as one worker process runs it, counting queries.
+(involvement_bench) and production settings (DEBUG off: bench/production.py), adds 10,000
+representatives who each have something for a digest (an outcome published this week for an
+activity they attended, and new opportunities matching their interests), then times
+`digests_build` as one worker process runs it, counting queries.
 """
 
 import os
@@ -14,16 +15,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "involvement.settings",
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://localhost/involvement_bench"),
-        "EMAIL_URL": "memorymail://",
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://localhost:6379/13"),
-        # Build and queue only: delivery is the outbox benchmark's business.
-        "CELERY_TASK_ALWAYS_EAGER": "false",
-    }
-)
+
+from bench.production import settings_line, use_production_settings  # noqa: E402
+
+# Production settings (DEBUG off). Build and queue only: delivery is the outbox benchmark's.
+use_production_settings(CELERY_TASK_ALWAYS_EAGER="false")
 subprocess.run([sys.executable, "scripts/ensure_database.py"], cwd=ROOT, check=True)
 
 import django  # noqa: E402
@@ -133,6 +129,7 @@ def prepare() -> None:
 
 def main() -> None:
     call_command("migrate", verbosity=0)
+    print(settings_line(), flush=True)
     call_command("seed_demo", quiet=True)  # roles, a worker to lead the bench activities
     prepare()
     Message.objects.filter(kind="digest").delete()

@@ -21,17 +21,13 @@ Targets (docs/benchmarks.md): pages p95 under 150 ms and at least 10% of /health
 second; the race ends with exactly 10 confirmed, no 5xx and p95 under 1 second.
 """
 
-import atexit
 import http.client
 import os
 import re
 import resource
-import secrets
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
@@ -42,39 +38,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-# Production storage (whitenoise's manifest) needs `collectstatic`; STATIC_ROOT is fixed in
-# settings, so a two-line settings module in a temporary directory points it there instead of
-# the checkout's staticfiles/. Everything else is the production settings as they are.
-WORK = Path(tempfile.mkdtemp(prefix="involvement-bench-"))
-(WORK / "bench_settings.py").write_text(
-    f"from involvement.settings import *  # noqa: F403\nSTATIC_ROOT = {str(WORK / 'static')!r}\n"
-)
-sys.path.insert(0, str(WORK))
-atexit.register(shutil.rmtree, WORK, ignore_errors=True)
+from bench.production import settings_line, use_production_settings  # noqa: E402
+
+# Production settings (DEBUG off), with STATIC_ROOT in a temporary directory for `collectstatic`
+# (whitenoise's manifest storage needs it). Cookies are still marked Secure; we send them
+# ourselves, so plain HTTP does not matter. Nothing is mailed from the web anyway: messages
+# wait in the outbox.
+WORK = use_production_settings()
 
 WORKERS = int(os.environ.get("BENCH_WORKERS", "4"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))  # of wrk per page
 # Measurements disturbed by other processes are repeated only while the whole run still fits in
 # this many seconds (about six minutes with set-up).
 BUDGET = float(os.environ.get("BENCH_BUDGET_SECONDS", "330"))
-os.environ.update(
-    {
-        "DJANGO_SETTINGS_MODULE": "bench_settings",
-        "PYTHONPATH": os.pathsep.join([str(WORK), str(ROOT)]),
-        "ENVIRONMENT": "production",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": os.environ.get("BENCH_DATABASE_URL", "postgres://localhost/involvement_bench"),
-        "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://localhost:6379/13"),
-        # django-environ's memorymail:// is Django's locmem backend: nothing leaves the machine
-        # (and nothing is sent from the web anyway: messages wait in the outbox).
-        "EMAIL_URL": "memorymail://",
-        # Plain HTTP on 127.0.0.1: no redirect to HTTPS. Cookies are still marked Secure; we send
-        # them ourselves, so that does not matter.
-        "SECURE_SSL_REDIRECT": "false",
-        "LOG_LEVEL": "WARNING",  # Django logs only warnings and errors to tmp/bench-gunicorn.log
-    }
-)
 
 subprocess.run([sys.executable, "scripts/ensure_database.py"], cwd=ROOT, check=True)
 
@@ -466,6 +442,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     call_command("seed_demo", scale="large", quiet=True)
     call_command("collectstatic", interactive=False, verbosity=0)
+    print(settings_line(), flush=True)
     with connection.cursor() as cursor:
         # Fresh planner statistics, as production has them. PostgreSQL on the CI machine runs
         # with autovacuum off, so tables filled by bulk_create are never analyzed and the
