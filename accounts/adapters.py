@@ -1,5 +1,6 @@
 """allauth customised through its adapter: sign-up makes a representative, and each
-person lands on their own role's home."""
+person lands on their own role's home. allauth's e-mails go through the outbox: that part
+is notifications' (notifications/adapters.py, the adapter in settings)."""
 
 import logging
 
@@ -38,22 +39,3 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         return reverse(home_url_name(request.user))
-
-    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
-        """allauth's e-mails (codes, verification, password reset) go through the outbox like
-        every other message: written now, sent by a worker after the request commits."""
-        from notifications.kinds import Kind
-        from notifications.services import RenderedMessage, message_store, unique_key
-
-        message = self.render_mail(template_prefix, email, context)
-        html = next(
-            (body for body, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"), ""
-        )
-        user = context.get("user") if getattr(context.get("user"), "pk", None) else None
-        message_store(
-            kind=Kind.ACCOUNT,
-            dedupe_key=unique_key(f"account:{template_prefix.rsplit('/', 1)[-1]}"),
-            rendered=RenderedMessage(subject=message.subject, body_text=message.body, body_html=html),
-            recipient=user,
-            to_email=email,
-        )

@@ -83,24 +83,10 @@ def is_named_worker_of(user: Anyone, person: User | None) -> bool:
     return profile is not None and profile.named_worker_id == user.pk
 
 
-@rules.predicate
-def leads_an_opportunity_of(user: Anyone, person: User | None) -> bool:
-    """The worker leads an opportunity this person is active on, or took part in recently:
-    the rule (and its time limit) is `opportunities.selectors.lead_access_q`. A withdrawn or
-    cancelled sign-up opens nothing, and the access ends after LEAD_ACCESS_DAYS_AFTER."""
-    from opportunities.selectors import lead_access_opened_by
-
-    return person is not None and lead_access_opened_by(worker=user, person_id=person.pk)
-
-
-# A worker sees the people on their caseload and the people signed up to opportunities they
-# lead (PRODUCT.md, roles).
-can_view_person = is_worker & (is_named_worker_of | leads_an_opportunity_of)
-# Special-category data: never managers or administrators as such (PRODUCT.md, roles).
-can_view_support_note = is_self | can_view_person
-
-rules.add_perm("accounts.view_person", can_view_person)
-rules.add_perm("accounts.view_support_note", can_view_support_note)
+# Who may see a person (`accounts.view_person`) and their support note
+# (`accounts.view_support_note`) also turns on who leads which opportunity, which only
+# opportunities knows: those two rules are composed, once, in opportunities/permissions.py
+# from the predicates here. `get_person_for_staff` below asks for them by name.
 rules.add_perm("accounts.use_worker_area", is_worker)
 rules.add_perm("accounts.view_dashboard", is_manager | is_administrator)
 rules.add_perm("accounts.use_admin", is_administrator)

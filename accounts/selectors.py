@@ -24,6 +24,14 @@ def profile_for_user(*, user: User) -> Profile:
     return profile
 
 
+def profile_for_calendar_token(*, token: str) -> Profile | None:
+    """The profile whose calendar feed this is. Looked up by the unique indexed column, so the
+    database does the comparison and there is no per-character timing to measure."""
+    if not token:
+        return None
+    return Profile.objects.select_related("user").filter(calendar_token=token, user__is_active=True).first()
+
+
 def caseload_for_worker(*, worker: User) -> QuerySet[User]:
     """People who have this worker as their named involvement worker (opportunities adds
     when each last took part: `opportunities.selectors.caseload_with_last_involved`)."""

@@ -1,5 +1,6 @@
 """Changes to people: registration, roles, staff invitations, consent, the access log."""
 
+import secrets
 from collections.abc import Iterable
 
 from allauth.account.models import EmailAddress
@@ -8,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import messaging
 from accounts.models import AccessLogEntry, Profile, User
 from accounts.permissions import Role, is_staff_member
 from involvement.errors import ServiceError
@@ -61,12 +63,9 @@ def onboarding_complete(*, profile: Profile) -> None:
 def welcome_message_create(*, recipient: User) -> None:
     """The welcome, in the words for the person's roles: accounts knows who is staff and
     asks the outbox for the message, so that notifications need not know about roles."""
-    from notifications.kinds import Kind
-    from notifications.services import message_create
-
-    message_create(
+    messaging.account_message_send(
         recipient=recipient,
-        kind=Kind.WELCOME,
+        kind=messaging.WELCOME,
         dedupe_key=f"welcome:{recipient.pk}",
         context={"staff": is_staff_member(recipient)},
     )
@@ -78,9 +77,6 @@ def staff_invite(*, email: str, first_name: str, last_name: str, roles: Iterable
     The address is taken as verified: an administrator vouches for it, and the invitation
     itself proves it. The invitation goes through the outbox in the same transaction.
     """
-    from notifications.kinds import Kind
-    from notifications.services import message_create
-
     roles = set(roles)
     if not roles & {Role.WORKER, Role.MANAGER, Role.ADMINISTRATOR}:
         raise AccountsError("Choose at least one staff role.")
@@ -94,9 +90,9 @@ def staff_invite(*, email: str, first_name: str, last_name: str, roles: Iterable
         user_set_roles(user=user, roles=roles)
         Profile.objects.create(user=user, display_name=first_name, onboarded_at=timezone.now())
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=True)
-        message_create(
+        messaging.account_message_send(
             recipient=user,
-            kind=Kind.STAFF_INVITATION,
+            kind=messaging.STAFF_INVITATION,
             dedupe_key=f"staff_invitation:{user.pk}",
             context={"link": _set_password_link(user)},
         )
@@ -113,6 +109,37 @@ def _set_password_link(user: User) -> str:
     path = reverse("account_reset_password_from_key", kwargs={"uidb36": user_pk_to_url_str(user), "key": key})
     site_url: str = settings.SITE_URL
     return site_url + path
+
+
+def _new_calendar_token() -> str:
+    # 32 random bytes: unguessable, and URL-safe so it sits in a path without escaping.
+    return secrets.token_urlsafe(32)
+
+
+def calendar_token_reset(*, profile: Profile) -> str:
+    """A new secret for the person's private calendar-feed address (opportunities serves the
+    feed); the old address stops working at once."""
+    token = _new_calendar_token()
+    with transaction.atomic():
+        profile.calendar_token = token
+        profile.save(update_fields=["calendar_token", "updated_at"])
+    return token
+
+
+def calendar_token_get_or_create(*, profile: Profile) -> str:
+    """The person's calendar-feed secret, made the first time they ask for it."""
+    existing = profile.calendar_token
+    if existing:
+        return existing
+    # Set it only if still empty, so two pages opened at once agree on one address rather
+    # than the second silently replacing the first.
+    Profile.objects.filter(pk=profile.pk, calendar_token__isnull=True).update(
+        calendar_token=_new_calendar_token()
+    )
+    profile.refresh_from_db(fields=["calendar_token"])
+    # Ours, or the one a page opened at the same moment set first: never empty now.
+    assert profile.calendar_token
+    return profile.calendar_token
 
 
 def access_log_record(*, viewer: User, subject: User, what: AccessLogEntry.What, path: str = "") -> None:
@@ -134,8 +161,6 @@ def two_factor_reset(*, person: User, by: User, path: str = "") -> int:
     from allauth.mfa.models import Authenticator
 
     from accounts.permissions import is_administrator
-    from notifications.kinds import Kind
-    from notifications.services import message_create, unique_key
 
     if not is_administrator(by):
         raise AccountsError("Only an administrator can reset two-factor authentication.")
@@ -157,10 +182,10 @@ def two_factor_reset(*, person: User, by: User, path: str = "") -> int:
             path=path[:300],
             created_at=now,
         )
-        message_create(
+        messaging.account_message_send(
             recipient=person,
-            kind=Kind.TWO_FACTOR_RESET,
-            dedupe_key=unique_key(f"two_factor_reset:{person.pk}"),
+            kind=messaging.TWO_FACTOR_RESET,
+            dedupe_key=messaging.unique_key(f"two_factor_reset:{person.pk}"),
             context={"by_name": by.get_full_name() or by.email, "reset_at": now},
         )
     return removed

@@ -9,6 +9,10 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 
+# Where the periodic heartbeat task (notifications.tasks.beat_heartbeat) leaves the time it
+# last ran. Named here, in the module that reads it, since this one may import no app.
+BEAT_HEARTBEAT_KEY = "beat:heartbeat"
+
 
 def _database_ok() -> bool:
     try:
@@ -36,8 +40,6 @@ def _redis_ok() -> bool:
 def _beat_heartbeat_age() -> int | None:
     """Seconds since beat's last heartbeat ran on a worker; None if never, or unknown."""
     from django.core.cache import cache
-
-    from notifications.tasks import BEAT_HEARTBEAT_KEY
 
     try:
         beat = cache.get(BEAT_HEARTBEAT_KEY)

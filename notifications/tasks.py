@@ -4,9 +4,8 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
+from involvement.healthz import BEAT_HEARTBEAT_KEY
 from notifications.services import messages_deliver, messages_wipe_secrets, outbox_sweep
-
-BEAT_HEARTBEAT_KEY = "beat:heartbeat"
 
 
 @shared_task

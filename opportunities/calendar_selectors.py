@@ -5,7 +5,7 @@ from datetime import timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Profile, User
+from accounts.models import User
 from opportunities.models import Opportunity, Session, SignUp
 
 # Statuses whose opportunity file anyone may download: drafts are unpublished and
@@ -46,11 +46,3 @@ def confirmed_sessions_for_person(*, person: User) -> QuerySet[Session]:
         .select_related("opportunity")
         .order_by("starts_at", "pk")
     )
-
-
-def profile_for_calendar_token(*, token: str) -> Profile | None:
-    """The profile whose feed this is. Looked up by the unique indexed column, so the
-    database does the comparison and there is no per-character timing to measure."""
-    if not token:
-        return None
-    return Profile.objects.select_related("user").filter(calendar_token=token, user__is_active=True).first()

@@ -10,15 +10,11 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.selectors import profile_for_user
+from accounts.selectors import profile_for_calendar_token, profile_for_user
+from accounts.services import calendar_token_get_or_create, calendar_token_reset
 from involvement.middleware import PRIVATE
 from opportunities.calendar import opportunity_calendar, person_calendar
-from opportunities.calendar_selectors import (
-    confirmed_sessions_for_person,
-    opportunity_for_calendar,
-    profile_for_calendar_token,
-)
-from opportunities.calendar_services import calendar_token_get_or_create, calendar_token_reset
+from opportunities.calendar_selectors import confirmed_sessions_for_person, opportunity_for_calendar
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 MY_CALENDAR_FILENAME = "involvement-hub.ics"

@@ -9,10 +9,17 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.permissions import is_manager, is_named_worker_of, is_representative, is_worker
+from accounts.permissions import (
+    is_manager,
+    is_named_worker_of,
+    is_representative,
+    is_self,
+    is_worker,
+)
 from opportunities.models import Opportunity, SignUp
 
 if TYPE_CHECKING:
+    from accounts.models import User
     from accounts.permissions import Anyone
 
 # What anyone, signed in or not, may see: advertised openly (F4), and kept visible once
@@ -31,7 +38,7 @@ def is_public(user: Anyone, opportunity: Opportunity | None) -> bool:
 
 
 # Any involvement worker may manage any opportunity: workers cover for each other. Support
-# notes stay narrower (the lead worker only; see accounts.permissions).
+# notes stay narrower (the lead worker only; see `can_view_person` below).
 can_manage_opportunity = is_worker
 can_view_opportunity = is_public | is_worker | is_manager
 
@@ -80,6 +87,26 @@ can_view_participant_details = is_worker & (
     is_named_worker_of_participant | leads_participant_with_access_open
 )
 
+
+@rules.predicate
+def leads_an_opportunity_of(user: Anyone, person: User | None) -> bool:
+    """The worker leads an opportunity this person is active on, or took part in recently:
+    the rule (and its time limit) is `opportunities.selectors.lead_access_q`. A withdrawn or
+    cancelled sign-up opens nothing, and the access ends after LEAD_ACCESS_DAYS_AFTER."""
+    from opportunities.selectors import lead_access_opened_by
+
+    return person is not None and lead_access_opened_by(worker=user, person_id=person.pk)
+
+
+# A worker sees the people on their caseload and the people signed up to opportunities they
+# lead (PRODUCT.md, roles). These are accounts' permissions, composed here because only this
+# app knows who leads what; accounts asks for them by name (accounts.permissions).
+can_view_person = is_worker & (is_named_worker_of | leads_an_opportunity_of)
+# Special-category data: never managers or administrators as such (PRODUCT.md, roles).
+can_view_support_note = is_self | can_view_person
+
+rules.add_perm("accounts.view_person", can_view_person)
+rules.add_perm("accounts.view_support_note", can_view_support_note)
 rules.add_perm("opportunities.view_opportunity", can_view_opportunity)
 rules.add_perm("opportunities.lead", can_lead)
 rules.add_perm("opportunities.change_lead", can_change_lead)

@@ -27,10 +27,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.permissions import Role
+from accounts.services import calendar_token_get_or_create
 from accounts.tests.factories import person
 from feedback.services import check_in_create, outcome_save
 from notifications.models import Message
-from opportunities.calendar_services import calendar_token_get_or_create
 from opportunities.models import Opportunity
 from opportunities.services import (
     attendance_record,

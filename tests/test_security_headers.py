@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.selectors import profile_for_user
-from opportunities.calendar_services import calendar_token_get_or_create
+from accounts.services import calendar_token_get_or_create
 from opportunities.tests.calendar_factories import SessionFactory, SignUpFactory
 
 pytestmark = pytest.mark.django_db

@@ -9,12 +9,11 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from accounts import messaging
 from accounts.models import AccessLogEntry, User
 from accounts.permissions import Role
 from accounts.services import AccountsError, two_factor_reset
 from accounts.tests.factories import PASSWORD, person
-from notifications.kinds import Kind
-from notifications.models import Message
 
 pytestmark = pytest.mark.django_db
 
@@ -248,7 +247,9 @@ def test_an_administrator_cannot_reset_their_own_here(admin_client, administrato
 # The audited reset: what it does
 
 
-def test_an_administrator_resets_a_persons_two_factor(admin_client, administrator, with_two_factor):
+def test_an_administrator_resets_a_persons_two_factor(
+    admin_client, administrator, with_two_factor, messages_asked
+):
     response = admin_client.post(reset_url(with_two_factor), {"confirm": "on"})
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:accounts_user_change", args=[with_two_factor.pk])
@@ -264,24 +265,19 @@ def test_an_administrator_resets_a_persons_two_factor(admin_client, administrato
     history = LogEntry.objects.get(object_id=str(with_two_factor.pk))
     assert (history.user, history.change_message) == (administrator, "Reset their two-factor authentication.")
 
-    message = Message.objects.get(recipient=with_two_factor, kind=Kind.TWO_FACTOR_RESET)
-    assert message.status == Message.Status.PENDING  # by e-mail, whatever their preferences
-    assert administrator.get_full_name() in message.body_text
-    assert "If you did not ask for this" in message.body_text
-    assert message.to_email == with_two_factor.email
+    # The person is told (what the message says: notifications/tests/test_account_kinds.py).
+    [message] = messages_asked
+    assert (message.recipient, message.kind) == (with_two_factor, messaging.TWO_FACTOR_RESET)
+    assert message.context["by_name"] == administrator.get_full_name()
 
     page = admin_client.get(response["Location"]).content.decode()
     assert "two-factor authentication has been reset" in page
     assert "Not set up." in page
 
 
-def test_the_person_sees_the_reset_in_their_inbox(client, administrator, with_two_factor):
-    two_factor_reset(person=with_two_factor, by=administrator)
-    client.force_login(with_two_factor)
-    assert "your two-factor authentication has been reset" in client.get("/me/inbox/").content.decode()
-
-
-def test_a_reset_without_confirming_changes_nothing_and_says_why(admin_client, with_two_factor):
+def test_a_reset_without_confirming_changes_nothing_and_says_why(
+    admin_client, with_two_factor, messages_asked
+):
     response = admin_client.post(reset_url(with_two_factor), {})
     assert response.status_code == 200
     page = response.content.decode()
@@ -289,25 +285,27 @@ def test_a_reset_without_confirming_changes_nothing_and_says_why(admin_client, w
     assert "<title>Error:" in page
     assert Authenticator.objects.filter(user=with_two_factor).count() == 2
     assert not AccessLogEntry.objects.exists()
-    assert not Message.objects.filter(kind=Kind.TWO_FACTOR_RESET).exists()
+    assert messages_asked == []
 
 
-def test_a_person_with_nothing_to_reset_is_told_so(admin_client, worker):
+def test_a_person_with_nothing_to_reset_is_told_so(admin_client, worker, messages_asked):
     response = admin_client.post(reset_url(worker), {"confirm": "on"})
     assert response.status_code == 200
     assert "has no two-factor authentication to reset" in response.content.decode()
     assert not AccessLogEntry.objects.exists()
-    assert not Message.objects.filter(kind=Kind.TWO_FACTOR_RESET).exists()
+    assert messages_asked == []
 
 
-def test_the_service_resets_once_and_only_for_an_administrator(administrator, manager, with_two_factor):
+def test_the_service_resets_once_and_only_for_an_administrator(
+    administrator, manager, with_two_factor, messages_asked
+):
     with pytest.raises(AccountsError):
         two_factor_reset(person=with_two_factor, by=manager)
     assert two_factor_reset(person=with_two_factor, by=administrator) == 2
     with pytest.raises(AccountsError, match="no two-factor authentication"):
         two_factor_reset(person=with_two_factor, by=administrator)
     assert AccessLogEntry.objects.count() == 1
-    assert Message.objects.filter(kind=Kind.TWO_FACTOR_RESET).count() == 1
+    assert [message.kind for message in messages_asked] == [messaging.TWO_FACTOR_RESET]
     with pytest.raises(AccountsError):
         two_factor_reset(person=administrator, by=administrator)
 

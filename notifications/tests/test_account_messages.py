@@ -11,9 +11,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.adapters import AccountAdapter
 from accounts.permissions import Role
 from accounts.services import staff_invite
+from notifications.adapters import AccountAdapter
 from notifications.kinds import RULES, SECRET_KINDS, Kind
 from notifications.models import WIPED_BODY, Message
 from notifications.services import (

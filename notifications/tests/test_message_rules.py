@@ -11,10 +11,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import Role
 from accounts.tests.factories import person
-from notifications.kinds import RULES, DigestFrequency, Kind, SignUpUpdate
+from notifications.kinds import RULES, DigestFrequency, Kind
 from notifications.models import Message
 from notifications.services import RenderedMessage, message_store, messages_store_bulk, render_message
-from opportunities.tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -76,19 +75,6 @@ def test_what_each_choice_does(choice, kind, status):
     recipient = someone(kind, CHOICES[choice])
     message = message_store(kind=kind, dedupe_key="key", rendered=RENDERED, recipient=recipient)
     assert (message.status if message else None) == status
-
-
-# An offer of a place is a kind of its own (`place_offered`), with its own templates.
-@pytest.mark.parametrize("event", [event for event in SignUpUpdate if event != SignUpUpdate.OFFERED])
-def test_every_sign_up_event_has_its_own_subject(event):
-    opportunity = OpportunityFactory(title="Ward panel")
-    rendered = render_message(
-        kind=Kind.SIGNUP_UPDATE,
-        context={"event": event, "opportunity": opportunity, "signup": None, "changes": []},
-    )
-    assert "Ward panel" in rendered.subject
-    assert not rendered.subject.startswith("An update about"), event
-    assert rendered.body_text.strip()
 
 
 def test_the_digest_subject_names_its_frequency():

@@ -11,11 +11,11 @@ from django.utils import timezone
 from icalendar import Calendar
 
 from accounts.selectors import profile_for_user
-from opportunities.calendar_services import calendar_token_get_or_create, calendar_token_reset
+from accounts.services import calendar_token_get_or_create
 from opportunities.models import Opportunity, SignUp
 from opportunities.tests.calendar_factories import OpportunityFactory, SessionFactory, SignUpFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("opportunities.tests.calendar_test_urls")]
+pytestmark = pytest.mark.django_db
 
 LONDON = ZoneInfo("Europe/London")
 ADDRESS = "Room 4, Trust Headquarters, 1 Example Street, Leeds LS1 1AA"
@@ -378,25 +378,3 @@ def test_anonymous_visitors_cannot_reset_anything(client, representative):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
     assert profile_for_user(user=representative).calendar_token == token
-
-
-# --- the services ---------------------------------------------------------------------------
-
-
-def test_reset_saves_a_new_unguessable_token_each_time(representative):
-    profile = profile_for_user(user=representative)
-    first = calendar_token_reset(profile=profile)
-    second = calendar_token_reset(profile=profile)
-    assert first != second
-    assert len(second) >= 43
-    assert profile_for_user(user=representative).calendar_token == second
-
-
-def test_get_or_create_keeps_a_token_another_request_already_made(representative):
-    # Two pages opened at once: the second must not replace the address the first showed.
-    stale = profile_for_user(user=representative)
-    made_elsewhere = calendar_token_get_or_create(profile=profile_for_user(user=representative))
-
-    assert stale.calendar_token is None
-    assert calendar_token_get_or_create(profile=stale) == made_elsewhere
-    assert calendar_token_get_or_create(profile=stale) == made_elsewhere

@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from accounts.permissions import Role
 from accounts.tests.factories import person
-from notifications.kinds import Kind
+from notifications.kinds import Kind, SignUpUpdate
 from notifications.models import Message
+from notifications.services import render_message
 from opportunities.models import SignUp
 from opportunities.services import (
     reminders_send,
@@ -133,3 +134,16 @@ def test_a_place_offered_twice_is_told_twice():
     assert SignUp.objects.get(pk=mine.pk).state == State.OFFERED
     offers = messages_to(someone, Kind.PLACE_OFFERED)
     assert len(offers) == 2 and len({m.dedupe_key for m in offers}) == 2
+
+
+# An offer of a place is a kind of its own (`place_offered`), with its own templates.
+@pytest.mark.parametrize("event", [event for event in SignUpUpdate if event != SignUpUpdate.OFFERED])
+def test_every_sign_up_event_has_its_own_subject(event):
+    opportunity = OpportunityFactory(title="Ward panel")
+    rendered = render_message(
+        kind=Kind.SIGNUP_UPDATE,
+        context={"event": event, "opportunity": opportunity, "signup": None, "changes": []},
+    )
+    assert "Ward panel" in rendered.subject
+    assert not rendered.subject.startswith("An update about"), event
+    assert rendered.body_text.strip()

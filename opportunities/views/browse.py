@@ -79,7 +79,6 @@ def _detail_page(
         # Signed-in people see exact addresses and joining links; visitors see the area only.
         "show_private": request.user.is_authenticated,
         "form": form or SignUpForm(),
-        "outcome": _published_outcome(opportunity),
         "can_change_lead": request.user.has_perm("opportunities.change_lead", opportunity),
         "history": None,  # staff only, below
     }
@@ -91,13 +90,6 @@ def _detail_page(
             opportunity=opportunity, person=request.user
         )
     return render(request, "opportunities/opportunity_detail.html", context)
-
-
-def _published_outcome(opportunity: Opportunity):
-    from feedback.selectors import outcome_for
-
-    outcome = outcome_for(opportunity=opportunity)
-    return outcome if outcome is not None and outcome.is_published else None
 
 
 def _back(opportunity_id: int) -> HttpResponse:
