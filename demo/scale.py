@@ -9,6 +9,13 @@ same options give the same data.
 Sign-up states are decided here in Python, so the counters are known before a row is written:
 places taken and waiting-list length are stored right, waiting-list positions run 1, 2, 3...
 on each opportunity, and nobody holds a place beyond the opportunity's places.
+
+It is written a slice of opportunities at a time, each slice (its opportunities, their sessions
+and sign-ups) in a transaction of its own. Every sign-up that holds a place takes a
+transaction-level advisory lock on its opportunity (ADR 5) and keeps it until commit, and the
+server's lock table, shared by every connection, is sized for max_locks_per_transaction x
+max_connections locks (6,400 by default) with a little to spare: 50,000 opportunities in one
+transaction run out of shared memory. A slice holds at most OPPORTUNITIES_PER_TRANSACTION of them.
 """
 
 import random
@@ -16,6 +23,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.utils import timezone
 
 from catalogue.models import ActivityType, InvolvementLevel, Team
@@ -31,6 +39,10 @@ from opportunities.services import HOLDS_PLACE
 SCALE_PREFIX = "[scale] "
 LONDON = ZoneInfo("Europe/London")
 BATCH = 5000
+# Opportunities written per transaction: each holds an advisory lock per opportunity with places
+# held, so this bounds the locks one slice needs, well inside the shared lock table even while
+# other connections use it too. Larger slices save nothing worth having: a commit is cheap.
+OPPORTUNITIES_PER_TRANSACTION = 500
 State = SignUp.State
 Status = Opportunity.Status
 
@@ -307,7 +319,10 @@ def scale_seed(
     teams: dict[str, Team],
     seed: int = 2026,
 ) -> ScaleCounts:
-    """Write the data set. Call it in a transaction, after checking it is not there already."""
+    """Write the data set, after checking it is not there already. Call it outside a transaction:
+    it commits each slice of opportunities on its own (see the module's docstring). If it stops
+    part way, the opportunities written so far are whole, each with its sessions and sign-ups,
+    and there are fewer of them than asked for, so the next run replaces them."""
     rng = random.Random(seed)
     now = timezone.now()
     today = timezone.localdate()
@@ -409,15 +424,30 @@ def scale_seed(
     for row, count in zip(rows, per_opportunity, strict=True):
         signup_rows.extend(_signups_for(rng, row, rng.sample(people, count), now))
 
-    Opportunity.objects.bulk_create(rows, batch_size=2000)
-    session_rows = [
-        Session(opportunity=row, starts_at=s, ends_at=e, area=a, location=loc, joining_link=link)
-        for row, plan in zip(rows, plans, strict=True)
-        for s, e, a, loc, link in plan
-    ]
-    Session.objects.bulk_create(session_rows, batch_size=BATCH)
-    SignUp.objects.bulk_create(signup_rows, batch_size=BATCH)
-    return ScaleCounts(opportunities=len(rows), sessions=len(session_rows), signups=len(signup_rows))
+    # Everything random is decided above, so the slices change nothing in the data.
+    counts = ScaleCounts()
+    first_signup = 0
+    for offset in range(0, len(rows), OPPORTUNITIES_PER_TRANSACTION):
+        slice_rows = rows[offset : offset + OPPORTUNITIES_PER_TRANSACTION]
+        slice_plans = plans[offset : offset + OPPORTUNITIES_PER_TRANSACTION]
+        # The sign-ups were made opportunity by opportunity, so this slice's are the next run.
+        last_signup = first_signup + sum(per_opportunity[offset : offset + OPPORTUNITIES_PER_TRANSACTION])
+        with transaction.atomic():
+            Opportunity.objects.bulk_create(slice_rows)
+            session_rows = Session.objects.bulk_create(
+                [
+                    Session(opportunity=row, starts_at=s, ends_at=e, area=a, location=loc, joining_link=link)
+                    for row, plan in zip(slice_rows, slice_plans, strict=True)
+                    for s, e, a, loc, link in plan
+                ],
+                batch_size=BATCH,
+            )
+            SignUp.objects.bulk_create(signup_rows[first_signup:last_signup], batch_size=BATCH)
+        counts.opportunities += len(slice_rows)
+        counts.sessions += len(session_rows)
+        counts.signups += last_signup - first_signup
+        first_signup = last_signup
+    return counts
 
 
 def _signups_for(

@@ -6,7 +6,9 @@ prints the log-ins. Later parts of the product add their own demo data here.
 
 `--scale large` adds the benchmark data set on top (demo/scale.py): thousands
 of representatives, opportunities, sessions and sign-ups. It is written once; a second run
-finds it and stops.
+finds it and stops. It is committed a slice of opportunities at a time (the database's lock
+table would not hold a million sign-ups' locks at once), so a run that stops part way leaves
+fewer opportunities than asked for, and the next run replaces them.
 """
 
 import random
@@ -143,8 +145,8 @@ class Command(BaseCommand):
             types, teams, worker = self._seed_demo()
         if options["scale"] in {"large", "huge"}:
             started = time.monotonic()
-            with transaction.atomic():
-                summary = self._seed_large(options, types=types, teams=teams, worker=worker)
+            # Not in one transaction: scale_seed commits slice by slice (demo/scale.py).
+            summary = self._seed_large(options, types=types, teams=teams, worker=worker)
             # Timed to after the commit, which is part of the cost.
             if summary:
                 self.stdout.write(self.style.SUCCESS(f"{summary}, in {time.monotonic() - started:.1f} s."))
@@ -224,6 +226,30 @@ class Command(BaseCommand):
         self, options, *, types: dict[str, ActivityType], teams: dict[str, Team], worker: User
     ) -> str | None:
         """Build the large data set and say what was made; None if it was there already."""
+        with transaction.atomic():
+            prepared = self._prepare_large(options, types=types, worker=worker)
+        if prepared is None:
+            return None
+        people, workers = prepared
+        counts = scale_seed(
+            opportunities=options["opportunities"],
+            signups=options["signups"],
+            people=people,
+            lead_workers=workers,
+            types=types,
+            teams=teams,
+        )
+        return (
+            f"Large data set: {counts.opportunities:,} opportunities, {counts.sessions:,} sessions, "
+            f"{counts.signups:,} sign-ups, {len(people):,} representatives, "
+            f"{len(workers):,} involvement workers"
+        )
+
+    def _prepare_large(
+        self, options, *, types: dict[str, ActivityType], worker: User
+    ) -> tuple[list[int], list[int]] | None:
+        """Clear away an earlier, smaller or unfinished data set and make the people: the ids of
+        the representatives and the involvement workers. None if the data set is there already."""
         wanted = options["opportunities"]
         existing = Opportunity.objects.filter(title__startswith=SCALE_PREFIX)
         have = existing.count()
@@ -231,8 +257,9 @@ class Command(BaseCommand):
             self.stdout.write(f"The large data set is already there ({have:,} opportunities): nothing to do.")
             return None
         if have:
-            # A smaller set from an earlier run: replace it rather than add a second one.
-            self.stdout.write(f"Replacing the {have:,} opportunities of a smaller data set.")
+            # A smaller set from an earlier run, or one that stopped part way: replace it
+            # rather than add a second one.
+            self.stdout.write(f"Replacing the {have:,} opportunities of a smaller or unfinished data set.")
             existing.delete()
         rng = random.Random(2026)
         password_hash = make_password(settings.DEMO_PASSWORD)
@@ -250,19 +277,7 @@ class Command(BaseCommand):
             named_workers=workers,
             interests=list(types.values()),
         )
-        counts = scale_seed(
-            opportunities=wanted,
-            signups=options["signups"],
-            people=people,
-            lead_workers=workers,
-            types=types,
-            teams=teams,
-        )
-        return (
-            f"Large data set: {counts.opportunities:,} opportunities, {counts.sessions:,} sessions, "
-            f"{counts.signups:,} sign-ups, {len(people):,} representatives, "
-            f"{len(workers):,} involvement workers"
-        )
+        return people, workers
 
 
 def _bulk_people(
