@@ -9,9 +9,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from opportunities.forms import MAX_SESSIONS
 from opportunities.models import Opportunity, Session, SignUp
 from opportunities.services import OpportunityError, SessionData, opportunity_save, signup_create
+from opportunities.session_forms import MAX_SESSIONS
 from opportunities.tests.factories import OpportunityFactory
 from opportunities.tests.test_views_forms import (
     date_fields,

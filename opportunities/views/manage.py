@@ -12,7 +12,7 @@ from rules.contrib.views import permission_required
 
 from catalogue.models import INVOLVEMENT_LEVEL_MEANINGS, InvolvementLevel
 from involvement.errors import attempt
-from opportunities.forms import MAX_SESSIONS, LeadWorkerForm, OpportunityForm, ReasonForm, session_formset
+from opportunities.forms import LeadWorkerForm, OpportunityForm, ReasonForm
 from opportunities.models import Opportunity
 from opportunities.permissions import get_opportunity_for_manager, get_opportunity_for_viewer
 from opportunities.selectors import opportunity_history, signup_counts
@@ -26,6 +26,7 @@ from opportunities.services import (
     opportunity_publish,
     opportunity_save,
 )
+from opportunities.session_forms import MAX_SESSIONS, session_formset
 from opportunities.views.common import next_or
 
 
