@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 from csp.constants import NONE, SELF
+
+from involvement import permissions_policy
+from involvement.schedule import beat_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -259,34 +261,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-# Permissions-Policy (involvement.middleware): the service uses none of these, so no page may.
-# interest-cohort and browsing-topics opt out of the browser's advertising profiles.
-PERMISSIONS_POLICY = {
-    feature: []
-    for feature in (
-        "accelerometer",
-        "autoplay",
-        "bluetooth",
-        "browsing-topics",
-        "camera",
-        "display-capture",
-        "encrypted-media",
-        "geolocation",
-        "gyroscope",
-        "hid",
-        "idle-detection",
-        "interest-cohort",
-        "magnetometer",
-        "microphone",
-        "midi",
-        "payment",
-        "picture-in-picture",
-        "screen-wake-lock",
-        "serial",
-        "usb",
-        "xr-spatial-tracking",
-    )
-}
+# Permissions-Policy (involvement.middleware): every feature the service never uses
+# (involvement/permissions_policy.py) is allowed to nobody, so no page may ask for it.
+PERMISSIONS_POLICY = {feature: [] for feature in permissions_policy.UNUSED_FEATURES}
 CSRF_COOKIE_HTTPONLY = True
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -345,31 +322,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
-# Periodic jobs, all in one place. Crontab schedules are read in CELERY_TIMEZONE (Europe/London).
-CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {
-        "task": "notifications.tasks.sweep_outbox",
-        "schedule": env.float("OUTBOX_SWEEP_EVERY_SECONDS", default=60.0),
-    },
-    "beat-heartbeat": {"task": "notifications.tasks.beat_heartbeat", "schedule": 60.0},
-    "wipe-account-messages": {"task": "notifications.tasks.wipe_account_messages", "schedule": 5 * 60.0},
-    "expire-offers": {"task": "opportunities.tasks.expire_offers", "schedule": 5 * 60.0},
-    "run-due-selections": {"task": "opportunities.tasks.run_due_selections", "schedule": 15 * 60.0},
-    "send-reminders": {"task": "opportunities.tasks.send_reminders", "schedule": 15 * 60.0},
-    "check-in-invitations": {"task": "feedback.tasks.send_check_in_invitations", "schedule": 60 * 60.0},
-    "weekly-digests": {
-        "task": "feedback.tasks.build_weekly_digests",
-        "schedule": crontab(day_of_week="mon", hour=9, minute=0),
-    },
-    "monthly-digests": {
-        "task": "feedback.tasks.build_monthly_digests",
-        "schedule": crontab(day_of_month=1, hour=9, minute=0),
-    },
-    "worker-summaries": {
-        "task": "feedback.tasks.send_worker_summaries",
-        "schedule": crontab(hour=8, minute=0),
-    },
-}
+# Periodic jobs, all in one place: involvement/schedule.py (Europe/London).
+CELERY_BEAT_SCHEDULE = beat_schedule(
+    outbox_sweep_every_seconds=env.float("OUTBOX_SWEEP_EVERY_SECONDS", default=60.0)
+)
 
 # The feedback loop: outcomes are due this many days after the last session (F2); people
 # are invited to check in about activities that ended within this many days.
