@@ -1,0 +1,66 @@
+"""Check-in invitations and follow-ups, read as the person and the worker see them: an
+invitation names the activity and links to its check-in, goes only within the window after
+the activity, and a worker closing a follow-up twice is told plainly why not.
+
+Built so that plausible wrong code gives a different answer; `make mutation` showed the
+tests before these could not tell."""
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.utils import timezone
+
+from feedback.models import FollowUp
+from feedback.services import FeedbackError, check_in_create, check_in_invitations_send, follow_up_close
+from notifications.kinds import Kind
+from notifications.models import Message
+from opportunities.models import Opportunity, SignUp
+from opportunities.tests.factories import OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def finished(title: str, *, days_ago: int) -> Opportunity:
+    end = timezone.now() - timedelta(days=days_ago)
+    return OpportunityFactory(
+        title=title,
+        status=Opportunity.Status.COMPLETED,
+        sessions=[(end - timedelta(hours=2), end)],
+        signup_deadline=end - timedelta(days=5),
+    )
+
+
+def test_an_invitation_names_the_activity_and_links_to_its_check_in(representative):
+    opportunity = finished("Menu review", days_ago=2)
+    SignUp.objects.create(opportunity=opportunity, person=representative, state=SignUp.State.ATTENDED)
+    assert check_in_invitations_send() == 1
+    message = Message.objects.get(kind=Kind.CHECK_IN_INVITATION)
+    assert message.subject == "How did it go? Menu review"
+    assert "Thank you for taking part in Menu review." in message.body_text
+    assert f"{settings.SITE_URL}/me/check-ins/new/?opportunity={opportunity.pk}\n" in message.body_text
+
+
+def test_no_invitation_once_the_window_after_the_activity_has_closed(representative):
+    days = settings.CHECK_IN_INVITE_WITHIN_DAYS
+    too_late = finished("Long-ago panel", days_ago=days + 1)
+    just_in_time = finished("Recent panel", days_ago=days - 1)
+    for opportunity in (too_late, just_in_time):
+        SignUp.objects.create(opportunity=opportunity, person=representative, state=SignUp.State.ATTENDED)
+    assert check_in_invitations_send() == 1
+    assert Message.objects.get(kind=Kind.CHECK_IN_INVITATION).subject == "How did it go? Recent panel"
+
+
+def test_closing_a_follow_up_twice_says_plainly_that_it_is_closed(representative, worker):
+    opportunity = finished("Menu review", days_ago=2)
+    SignUp.objects.create(opportunity=opportunity, person=representative, state=SignUp.State.ATTENDED)
+    check_in_create(
+        person=representative, opportunity=opportunity, how_it_went=2, felt_valued=2, wants_chat=True
+    )
+    follow_up = FollowUp.objects.get()
+    follow_up_close(follow_up=follow_up, by=worker, action_taken="Phoned; meeting on Friday.")
+    with pytest.raises(FeedbackError) as refused:
+        follow_up_close(follow_up=follow_up, by=worker, action_taken="Again")
+    assert str(refused.value) == "This follow-up is already closed."
+    follow_up.refresh_from_db()
+    assert follow_up.action_taken == "Phoned; meeting on Friday."

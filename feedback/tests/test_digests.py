@@ -1,0 +1,160 @@
+"""What a digest holds, read as the representative reads it: this period's outcomes of what
+they attended, new opportunities they can still sign up for, their next two weeks of sessions
+and the check-ins still open, each on its own enough to send one, and nothing else.
+
+Each test is built so that plausible wrong code (a filter dropped, a bound moved, the wrong
+period) gives a different digest; `make mutation` showed the tests before these could not
+tell. The clock is fixed on a Wednesday, so that "this week" began two days ago."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.conf import settings
+
+from accounts.models import User
+from accounts.permissions import Role
+from accounts.tests.factories import person
+from feedback.services import check_in_create, digests_build, outcome_publish, outcome_save
+from notifications.kinds import DigestFrequency, Kind
+from notifications.models import Message
+from opportunities.models import Opportunity, SignUp
+from opportunities.tests.factories import ActivityTypeFactory, OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+LONDON = ZoneInfo("Europe/London")
+WEDNESDAY = datetime(2026, 11, 25, 10, 0, tzinfo=LONDON)  # the week began on Monday 23 November
+State = SignUp.State
+
+
+@pytest.fixture(autouse=True)
+def on_a_wednesday():
+    with time_machine.travel(WEDNESDAY, tick=False) as traveller:
+        yield traveller
+
+
+def rep(**profile) -> User:
+    return person(roles=[Role.REPRESENTATIVE], **profile)
+
+
+def finished(title: str, *, ended: datetime) -> Opportunity:
+    return OpportunityFactory(
+        title=title,
+        status=Opportunity.Status.COMPLETED,
+        sessions=[(ended - timedelta(hours=2), ended)],
+        signup_deadline=ended - timedelta(days=5),
+        places=5,
+    )
+
+
+def published_outcome(title: str, someone, *, state=State.ATTENDED, published: datetime) -> Opportunity:
+    # Ended long enough ago that its check-in has closed: the outcome is all the digest has.
+    opportunity = finished(title, ended=WEDNESDAY - timedelta(days=40))
+    SignUp.objects.create(opportunity=opportunity, person=someone, state=state)
+    with time_machine.travel(published, tick=False):
+        outcome = outcome_save(
+            opportunity=opportunity, by=opportunity.lead_worker, you_said="a", we_did=f"{title} changed."
+        )
+        outcome_publish(outcome=outcome, by=opportunity.lead_worker)
+    return opportunity
+
+
+def digest_of(someone) -> Message:
+    return Message.objects.get(kind=Kind.DIGEST, recipient=someone)
+
+
+def test_outcomes_are_this_weeks_for_activities_the_person_attended():
+    someone = rep()
+    published_outcome("Menu review", someone, published=WEDNESDAY - timedelta(days=1))
+    published_outcome("Missed review", someone, state=State.NO_SHOW, published=WEDNESDAY - timedelta(days=1))
+    published_outcome("Old review", someone, published=WEDNESDAY - timedelta(days=10))
+    assert digests_build() == 1
+    body = digest_of(someone).body_text
+    assert "What changed because of you:\n- Menu review: Menu review changed.\n" in body
+    assert "Missed review" not in body and "Old review" not in body
+
+
+def test_only_old_outcomes_or_ones_they_missed_make_no_digest():
+    someone = rep()
+    published_outcome("Missed review", someone, state=State.NO_SHOW, published=WEDNESDAY - timedelta(days=1))
+    published_outcome("Old review", someone, published=WEDNESDAY - timedelta(days=10))
+    assert digests_build() == 0
+
+
+def test_new_opportunities_are_those_published_this_week_that_are_still_open_to_sign_up():
+    interview = ActivityTypeFactory(name="Interview panel")
+    someone = rep()
+    someone.profile.interests.set([interview])
+    now = WEDNESDAY
+    for title, fields in [
+        ("Open panel", {}),
+        ("Last week's panel", {"published_at": now - timedelta(days=8)}),
+        ("Deadline passed panel", {"signup_deadline": now - timedelta(hours=1)}),
+        ("Cancelled panel", {"status": Opportunity.Status.CANCELLED}),
+        ("Draft panel", {"status": Opportunity.Status.DRAFT}),
+    ]:
+        OpportunityFactory(**{"activity_type": interview, "title": title, "published_at": now, **fields})
+    assert digests_build() == 1
+    body = digest_of(someone).body_text
+    assert "New opportunities you may like:\n- Open panel (sign up by" in body
+    for title in ("Last week's panel", "Deadline passed panel", "Cancelled panel", "Draft panel"):
+        assert title not in body
+
+
+def test_sessions_in_the_next_two_weeks_alone_make_a_digest():
+    someone = rep()
+    for title, ahead in [("Soon panel", timedelta(days=13)), ("Later panel", timedelta(days=14, hours=12))]:
+        opportunity = OpportunityFactory(
+            title=title,
+            sessions=[(WEDNESDAY + ahead, WEDNESDAY + ahead + timedelta(hours=1))],
+            signup_deadline=WEDNESDAY + timedelta(days=1),
+        )
+        SignUp.objects.create(opportunity=opportunity, person=someone, state=State.CONFIRMED)
+    assert digests_build() == 1
+    body = digest_of(someone).body_text
+    assert "Your next sessions:\n- Soon panel: Tuesday 8 December 2026, 10am to 11am\n" in body
+    assert "Later panel" not in body
+
+
+def test_check_ins_still_open_alone_make_a_digest():
+    someone = rep()
+    recent = finished("Recent panel", ended=WEDNESDAY - timedelta(days=3))
+    missed = finished("Missed panel", ended=WEDNESDAY - timedelta(days=3))
+    done = finished("Checked-in panel", ended=WEDNESDAY - timedelta(days=3))
+    too_old = finished("Long-ago panel", ended=WEDNESDAY - timedelta(days=31))
+    for opportunity, state in [
+        (recent, State.ATTENDED),
+        (missed, State.NO_SHOW),
+        (done, State.ATTENDED),
+        (too_old, State.ATTENDED),
+    ]:
+        SignUp.objects.create(opportunity=opportunity, person=someone, state=state)
+    check_in_create(person=someone, opportunity=done, how_it_went=4, felt_valued=4)
+    assert digests_build() == 1
+    body = digest_of(someone).body_text
+    assert (
+        "Tell us how it went, if you would like to:\n"
+        f"- Recent panel: {settings.SITE_URL}/me/check-ins/new/?opportunity={recent.pk}\n"
+    ) in body
+    for title in ("Missed panel", "Checked-in panel", "Long-ago panel"):
+        assert title not in body
+
+
+def test_a_monthly_digest_covers_the_month_so_far_says_so_and_goes_once_a_month():
+    someone = rep(digest_frequency=DigestFrequency.MONTHLY)
+    # Published on 2 November: in November's digest, though not in this week's.
+    published_outcome("Menu review", someone, published=datetime(2026, 11, 2, 12, 0, tzinfo=LONDON))
+    assert digests_build(frequency=DigestFrequency.MONTHLY) == 1
+    message = digest_of(someone)
+    assert message.subject == "Your Involvement Hub monthly digest"
+    assert "- Menu review: Menu review changed." in message.body_text
+    with time_machine.travel(datetime(2026, 11, 30, 10, 0, tzinfo=LONDON), tick=False):
+        assert digests_build(frequency=DigestFrequency.MONTHLY) == 0  # a new week, the same month
+
+
+def test_people_who_have_left_get_no_digest():
+    someone = rep()
+    published_outcome("Menu review", someone, published=WEDNESDAY - timedelta(days=1))
+    User.objects.filter(pk=someone.pk).update(is_active=False)
+    assert digests_build() == 0
