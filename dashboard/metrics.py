@@ -16,7 +16,6 @@ from django.db.models import Avg, Count, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
-from accounts.models import User
 from accounts.permissions import Role
 from catalogue.models import InvolvementLevel
 from feedback.models import CheckIn, FollowUp, Outcome
@@ -304,7 +303,3 @@ def monthly_trend(scope: Scope) -> list[dict]:
         )
         month = (month + timedelta(days=32)).replace(day=1)
     return rows
-
-
-def representatives_count() -> int:
-    return User.objects.filter(groups__name=Role.REPRESENTATIVE, is_active=True).count()
