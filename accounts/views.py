@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django.views.generic import UpdateView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
@@ -20,20 +21,24 @@ from accounts.services import access_log_record, onboarding_complete
 
 
 @login_not_required
+@require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     return render(request, "landing.html")
 
 
 @login_not_required
+@require_safe
 def privacy_notice(request: HttpRequest) -> HttpResponse:
     return render(request, "privacy.html", {"version": settings.PRIVACY_NOTICE_VERSION})
 
 
 @login_not_required
+@require_safe
 def accessibility_statement(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """Sends each person to the home page of their role."""
     return redirect(home_url_name(request.user))
@@ -61,12 +66,14 @@ class OnboardingView(OwnProfileMixin, UpdateView):
 
 
 @permission_required("accounts.use_worker_area", raise_exception=True)
+@require_safe
 def worker_person(request: HttpRequest, person_id: int) -> HttpResponse:
     person = get_person_for_staff(request.user, person_id)
     return render(request, "accounts/worker_person.html", {"person": person, "profile": person.profile})
 
 
 @permission_required("accounts.use_worker_area", raise_exception=True)
+@require_safe
 def worker_person_support_note(request: HttpRequest, person_id: int) -> HttpResponse:
     """Shows a person's support note on its own page, so that opening it is a deliberate
     act, and writes each opening to the access log."""

@@ -4,6 +4,7 @@ individual check-in or support note."""
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from rules.contrib.views import permission_required
 
 from dashboard.forms import DashboardFilterForm
@@ -134,6 +135,7 @@ def _charts(figures: dict) -> dict:
 
 
 @permission_required("accounts.view_dashboard", raise_exception=True)
+@require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, scope, figures = _figures(request)
     return render(
@@ -152,6 +154,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("accounts.view_dashboard", raise_exception=True)
+@require_safe
 def export(request: HttpRequest, table: str) -> HttpResponse:
     _, scope, figures = _figures(request)
     tables = _tables(figures)

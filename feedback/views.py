@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_safe
 from rules.contrib.views import permission_required
 
 from accounts.models import AccessLogEntry
@@ -44,6 +45,7 @@ def _as_id(value: str | None) -> int | None:
 
 
 @login_not_required
+@require_safe
 def outcome_list(request: HttpRequest) -> HttpResponse:
     """Published outcomes, "You said, we did", newest first, readable by anyone."""
     team, activity_type = request.GET.get("team", ""), request.GET.get("activity_type", "")
@@ -123,6 +125,7 @@ def check_in_new(request: HttpRequest) -> HttpResponse:
 
 
 @permission_required("feedback.check_in", raise_exception=True)
+@require_safe
 def my_check_ins(request: HttpRequest) -> HttpResponse:
     page = Paginator(check_ins_of(person=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "feedback/my_check_ins.html", {"page": page})
@@ -158,6 +161,7 @@ def follow_up_detail(request: HttpRequest, follow_up_id: int) -> HttpResponse:
 
 
 @permission_required("accounts.use_worker_area", raise_exception=True)
+@require_safe
 def person_check_ins(request: HttpRequest, person_id: int) -> HttpResponse:
     """A person's check-ins that this worker may read (all of them for their named worker;
     those about activities they lead otherwise). Each reading is logged."""

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.views.decorators.http import require_safe
 from django.views.generic import UpdateView
 from rules.contrib.views import permission_required
 
@@ -30,6 +31,7 @@ from opportunities.selectors import (
 
 
 @permission_required("accounts.use_representative_area", raise_exception=True)
+@require_safe
 def me_home(request: HttpRequest) -> HttpResponse:
     profile = profile_for_user(user=request.user)
     signups = list(signups_for_person(person=request.user))
@@ -75,6 +77,7 @@ class ProfileView(OwnProfileMixin, UpdateView):
 
 
 @permission_required("accounts.use_worker_area", raise_exception=True)
+@require_safe
 def worker_home(request: HttpRequest) -> HttpResponse:
     """Everything a named worker needs in one place (F7): opportunities with their next
     action, follow-ups oldest first, outcomes due, offers about to lapse, the caseload."""

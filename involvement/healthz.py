@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 # Where the periodic heartbeat task (notifications.tasks.beat_heartbeat) leaves the time it
 # last ran. Named here, in the module that reads it, since this one may import no app.
@@ -50,6 +51,7 @@ def _beat_heartbeat_age() -> int | None:
 
 @never_cache
 @login_not_required
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     """200 when the database and Redis answer; 503 naming whatever is down."""
     checks = {"database": _database_ok(), "redis": _redis_ok()}

@@ -5,7 +5,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django.views.generic import UpdateView
 
 from accounts.forms import MessagePreferencesForm
@@ -17,11 +17,13 @@ from notifications.services import inbox_mark_read
 PAGE_SIZE = 20
 
 
+@require_safe
 def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(inbox_for_user(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page})
 
 
+@require_safe
 def message_detail(request: HttpRequest, message_id: int) -> HttpResponse:
     message = inbox_message_get(user=request.user, message_id=message_id)
     if message is None:

@@ -218,41 +218,41 @@ ADDRESSES = {
 
 # What each person gets. `login`: a redirect to the log-in page. vis: visitor, o_rep: another
 # representative, wrkr: a worker with no link to anyone here, mgr: manager.
-# Read-only pages answer a POST as they answer a GET.
+# Pages that only show something answer a POST with 405 (after the log-in and role checks).
 EXPECTED = """
 page                                   how    vis    rep  o_rep   wrkr   lead  named    mgr  admin
 landing                                GET    200    200    200    200    200    200    200    200
-                                       POST   200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
 home                                   GET  login    302    302    302    302    302    302    302
-                                       POST login    302    302    302    302    302    302    302
+                                       POST login    405    405    405    405    405    405    405
 privacy                                GET    200    200    200    200    200    200    200    200
-                                       POST   200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
 accessibility                          GET    200    200    200    200    200    200    200    200
-                                       POST   200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
 help                                   GET    200    200    200    200    200    200    200    200
-                                       POST   200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
 healthz                                GET    200    200    200    200    200    200    200    200
-                                       POST   200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
 calendar_feed                          GET    200    200    200    200    200    200    200    200
                                        POST   405    405    405    405    405    405    405    405
 feedback:outcomes                      GET    200    200    200    200    200    200    200    200
-                                       POST   200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
 feedback:outcome_edit                  GET  login    403    403    200    200    200    403    403
                                        POST login    403    403    200    200    200    403    403
 feedback:my_check_ins                  GET  login    200    200    403    403    403    403    403
-                                       POST login    200    200    403    403    403    403    403
+                                       POST login    405    405    403    403    403    403    403
 feedback:check_in_new                  GET  login    200    200    403    403    403    403    403
                                        POST login    200    200    403    403    403    403    403
 feedback:follow_up                     GET  login    403    403    404    404    200    403    403
                                        POST login    403    403    404    404    200    403    403
 feedback:person_check_ins              GET  login    403    403    404    200    200    403    403
-                                       POST login    403    403    404    200    200    403    403
+                                       POST login    403    403    405    405    405    403    403
 opportunities:browse                   GET    200    200    200    200    200    200    200    200
-                                       POST   200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
 opportunities:create                   GET  login    403    403    200    200    200    403    403
                                        POST login    403    403    200    200    200    403    403
 opportunities:detail                   GET    200    200    200    200    200    200    200    200
-                                       POST   200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
 opportunities:sign_up                  GET  login    405    405    405    405    405    405    405
                                        POST login    302    302    403    403    403    403    403
 opportunities:withdraw                 GET  login    200    404    403    403    403    403    403
@@ -276,7 +276,7 @@ opportunities:duplicate                GET  login    405    405    405    405   
 opportunities:change_lead              GET  login    403    403    403    200    403    200    403
                                        POST login    403    403    403    200    403    200    403
 opportunities:participants             GET  login    403    403    200    200    200    403    403
-                                       POST login    403    403    200    200    200    403    403
+                                       POST login    405    405    405    405    405    405    405
 opportunities:attendance               GET  login    405    405    405    405    405    405    405
                                        POST login    403    403    302    302    302    403    403
 opportunities:selection_start          GET  login    405    405    405    405    405    405    405
@@ -284,7 +284,7 @@ opportunities:selection_start          GET  login    405    405    405    405   
 opportunities:selection                GET  login    403    403    200    200    200    403    403
                                        POST login    403    403    302    302    302    403    403
 opportunities:participant_note         GET  login    403    403    404    200    200    403    403
-                                       POST login    403    403    404    200    200    403    403
+                                       POST login    405    405    405    405    405    405    405
 opportunities:offer_place              GET  login    403    403    200    200    200    403    403
                                        POST login    403    403    200    200    200    403    403
 opportunities:cancel_signup            GET  login    403    403    200    200    200    403    403
@@ -292,13 +292,13 @@ opportunities:cancel_signup            GET  login    403    403    200    200   
 opportunities:opportunity_ics          GET    200    200    200    200    200    200    200    200
                                        POST   405    405    405    405    405    405    405    405
 inbox:list                             GET  login    200    200    200    200    200    200    200
-                                       POST login    200    200    200    200    200    200    200
+                                       POST login    405    405    405    405    405    405    405
 inbox:detail                           GET  login    200    404    404    404    404    404    404
-                                       POST login    200    404    404    404    404    404    404
+                                       POST login    405    405    405    405    405    405    405
 inbox:mark_all_read                    GET  login    405    405    405    405    405    405    405
                                        POST login    302    302    302    302    302    302    302
 me:home                                GET  login    200    200    403    403    403    403    403
-                                       POST login    200    200    403    403    403    403    403
+                                       POST login    405    405    403    403    403    403    403
 me:welcome                             GET  login    200    200    403    403    403    403    403
                                        POST login    200    200    403    403    403    403    403
 me:profile                             GET  login    200    200    403    403    403    403    403
@@ -310,15 +310,15 @@ me:calendar_ics                        GET  login    200    200    200    200   
 me:calendar                            GET  login    200    200    200    200    200    200    200
                                        POST login    302    302    302    302    302    302    302
 worker:home                            GET  login    403    403    200    200    200    403    403
-                                       POST login    403    403    200    200    200    403    403
+                                       POST login    403    403    405    405    405    403    403
 worker:person                          GET  login    403    403    404    200    200    403    403
-                                       POST login    403    403    404    200    200    403    403
+                                       POST login    403    403    405    405    405    403    403
 worker:support_note                    GET  login    403    403    404    200    200    403    403
-                                       POST login    403    403    404    200    200    403    403
+                                       POST login    403    403    405    405    405    403    403
 dashboard:home                         GET  login    403    403    403    403    403    200    200
-                                       POST login    403    403    403    403    403    200    200
+                                       POST login    403    403    403    403    403    405    405
 dashboard:export                       GET  login    403    403    403    403    403    200    200
-                                       POST login    403    403    403    403    403    200    200
+                                       POST login    403    403    403    403    403    405    405
 admin:auth_user_password_change        GET  login    302    302    302    302    302    302    403
                                        POST login    302    302    302    302    302    302    403
 admin:accounts_user_two_factor_reset   GET  login    302    302    302    302    302    302    302

@@ -210,5 +210,6 @@ def test_an_overflowing_page_number_shows_a_page(client, page):
 @pytest.mark.parametrize("url", ["/opportunities/99999999999999999999/", f"/opportunities/{2**63}/sign-up/"])
 def test_an_id_beyond_bigint_is_a_404(client, representative, url):
     client.force_login(representative)
+    # Never a 500: a 404, or a 405 where the page does not take that method at all.
     assert client.get(url).status_code in {404, 405}
-    assert client.post(url).status_code == 404
+    assert client.post(url).status_code in {404, 405}

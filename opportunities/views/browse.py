@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from rules.contrib.views import permission_required
 
 from involvement.errors import attempt
@@ -39,6 +39,7 @@ PAGE_SIZE = 20
 
 
 @login_not_required
+@require_safe
 def browse(request: HttpRequest) -> HttpResponse:
     filterset = OpportunityFilter(request.GET or None, queryset=opportunities_for_browse(), user=request.user)
     if filterset.is_bound and not filterset.is_valid():
@@ -56,6 +57,7 @@ def browse(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@require_safe
 def detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     return _detail_page(request, get_opportunity_for_viewer(request.user, opportunity_id))
 

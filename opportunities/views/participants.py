@@ -3,7 +3,7 @@ attendance, and the fair-share selection."""
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import AccessLogEntry
 from accounts.services import access_log_record
@@ -24,6 +24,7 @@ from opportunities.services import (
 )
 
 
+@require_safe
 def participants_page(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     opportunity = get_opportunity_for_manager(request.user, opportunity_id)
     signups = list(participants(opportunity=opportunity))
@@ -46,6 +47,7 @@ def _participant(opportunity: Opportunity, signup_id: int) -> SignUp:
     return signup
 
 
+@require_safe
 def participant_note(request: HttpRequest, opportunity_id: int, signup_id: int) -> HttpResponse:
     """The sign-up's note and the person's support note, for the person's named worker and
     for the lead worker while the sign-up is active or recent (opportunities.permissions);
