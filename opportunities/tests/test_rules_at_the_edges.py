@@ -3,13 +3,25 @@ last place, the words a person is shown. Each test here was written for a change
 mutation run (`make mutation`, docs/testing.md) made to opportunities/services and that no
 other test noticed."""
 
+from datetime import timedelta
+
 import pytest
 import time_machine
+from django.utils import timezone
 
 from accounts.permissions import Role
 from accounts.tests.factories import person
-from opportunities.models import Opportunity, SignUp
-from opportunities.services import OpportunityError, opportunity_complete, signup_create
+from notifications.kinds import Kind
+from notifications.models import Message
+from opportunities.models import Attendance, Opportunity, SignUp
+from opportunities.services import (
+    OpportunityError,
+    attendance_record_session,
+    opportunity_complete,
+    signup_accept,
+    signup_create,
+    signup_withdraw,
+)
 from opportunities.tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +62,50 @@ def test_completing_an_opportunity_with_no_sessions_says_to_add_them_first(worke
     )
     opportunity.refresh_from_db()
     assert opportunity.status == Status.PUBLISHED
+
+
+# --- signups.py --------------------------------------------------------------------------------
+
+
+def test_accepting_an_offer_tells_the_person_their_place_is_confirmed_and_the_history_says_who():
+    opportunity = OpportunityFactory(places=1)
+    first, second = rep(), rep()
+    held = signup_create(opportunity=opportunity, person=first)
+    waiting = signup_create(opportunity=opportunity, person=second)
+    signup_withdraw(signup=held, person=first)
+    signup_accept(signup=waiting, person=second)
+    last = Message.objects.filter(recipient=second).latest("pk")
+    assert last.kind == Kind.SIGNUP_UPDATE
+    assert f"Your place on {opportunity.title} is confirmed." in last.body_text
+    accepted = waiting.events.order_by("pk").last()
+    assert (accepted.from_state, accepted.to_state, accepted.actor) == (
+        State.OFFERED,
+        State.CONFIRMED,
+        second,
+    )
+
+
+def started_with_one_confirmed_person():
+    start = timezone.now() - timedelta(hours=3)
+    opportunity = OpportunityFactory(sessions=[(start, start + timedelta(hours=2))])
+    signup = signup_create(opportunity=opportunity, person=rep())
+    return opportunity, opportunity.sessions.get(), signup
+
+
+def test_recording_a_session_for_several_people_keeps_who_recorded_it(worker):
+    opportunity, session, signup = started_with_one_confirmed_person()
+    recorded = attendance_record_session(
+        opportunity=opportunity, session_id=session.pk, attended={signup.pk: True}, by=worker
+    )
+    assert recorded == 1
+    assert Attendance.objects.get(signup=signup, session=session).recorded_by == worker
+    moved = signup.events.order_by("pk").last()
+    assert (moved.to_state, moved.actor) == (State.ATTENDED, worker)
+
+
+def test_recording_a_session_with_nobody_chosen_says_what_to_do(worker):
+    opportunity, session, signup = started_with_one_confirmed_person()
+    with pytest.raises(OpportunityError) as refused:
+        attendance_record_session(opportunity=opportunity, session_id=session.pk, attended={}, by=worker)
+    assert str(refused.value) == "Choose attended or did not attend for at least one person."
+    assert not Attendance.objects.exists()
