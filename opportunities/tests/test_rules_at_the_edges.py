@@ -16,6 +16,7 @@ from notifications.models import Message
 from opportunities.models import Attendance, Opportunity, SignUp
 from opportunities.services import (
     OpportunityError,
+    attendance_record,
     attendance_record_session,
     opportunity_complete,
     signup_accept,
@@ -100,7 +101,7 @@ def test_recording_a_session_for_several_people_keeps_who_recorded_it(worker):
     assert recorded == 1
     assert Attendance.objects.get(signup=signup, session=session).recorded_by == worker
     moved = signup.events.order_by("pk").last()
-    assert (moved.to_state, moved.actor) == (State.ATTENDED, worker)
+    assert (moved.to_state, moved.actor, moved.reason) == (State.ATTENDED, worker, "Attendance recorded.")
 
 
 def test_recording_a_session_with_nobody_chosen_says_what_to_do(worker):
@@ -108,4 +109,13 @@ def test_recording_a_session_with_nobody_chosen_says_what_to_do(worker):
     with pytest.raises(OpportunityError) as refused:
         attendance_record_session(opportunity=opportunity, session_id=session.pk, attended={}, by=worker)
     assert str(refused.value) == "Choose attended or did not attend for at least one person."
+    assert not Attendance.objects.exists()
+
+
+def test_recording_a_session_of_another_opportunity_is_refused_and_says_why(worker):
+    opportunity, session, signup = started_with_one_confirmed_person()
+    _, elsewhere, _ = started_with_one_confirmed_person()
+    with pytest.raises(OpportunityError) as refused:
+        attendance_record(signup=signup, session=elsewhere, attended=True, by=worker)
+    assert str(refused.value) == "That session belongs to another opportunity."
     assert not Attendance.objects.exists()
