@@ -119,3 +119,12 @@ def test_recording_a_session_of_another_opportunity_is_refused_and_says_why(work
         attendance_record(signup=signup, session=elsewhere, attended=True, by=worker)
     assert str(refused.value) == "That session belongs to another opportunity."
     assert not Attendance.objects.exists()
+
+
+def test_recording_attendance_for_someone_without_a_confirmed_place_says_why(worker):
+    opportunity, session, confirmed = started_with_one_confirmed_person()
+    signup_withdraw(signup=confirmed, person=confirmed.person)
+    with pytest.raises(OpportunityError) as refused:
+        attendance_record(signup=confirmed, session=session, attended=True, by=worker)
+    assert str(refused.value) == "Attendance can only be recorded for people with a confirmed place."
+    assert not Attendance.objects.exists()
