@@ -18,6 +18,7 @@ from opportunities.services import (
     OpportunityError,
     attendance_record,
     attendance_record_session,
+    offer_passes_over,
     opportunity_complete,
     signup_accept,
     signup_create,
@@ -128,3 +129,25 @@ def test_recording_attendance_for_someone_without_a_confirmed_place_says_why(wor
         attendance_record(signup=confirmed, session=session, attended=True, by=worker)
     assert str(refused.value) == "Attendance can only be recorded for people with a confirmed place."
     assert not Attendance.objects.exists()
+
+
+# --- selection.py ------------------------------------------------------------------------------
+
+
+def test_an_offer_by_hand_lists_the_people_passed_over_in_waiting_list_order():
+    """The worker is told who they pass over, numbered as the waiting list stands: the list's
+    order is its positions, not the order people's sign-ups were made in."""
+    opportunity = OpportunityFactory(places=1, selection_method="fair_share")
+    # Made first, but second on the list (a place offered and declined moves people about).
+    later = SignUp.objects.create(
+        opportunity=opportunity, person=rep(), state=State.WAITLISTED, waitlist_position=2
+    )
+    earlier = SignUp.objects.create(
+        opportunity=opportunity, person=rep(), state=State.WAITLISTED, waitlist_position=1
+    )
+    not_selected = SignUp.objects.create(opportunity=opportunity, person=rep(), state=State.NOT_SELECTED)
+    passed = offer_passes_over(signup=not_selected)
+    assert [(p.signup_id, p.why) for p in passed] == [
+        (earlier.pk, "number 1 on the waiting list"),
+        (later.pk, "number 2 on the waiting list"),
+    ]
