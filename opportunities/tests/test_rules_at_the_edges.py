@@ -13,15 +13,18 @@ from accounts.permissions import Role
 from accounts.tests.factories import person
 from notifications.kinds import Kind
 from notifications.models import Message
-from opportunities.models import Attendance, Opportunity, SignUp
+from opportunities.models import Attendance, Opportunity, SelectionDraw, SignUp
 from opportunities.services import (
     OpportunityError,
     attendance_record,
     attendance_record_session,
     offer_passes_over,
     opportunity_complete,
+    selection_preview,
+    selection_run,
     signup_accept,
     signup_create,
+    signup_offer_by_hand,
     signup_withdraw,
 )
 from opportunities.tests.factories import OpportunityFactory
@@ -151,3 +154,61 @@ def test_an_offer_by_hand_lists_the_people_passed_over_in_waiting_list_order():
         (earlier.pk, "number 1 on the waiting list"),
         (later.pk, "number 2 on the waiting list"),
     ]
+
+
+def fair_share(places: int = 1, applicants: int = 3) -> Opportunity:
+    opportunity = OpportunityFactory(places=places, selection_method="fair_share")
+    for _ in range(applicants):
+        signup_create(opportunity=opportunity, person=rep())
+    return opportunity
+
+
+def test_the_selection_may_run_at_the_very_moment_of_the_deadline(worker):
+    """The moment sign-ups close (the first test above) is the moment places may be offered."""
+    opportunity = fair_share()
+    draw = selection_preview(opportunity=opportunity, by=worker)
+    with time_machine.travel(opportunity.signup_deadline, tick=False):
+        assert len(selection_run(opportunity=opportunity, draw=draw, by=worker)) == 1
+
+
+def test_the_selection_offers_only_the_places_still_free(worker):
+    opportunity = fair_share(places=2, applicants=3)
+    draw = selection_preview(opportunity=opportunity, by=worker)
+    first = opportunity.signups.order_by("pk").first()
+    signup_offer_by_hand(signup=first, by=worker, reason="Needed on this panel for their experience.")
+    with time_machine.travel(opportunity.signup_deadline + timedelta(minutes=1)):
+        offered = selection_run(opportunity=opportunity, draw=draw, by=worker)
+    assert len(offered) == 1
+    states = sorted(opportunity.signups.values_list("state", flat=True))
+    assert states == sorted([State.OFFERED, State.OFFERED, State.WAITLISTED])
+
+
+def test_confirming_a_selection_confirms_the_draw_chosen_not_another_one(worker):
+    opportunity = fair_share()
+    older = selection_preview(opportunity=opportunity, by=worker)
+    chosen = selection_preview(opportunity=opportunity, by=worker)
+    with time_machine.travel(opportunity.signup_deadline + timedelta(minutes=1)):
+        selection_run(opportunity=opportunity, draw=chosen, by=worker)
+    older.refresh_from_db()
+    chosen.refresh_from_db()
+    assert chosen.confirmed_at is not None
+    assert older.confirmed_at is None
+
+
+def test_a_selection_refused_says_why(worker):
+    first_come = OpportunityFactory()
+    draw = SelectionDraw.objects.create(opportunity=first_come, seed="a", ranking=[], run_by=worker)
+    with pytest.raises(OpportunityError) as refused:
+        selection_run(opportunity=first_come, draw=draw, by=worker)
+    assert str(refused.value) == "Only fair-share opportunities have a selection."
+
+    opportunity = fair_share()
+    with pytest.raises(OpportunityError) as refused:
+        selection_run(opportunity=opportunity, draw=draw, by=worker)
+    assert str(refused.value) == "That selection belongs to another opportunity."
+
+    mine = selection_preview(opportunity=opportunity, by=worker)
+    Opportunity.objects.filter(pk=opportunity.pk).update(status=Status.DRAFT)
+    with pytest.raises(OpportunityError) as refused:
+        selection_run(opportunity=opportunity, draw=mine, by=worker)
+    assert str(refused.value) == "Selection runs on a published or closed opportunity."
