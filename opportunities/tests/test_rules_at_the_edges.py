@@ -212,3 +212,15 @@ def test_a_selection_refused_says_why(worker):
     with pytest.raises(OpportunityError) as refused:
         selection_run(opportunity=opportunity, draw=mine, by=worker)
     assert str(refused.value) == "Selection runs on a published or closed opportunity."
+
+
+def test_a_place_offered_by_the_selection_is_held_for_a_while_and_the_history_says_who_ran_it(worker):
+    opportunity = fair_share()
+    draw = selection_preview(opportunity=opportunity, by=worker)
+    with time_machine.travel(opportunity.signup_deadline + timedelta(minutes=1), tick=False):
+        [offered] = selection_run(opportunity=opportunity, draw=draw, by=worker)
+        offered.refresh_from_db()
+        assert offered.offer_expires_at == timezone.now() + timedelta(hours=48)
+    moved = offered.events.order_by("pk").last()
+    assert (moved.to_state, moved.actor) == (State.OFFERED, worker)
+    assert moved.reason.startswith("Selected: ")
