@@ -224,3 +224,18 @@ def test_a_place_offered_by_the_selection_is_held_for_a_while_and_the_history_sa
     moved = offered.events.order_by("pk").last()
     assert (moved.to_state, moved.actor) == (State.OFFERED, worker)
     assert moved.reason.startswith("Selected: ")
+
+
+def test_the_selection_tells_each_person_what_happened_and_the_history_says_why(worker):
+    opportunity = fair_share(places=1, applicants=2)
+    draw = selection_preview(opportunity=opportunity, by=worker)
+    with time_machine.travel(opportunity.signup_deadline + timedelta(minutes=1)):
+        [offered] = selection_run(opportunity=opportunity, draw=draw, by=worker)
+    waiting = opportunity.signups.get(state=State.WAITLISTED)
+    assert Message.objects.filter(recipient=offered.person).latest("pk").kind == Kind.PLACE_OFFERED
+    told = Message.objects.filter(recipient=waiting.person).latest("pk")
+    assert told.kind == Kind.SIGNUP_UPDATE
+    assert "so you are on the waiting list" in told.body_text
+    moved = waiting.events.order_by("pk").last()
+    assert (moved.to_state, moved.actor) == (State.WAITLISTED, worker)
+    assert moved.reason.startswith("Waiting list: ")
