@@ -21,6 +21,7 @@ from opportunities.services import (
     offer_passes_over,
     opportunity_complete,
     selection_preview,
+    selection_rank,
     selection_run,
     signup_accept,
     signup_create,
@@ -239,3 +240,13 @@ def test_the_selection_tells_each_person_what_happened_and_the_history_says_why(
     moved = waiting.events.order_by("pk").last()
     assert (moved.to_state, moved.actor) == (State.WAITLISTED, worker)
     assert moved.reason.startswith("Waiting list: ")
+
+
+def test_the_ranking_gives_the_whole_reason_for_someone_not_selected_last_time():
+    """Their reason keeps why they are where they are and adds that they were not selected."""
+    person_ = rep()
+    SignUp.objects.create(opportunity=OpportunityFactory(), person=person_, state=State.NOT_SELECTED)
+    opportunity = OpportunityFactory(selection_method="fair_share")
+    signup_create(opportunity=opportunity, person=person_)
+    [ranked] = selection_rank(opportunity=opportunity, seed="a recorded seed")
+    assert ranked.reason.startswith("never involved before; not selected last time; random draw ")
