@@ -23,6 +23,8 @@ def main() -> int:
         if not name:
             continue
         module = name.split(".x_")[0].rsplit(".x\u01c1", 1)[0]
+        if status == "timeout":  # the tests hung on it: caught, as mutmut's own score counts it
+            status = "killed"
         counts[module][status] += 1
         if status != "killed":
             survivors[module].append(f"{name} ({status})")
