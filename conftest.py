@@ -1,5 +1,7 @@
 """One person of each role, plus an outsider, for every test that wants them."""
 
+import os
+
 import pytest
 from django.core.cache import cache
 
@@ -9,6 +11,31 @@ from accounts.tests.factories import PASSWORD, person
 # In CI (`.ci/run` sets CI=true) every browser test collected must run and pass: the guard is
 # tests/ci_guard.py.
 pytest_plugins = ["tests.ci_guard"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _names_of_this_process():
+    """A test database and cache keys of this process's own, even in a forked pytest.
+
+    The test settings name both after the process that read them. `make mutation` runs each
+    mutant's tests in a pytest forked from mutmut's process, two at a time: with one name, a
+    child would drop the other's database (its mutant then counted as killed though no test
+    failed) or clear the other's rate-limit counters. A child renames them after itself."""
+    from django.conf import settings
+
+    pid = os.getpid()
+    if pid == settings.SETTINGS_PROCESS_ID:
+        return
+    settings.DATABASES["default"]["TEST"]["NAME"] = f"test_involvement_{pid}"
+    prefix = f"involvement-test-{pid}"
+    os.environ["INVOLVEMENT_TEST_CACHE_PREFIX"] = prefix  # for any worker process it starts
+    settings.CACHES["default"]["KEY_PREFIX"] = prefix
+    cache.key_prefix = prefix  # this thread's cache was made before the fork
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(_names_of_this_process, django_db_modify_db_settings_parallel_suffix):
+    """pytest-django's own, after the database has been named for this process."""
 
 
 @pytest.fixture(autouse=True)

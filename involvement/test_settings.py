@@ -26,6 +26,9 @@ DEBUG = False
 # A test database per run, so that two runs at once (two terminals, or CI beside a
 # developer) never flush each other's data. pytest-django creates and drops it.
 DATABASES["default"]["TEST"] = {"NAME": f"test_involvement_{os.getpid()}"}
+# The process that read these settings. A pytest forked from it (`make mutation` forks one per
+# mutant) renames its database and cache keys after itself: the root conftest.py.
+SETTINGS_PROCESS_ID = os.getpid()
 
 # `make mutation` forks a pytest per mutant: each clones its test database from a migrated
 # template (scripts/mutation_template.py) instead of running every migration again.
