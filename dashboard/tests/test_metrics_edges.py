@@ -137,3 +137,10 @@ def test_follow_ups_count_the_check_ins_that_asked_for_a_chat_and_their_hours_to
 def test_a_month_with_nobody_taking_part_shows_nobody_not_a_blank():
     rows = monthly_trend(Scope(start=date(2020, 1, 1), end=date(2020, 2, 29)))
     assert [(row["places"], row["people"], row["outcomes"]) for row in rows] == [(0, 0, 0), (0, 0, 0)]
+
+
+def test_a_period_in_which_nobody_took_part_shows_none_involved_as_0_percent():
+    representative_since_2025()
+    representative_since_2025()
+    figures = reach(PERIOD)
+    assert (figures["active"], figures["involved"], figures["involved_share"]) == (2, 0, 0.0)

@@ -1,6 +1,7 @@
 """Check-in invitations and follow-ups, read as the person and the worker see them: an
 invitation names the activity and links to its check-in, goes only within the window after
-the activity, and a worker closing a follow-up twice is told plainly why not.
+the activity, a check-in of scores alone records no words, and a worker closing a
+follow-up twice is told plainly why not.
 
 Built so that plausible wrong code gives a different answer; `make mutation` showed the
 tests before these could not tell."""
@@ -64,3 +65,9 @@ def test_closing_a_follow_up_twice_says_plainly_that_it_is_closed(representative
     assert str(refused.value) == "This follow-up is already closed."
     follow_up.refresh_from_db()
     assert follow_up.action_taken == "Phoned; meeting on Friday."
+
+
+def test_a_check_in_with_only_the_two_scores_records_no_words(representative):
+    check_in = check_in_create(person=representative, opportunity=None, how_it_went=4, felt_valued=5)
+    check_in.refresh_from_db()
+    assert (check_in.went_well, check_in.could_be_better, check_in.wants_chat) == ("", "", False)
