@@ -90,14 +90,16 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 # Mutation testing of the modules that carry the product's rules (setup.cfg lists them). Not
-# in CI: it takes tens of minutes on two cores. Scores and survivors go in docs/testing.md.
+# in CI: it takes one to three hours on two cores. Scores and survivors go in docs/testing.md.
 # Always a fresh run: mutmut 3 keeps its verdicts in mutants/ and re-tests a function only when
 # its own code changes, so a survivor would stay "survived" after the test that kills it is
 # added, and a changed template would go unseen. To re-test a few mutants after adding a test:
-# `.venv/bin/mutmut run <mutant names>` (docs/testing.md).
+# `.venv/bin/mutmut run <mutant names>` (docs/testing.md). mutmut mutates function bodies only;
+# scripts/mutation_rules.py then mutates the permission rules composed at module level.
 MUTATION_TEMPLATE_DB ?= involvement_mutation_template
 mutation: install
 	rm -rf mutants
 	MUTATION_TEMPLATE_DB=$(MUTATION_TEMPLATE_DB) $(PY) scripts/mutation_template.py
 	MUTATION_TEMPLATE_DB=$(MUTATION_TEMPLATE_DB) $(VENV)/bin/mutmut run --max-children 2
 	$(PY) scripts/mutation_report.py
+	MUTATION_TEMPLATE_DB=$(MUTATION_TEMPLATE_DB) $(PY) scripts/mutation_rules.py
