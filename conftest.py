@@ -9,8 +9,9 @@ from accounts.permissions import Role
 from accounts.tests.factories import PASSWORD, person
 
 # In CI (`.ci/run` sets CI=true) every browser test collected must run and pass: the guard is
-# tests/ci_guard.py.
-pytest_plugins = ["tests.ci_guard"]
+# tests/ci_guard.py. Under mutmut (`make mutation`), a test that could not reach the database
+# has not killed a mutant: tests/mutation_guard.py.
+pytest_plugins = ["tests.ci_guard", "tests.mutation_guard"]
 
 
 @pytest.fixture(scope="session", autouse=True)
