@@ -94,3 +94,8 @@ def manager(db):
 @pytest.fixture
 def administrator(db):
     return person(roles=[Role.ADMINISTRATOR], display_name="Ada Admin")
+
+
+@pytest.fixture
+def finance_officer(db):
+    return person(roles=[Role.FINANCE], display_name="Fran Finance")

@@ -27,9 +27,11 @@ class Role(models.TextChoices):
     WORKER = "Involvement worker"
     MANAGER = "Manager"
     ADMINISTRATOR = "Administrator"
+    # Exports approved claims to the finance system and records payments (issue 12).
+    FINANCE = "Finance officer"
 
 
-STAFF_ROLES = frozenset({Role.WORKER, Role.MANAGER, Role.ADMINISTRATOR})
+STAFF_ROLES = frozenset({Role.WORKER, Role.MANAGER, Role.ADMINISTRATOR, Role.FINANCE})
 
 
 def role_names(user: Anyone | None) -> frozenset[str]:
@@ -69,6 +71,11 @@ def is_manager(user: Anyone) -> bool:
 @rules.predicate
 def is_administrator(user: Anyone) -> bool:
     return has_role(user, Role.ADMINISTRATOR)
+
+
+@rules.predicate
+def is_finance_officer(user: Anyone) -> bool:
+    return has_role(user, Role.FINANCE)
 
 
 @rules.predicate
@@ -112,6 +119,8 @@ def home_url_name(user: Anyone) -> str:
         return "worker:home"
     if has_role(user, Role.MANAGER):
         return "dashboard:home"
+    if has_role(user, Role.FINANCE):
+        return "payments:exports"
     if has_role(user, Role.ADMINISTRATOR):
         return "admin:index"
     return "me:home"

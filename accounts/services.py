@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from accounts import messaging
 from accounts.models import AccessLogEntry, Profile, User
-from accounts.permissions import Role, is_staff_member
+from accounts.permissions import STAFF_ROLES, Role, is_staff_member
 from involvement.errors import ServiceError
 
 
@@ -78,7 +78,7 @@ def staff_invite(*, email: str, first_name: str, last_name: str, roles: Iterable
     itself proves it. The invitation goes through the outbox in the same transaction.
     """
     roles = set(roles)
-    if not roles & {Role.WORKER, Role.MANAGER, Role.ADMINISTRATOR}:
+    if not roles & STAFF_ROLES:
         raise AccountsError("Choose at least one staff role.")
     email = email.strip().lower()
     with transaction.atomic():

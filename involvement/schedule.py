@@ -21,6 +21,7 @@ def beat_schedule(*, outbox_sweep_every_seconds: float) -> dict[str, dict[str, A
         "expire-offers": {"task": "opportunities.tasks.expire_offers", "schedule": 5 * 60.0},
         "run-due-selections": {"task": "opportunities.tasks.run_due_selections", "schedule": 15 * 60.0},
         "send-reminders": {"task": "opportunities.tasks.send_reminders", "schedule": 15 * 60.0},
+        "open-claims": {"task": "payments.tasks.open_claims", "schedule": 60 * 60.0},
         "check-in-invitations": {"task": "feedback.tasks.send_check_in_invitations", "schedule": 60 * 60.0},
         "weekly-digests": {
             "task": "feedback.tasks.build_weekly_digests",

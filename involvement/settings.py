@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "notifications",
     "opportunities",
     "feedback",
+    "payments",
     "home",
     "dashboard",
     # Demo data and `seed_demo`, on top of everything; nothing in the product imports it.
@@ -332,6 +333,14 @@ CELERY_BEAT_SCHEDULE = beat_schedule(
 OUTCOME_DUE_DAYS = env.int("OUTCOME_DUE_DAYS", default=28)
 CHECK_IN_INVITE_WITHIN_DAYS = env.int("CHECK_IN_INVITE_WITHIN_DAYS", default=30)
 DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=500)
+
+# Payments (issue 12): days from an activity to payment that count as on time; where receipts
+# are kept (outside the static and media roots: served only through a permission check); and
+# the Trust's page of benefits advice, linked wherever a fee could affect someone's benefits.
+PAYMENT_TARGET_DAYS = env.int("PAYMENT_TARGET_DAYS", default=14)
+PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
+RECEIPT_MAX_BYTES = env.int("RECEIPT_MAX_BYTES", default=10 * 1024 * 1024)
+BENEFITS_ADVICE_URL = env.str("BENEFITS_ADVICE_URL", default="/help/#benefits")
 
 # Opportunities: how long an offered place is held, and when reminders go before a session.
 OFFER_ACCEPT_HOURS = env.int("OFFER_ACCEPT_HOURS", default=48)

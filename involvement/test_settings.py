@@ -34,3 +34,8 @@ SETTINGS_PROCESS_ID = os.getpid()
 # template (scripts/mutation_template.py) instead of running every migration again.
 if os.environ.get("MUTATION_TEMPLATE_DB"):
     DATABASES["default"]["TEST"]["TEMPLATE"] = os.environ["MUTATION_TEMPLATE_DB"]
+
+# Receipts uploaded by tests go to a temporary directory of this run's own.
+import tempfile  # noqa: E402
+
+PRIVATE_MEDIA_ROOT = tempfile.mkdtemp(prefix="involvement-receipts-")

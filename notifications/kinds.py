@@ -28,6 +28,7 @@ class Kind(models.TextChoices):
     WORKER_SUMMARY = "worker_summary", "My daily summary"
     LEAD_WORKER_CHANGED = "lead_worker_changed", "Changes to who leads my opportunities"
     TWO_FACTOR_RESET = "two_factor_reset", "My two-factor authentication reset by an administrator"
+    CLAIM_UPDATE = "claim_update", "My payment claims: returned, approved or paid"
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ RULES: dict[str, KindRules] = {
     Kind.LEAD_WORKER_CHANGED: KindRules(for_staff=True),
     # Security mail: the person must hear of it, and it holds no secret, so it is kept.
     Kind.TWO_FACTOR_RESET: KindRules(email_optional=False),
+    Kind.CLAIM_UPDATE: KindRules(),
 }
 
 INBOX_KINDS = [kind for kind, rules in RULES.items() if rules.in_inbox]

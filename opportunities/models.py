@@ -1,5 +1,7 @@
 """Opportunities, their sessions and the sign-ups of the people who take part."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
@@ -7,7 +9,14 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 
-from catalogue.models import INVOLVEMENT_LEVEL_MEANINGS, ActivityType, InvolvementLevel, Team
+from catalogue.models import (
+    INVOLVEMENT_LEVEL_MEANINGS,
+    ActivityType,
+    InvolvementLevel,
+    RateCard,
+    Team,
+    describe_rate,
+)
 
 
 class Format(models.TextChoices):
@@ -62,6 +71,23 @@ class Opportunity(models.Model):
         blank=True,
         help_text="For example, £25 an hour including preparation, plus travel.",
     )
+    rate_card = models.ForeignKey(
+        RateCard,
+        verbose_name="rate card",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="opportunities",
+        help_text="How the fee is worked out. The rate in force is fixed when you publish.",
+    )
+    # The rate in force when it was published, copied (issue 12): what was promised stays
+    # promised whatever the rate card says later. Empty until published, or when unpaid.
+    fee_rate_name = models.CharField(max_length=120, blank=True)
+    fee_unit = models.CharField(max_length=10, blank=True)
+    fee_amount = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    fee_block_hours = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    fee_preparation_hours = models.DecimalField(max_digits=4, decimal_places=2, null=True, blank=True)
+    fee_rate_from = models.DateField(null=True, blank=True)
     places = models.PositiveSmallIntegerField()
     selection_method = models.CharField(
         max_length=20, choices=SelectionMethod.choices, default=SelectionMethod.FIRST_COME
@@ -121,6 +147,14 @@ class Opportunity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def promised_fee(self) -> str:
+        """The fee as promised when it was published ("" before then, or when unpaid)."""
+        if self.fee_amount is None:
+            return ""
+        preparation = self.fee_preparation_hours or Decimal(0)
+        return describe_rate(self.fee_unit, self.fee_amount, self.fee_block_hours, preparation)
 
     @property
     def places_left(self) -> int:

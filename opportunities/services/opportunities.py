@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from catalogue.selectors import rate_in_force
 from notifications.kinds import Kind
 from notifications.services import message_create
 from opportunities.models import Opportunity, OpportunityEvent, Session
@@ -183,7 +184,38 @@ def opportunity_publish(*, opportunity: Opportunity, by: User) -> None:
             )
         if opportunity.signup_deadline <= timezone.now():
             raise OpportunityError("The sign-up deadline has passed: change it before publishing.")
+        _promise_fee(opportunity)
         _set_status(opportunity, Status.PUBLISHED)
+
+
+def _promise_fee(opportunity: Opportunity) -> None:
+    """Copy the rate in force today onto the opportunity, once: what people sign up for is
+    what they are paid, whatever the rate card says later (issue 12)."""
+    card = opportunity.rate_card
+    if not opportunity.is_paid or card is None or opportunity.fee_amount is not None:
+        return
+    rate = rate_in_force(card=card, day=timezone.localdate())
+    if rate is None:
+        raise OpportunityError(
+            f"The rate card “{card}” has no rate in force today: "
+            "ask an administrator to add one, or choose another."
+        )
+    opportunity.fee_rate_name = card.name
+    opportunity.fee_unit = rate.unit
+    opportunity.fee_amount = rate.amount
+    opportunity.fee_block_hours = rate.block_hours
+    opportunity.fee_preparation_hours = rate.preparation_hours
+    opportunity.fee_rate_from = rate.effective_from
+    opportunity.save(
+        update_fields=[
+            "fee_rate_name",
+            "fee_unit",
+            "fee_amount",
+            "fee_block_hours",
+            "fee_preparation_hours",
+            "fee_rate_from",
+        ]
+    )
 
 
 def opportunity_close(*, opportunity: Opportunity, by: User) -> None:
