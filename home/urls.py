@@ -7,6 +7,7 @@ from accounts.urls import me_account_patterns, worker_person_patterns
 from home import views
 from notifications.views import MessagePreferencesView
 from opportunities.calendar_urls import me_calendar_patterns
+from payments.urls import me_payment_patterns, worker_claim_patterns
 
 me_patterns = (
     [
@@ -15,6 +16,7 @@ me_patterns = (
         path("profile/", views.ProfileView.as_view(), name="profile"),
         path("preferences/", MessagePreferencesView.as_view(), name="preferences"),
         *me_calendar_patterns,
+        *me_payment_patterns,
     ],
     "me",
 )
@@ -23,6 +25,7 @@ worker_patterns = (
     [
         path("", views.worker_home, name="home"),
         *worker_person_patterns,
+        *worker_claim_patterns,
     ],
     "worker",
 )

@@ -28,6 +28,7 @@ urlpatterns = [
     path("me/", include(me_patterns)),
     path("worker/", include(worker_patterns)),
     path("dashboard/", include("dashboard.urls")),
+    path("payments/", include("payments.urls")),
     # Teams and activity types moved from opportunities to catalogue: old admin bookmarks follow.
     re_path(
         r"^admin/opportunities/(?P<rest>(?:team|activitytype)/.*)$",

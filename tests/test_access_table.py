@@ -53,6 +53,7 @@ OUR_MODULES = (
     "notifications.",
     "opportunities.",
     "feedback.",
+    "payments.",
     "home.",
     "dashboard.",
     "involvement.",
