@@ -18,6 +18,7 @@ action was refused or done with a message and a redirect, 405 that the page take
 """
 
 from datetime import timedelta
+from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
@@ -40,6 +41,8 @@ from opportunities.services import (
     signup_withdraw,
 )
 from opportunities.tests.factories import OpportunityFactory
+from payments.services import ExpenseData, claim_open, expense_add
+from payments.tests.receipts import receipt_png
 
 pytestmark = pytest.mark.django_db
 
@@ -104,6 +107,13 @@ def world(representative, outsider, worker, other_worker, manager, administrator
     attendance_record(signup=attended, session=finished.sessions.get(), attended=True, by=lead)
     opportunity_complete(opportunity=finished, by=lead)
     outcome_save(opportunity=finished, by=lead, you_said="Said", we_did="Did")
+    # The representative's claim for the finished panel (payments' pages), with a receipt.
+    claim = claim_open(signup=attended)
+    receipt_line = expense_add(
+        claim=claim,
+        by=representative,
+        data=ExpenseData(kind="parking", amount=Decimal("4.50"), receipt=receipt_png()),
+    )
     check_in = check_in_create(
         person=representative,
         opportunity=finished,
@@ -148,6 +158,8 @@ def world(representative, outsider, worker, other_worker, manager, administrator
         draft=draft,
         message=message,
         calendar_token=calendar_token,
+        claim=claim,
+        receipt_line=receipt_line,
         signup=published.signups.get(person=representative),
     )
 

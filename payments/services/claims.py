@@ -116,8 +116,12 @@ def claim_open(*, signup: SignUp) -> Claim | None:
     the opportunity was published and the hours recorded, and the person's usual choice.
     Running it again changes nothing."""
     existing = Claim.objects.filter(signup=signup).first()
-    if existing is not None or signup.state != SignUp.State.ATTENDED:
+    if existing is not None:
         return existing
+    # Read again: the caller's copy may be from before the attendance was recorded.
+    signup = SignUp.objects.select_related("person__profile", "opportunity").get(pk=signup.pk)
+    if signup.state != SignUp.State.ATTENDED:
+        return None
     hours, last_day = attended_hours(signup)
     if last_day is None:
         return None
