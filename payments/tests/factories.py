@@ -23,13 +23,15 @@ def rate_card(
     effective_from=None,
 ) -> RateCard:
     card, _ = RateCard.objects.get_or_create(name=name)
-    Rate.objects.create(
+    Rate.objects.update_or_create(
         card=card,
         effective_from=effective_from or timezone.localdate() - timedelta(days=365),
-        unit=unit,
-        amount=Decimal(amount),
-        block_hours=Decimal(block_hours) if block_hours else None,
-        preparation_hours=Decimal(preparation_hours),
+        defaults={
+            "unit": unit,
+            "amount": Decimal(amount),
+            "block_hours": Decimal(block_hours) if block_hours else None,
+            "preparation_hours": Decimal(preparation_hours),
+        },
     )
     return card
 
