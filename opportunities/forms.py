@@ -3,10 +3,11 @@
 from datetime import time
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.selectors import workers
-from catalogue.models import ActivityType, Team
+from catalogue.models import ActivityType, RateCard, Team, describe_rate
 from involvement.forms import DateField, LengthLimitsMixin
 from opportunities.models import Opportunity, SignUp
 from opportunities.services import OFFER_REASON_MAX_LENGTH
@@ -33,6 +34,7 @@ class OpportunityForm(LengthLimitsMixin, forms.ModelForm):
             "format",
             "accessibility",
             "is_paid",
+            "rate_card",
             "payment",
             "places",
             "selection_method",
@@ -47,7 +49,14 @@ class OpportunityForm(LengthLimitsMixin, forms.ModelForm):
             "selection_method": forms.RadioSelect,
             "places": forms.NumberInput(attrs={"class": "nhsuk-input--width-3", "inputmode": "numeric"}),
         }
-        labels = {"is_paid": "This activity is paid"}
+        labels = {
+            "is_paid": "This activity is paid",
+            "rate_card": "Rate card",
+            "payment": "What is paid besides the fee (optional)",
+        }
+        help_texts = {
+            "payment": "For example, travel expenses, or lunch provided. The fee comes from the rate card.",
+        }
         error_messages = {
             "title": {"required": "Enter a title"},
             "summary": {"required": "Enter a plain-language summary"},
@@ -79,10 +88,50 @@ class OpportunityForm(LengthLimitsMixin, forms.ModelForm):
         self.fields[
             "involvement_level"
         ].help_text = "Be honest: say how much influence people will really have."
+        self._set_up_rate_card()
         if self.instance.pk and self.instance.signup_deadline:
             self.initial.setdefault(
                 "signup_deadline_date", timezone.localtime(self.instance.signup_deadline).date()
             )
+
+    def _set_up_rate_card(self) -> None:
+        """Active cards, each with the rate it pays today. Once published, the card is fixed:
+        the rate was copied then, and what was promised stays promised (issue 12)."""
+        field = self.fields["rate_card"]
+        instance = self.instance
+        if instance.pk and instance.status != Opportunity.Status.DRAFT:
+            field.disabled = True
+            field.required = False
+            field.queryset = RateCard.objects.filter(pk=instance.rate_card_id)
+            field.help_text = (
+                f"The rate was fixed when this was published: {instance.promised_fee}."
+                if instance.promised_fee
+                else "This was published without a rate card, so it keeps what it says below."
+            )
+            return
+        today = timezone.localdate()
+        # The card already chosen stays a choice even if an administrator has since retired it.
+        field.queryset = (
+            RateCard.objects.filter(Q(is_active=True) | Q(pk=instance.rate_card_id))
+            .prefetch_related("rates")
+            .order_by("name")
+        )
+        field.empty_label = "Choose a rate card"
+        field.help_text = (
+            "How the fee is worked out, preparation time included. The rate in force is fixed when you "
+            "publish, so a later change to the card never changes what people were promised."
+        )
+
+        def label(card: RateCard) -> str:
+            # The prefetched rates, newest first: no query per card.
+            rate = next((rate for rate in card.rates.all() if rate.effective_from <= today), None)
+            if rate is None:
+                return f"{card.name}: no rate in force yet"
+            return f"{card.name}: " + describe_rate(
+                rate.unit, rate.amount, rate.block_hours, rate.preparation_hours
+            )
+
+        field.label_from_instance = label
 
     def clean_places(self):
         places = self.cleaned_data["places"]
@@ -104,8 +153,12 @@ class OpportunityForm(LengthLimitsMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("is_paid") and not (cleaned.get("payment") or "").strip():
-            self.add_error("payment", "Say what is paid, for example £25 an hour including preparation")
+        if not self.fields["rate_card"].disabled:
+            if cleaned.get("is_paid") and not cleaned.get("rate_card") and "rate_card" not in self.errors:
+                self.add_error("rate_card", "Choose a rate card: it sets the fee people are paid")
+            elif not cleaned.get("is_paid"):
+                # Unpaid: no card, so nothing is copied when it is published.
+                cleaned["rate_card"] = None
         day = cleaned.get("signup_deadline_date")
         if day and not self._deadline_unchanged(day):
             self.instance.signup_deadline = local_datetime(day, time(23, 59, 59))

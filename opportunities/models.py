@@ -157,6 +157,25 @@ class Opportunity(models.Model):
         return describe_rate(self.fee_unit, self.fee_amount, self.fee_block_hours, preparation)
 
     @property
+    def fee_shown(self) -> str:
+        """The fee as pages show it: the rate promised when it was published; before then, the
+        rate card's rate in force today (annotated by `opportunities.selectors`, so a list
+        reads it without a query per card); "" when unpaid or when there is none."""
+        if not self.is_paid:
+            return ""
+        if self.fee_amount is not None:
+            return self.promised_fee
+        amount = getattr(self, "rate_now_amount", None)
+        if amount is None:
+            return ""
+        return describe_rate(
+            self.rate_now_unit,  # type: ignore[attr-defined]
+            amount,
+            self.rate_now_block_hours,  # type: ignore[attr-defined]
+            self.rate_now_preparation_hours,  # type: ignore[attr-defined]
+        )
+
+    @property
     def places_left(self) -> int:
         return max(self.places - self.places_taken, 0)
 

@@ -6,11 +6,22 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import BooleanField, Count, ExpressionWrapper, Max, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import caseload_for_worker
+from catalogue.models import Rate
 from opportunities.models import (
     Opportunity,
     OpportunityEvent,
@@ -26,9 +37,26 @@ if TYPE_CHECKING:
 State = SignUp.State
 
 
+def with_rate_in_force(opportunities: QuerySet[Opportunity]) -> QuerySet[Opportunity]:
+    """Each opportunity with its rate card's rate in force today (`rate_now_*`), read in the
+    same query: what a draft, or one published before it had a card, shows as its fee
+    (`Opportunity.fee_shown`). Once published, the promised fee is on the row itself."""
+    in_force = Rate.objects.filter(
+        card=OuterRef("rate_card"), effective_from__lte=timezone.localdate()
+    ).order_by("-effective_from")
+    return opportunities.annotate(
+        **{
+            f"rate_now_{name}": Subquery(in_force.values(name)[:1])
+            for name in ("unit", "amount", "block_hours", "preparation_hours")
+        }
+    )
+
+
 def opportunity_get(*, opportunity_id: int) -> Opportunity | None:
     return (
-        Opportunity.objects.select_related("activity_type", "team", "lead_worker__profile")
+        with_rate_in_force(
+            Opportunity.objects.select_related("activity_type", "team", "lead_worker__profile")
+        )
         .prefetch_related("sessions")
         .filter(pk=opportunity_id)
         .first()
@@ -38,7 +66,9 @@ def opportunity_get(*, opportunity_id: int) -> Opportunity | None:
 def opportunities_for_browse() -> QuerySet[Opportunity]:
     """Published opportunities still ahead, soonest first, with what each card shows."""
     return (
-        Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED, ends_at__gte=timezone.now())
+        with_rate_in_force(
+            Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED, ends_at__gte=timezone.now())
+        )
         .select_related("activity_type", "team")
         .defer("description", "accessibility")
         .order_by("starts_at", "pk")

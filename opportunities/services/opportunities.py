@@ -60,6 +60,9 @@ def opportunity_save(*, opportunity: Opportunity, sessions: list[SessionData], b
             # the locked row, so an edit cannot undo a concurrent sign-up or selection.
             for name in SERVICE_OWNED_FIELDS:
                 setattr(opportunity, name, getattr(locked, name))
+            if locked.status != Status.DRAFT:
+                # The rate was copied from this card when it was published: it stays.
+                opportunity.rate_card_id = locked.rate_card_id
             previous_lead = locked.lead_worker
             if opportunity.lead_worker_id != previous_lead.pk:
                 _check_lead_change(locked, lead_worker=opportunity.lead_worker, by=by)
@@ -149,6 +152,15 @@ def opportunity_change_lead(
         return _record_lead_change(locked, previous_lead=previous_lead, by=by, reason=reason)
 
 
+FEE_FIELDS = [
+    "fee_rate_name",
+    "fee_unit",
+    "fee_amount",
+    "fee_block_hours",
+    "fee_preparation_hours",
+    "fee_rate_from",
+]
+
 # Fields only services change; an edit form never overwrites them.
 SERVICE_OWNED_FIELDS = [
     "status",
@@ -159,6 +171,8 @@ SERVICE_OWNED_FIELDS = [
     "cancel_reason",
     "created_by_id",
     "created_at",
+    # The fee promised, copied from the rate card when it was published (_promise_fee).
+    *FEE_FIELDS,
 ]
 
 
@@ -206,16 +220,7 @@ def _promise_fee(opportunity: Opportunity) -> None:
     opportunity.fee_block_hours = rate.block_hours
     opportunity.fee_preparation_hours = rate.preparation_hours
     opportunity.fee_rate_from = rate.effective_from
-    opportunity.save(
-        update_fields=[
-            "fee_rate_name",
-            "fee_unit",
-            "fee_amount",
-            "fee_block_hours",
-            "fee_preparation_hours",
-            "fee_rate_from",
-        ]
-    )
+    opportunity.save(update_fields=FEE_FIELDS)
 
 
 def opportunity_close(*, opportunity: Opportunity, by: User) -> None:
@@ -271,6 +276,9 @@ def opportunity_duplicate(*, opportunity: Opportunity, by: User) -> Opportunity:
         copy.places_taken = copy.waitlist_length = 0
         copy.published_at = copy.selection_done_at = None
         copy.cancel_reason = ""
+        # The copy promises the rate in force when it is published, not the original's.
+        copy.fee_rate_name = copy.fee_unit = ""
+        copy.fee_amount = copy.fee_block_hours = copy.fee_preparation_hours = copy.fee_rate_from = None
         copy.created_by = by
         copy.created_at = timezone.now()
         if by.has_perm("opportunities.lead"):

@@ -4,6 +4,7 @@ their input is wrong (by the field, with what they typed kept, never a 500)."""
 import html
 import re
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from accounts.permissions import Role
 from accounts.tests.factories import UserFactory, person
-from catalogue.models import InvolvementLevel
+from catalogue.models import InvolvementLevel, Rate, RateCard, RateUnit
 from notifications.kinds import Kind
 from notifications.models import Message
 from opportunities.models import Format, Opportunity, SignUp
@@ -59,7 +60,18 @@ def management(total: int, initial: int = 0) -> dict:
     }
 
 
-def opportunity_fields(*, lead_worker, activity_type=None, team=None, **overrides) -> dict:
+def standard_card(*, amount: str = "11.50", since_days: int = 30) -> RateCard:
+    """A rate card paying `amount` an hour from `since_days` ago, preparation included."""
+    card, _ = RateCard.objects.get_or_create(name="Test standard")
+    Rate.objects.get_or_create(
+        card=card,
+        effective_from=timezone.localdate() - timedelta(days=since_days),
+        defaults={"unit": RateUnit.HOUR, "amount": Decimal(amount)},
+    )
+    return card
+
+
+def opportunity_fields(*, lead_worker, activity_type=None, team=None, rate_card=None, **overrides) -> dict:
     data = {
         "title": "Interview panel for a ward manager",
         "summary": "Help us choose a new ward manager.",
@@ -70,7 +82,8 @@ def opportunity_fields(*, lead_worker, activity_type=None, team=None, **override
         "format": Format.IN_PERSON,
         "accessibility": "Step-free access. Breaks every hour.",
         "is_paid": "on",
-        "payment": "£25 an hour including preparation",
+        "rate_card": str((rate_card or standard_card()).pk),
+        "payment": "Travel expenses at cost",
         "places": "3",
         "selection_method": "first_come",
         "lead_worker": str(lead_worker.pk),
@@ -176,11 +189,18 @@ TYPED = "Typed before the mistake, and kept"
         ),
         pytest.param({"title": ""}, "id_title", "Enter a title", None, id="missing-title"),
         pytest.param(
-            {"payment": "   "},
-            "id_payment",
-            "Say what is paid, for example £25 an hour including preparation",
+            {"rate_card": ""},
+            "id_rate_card",
+            "Choose a rate card: it sets the fee people are paid",
             None,
-            id="paid-without-saying-what",
+            id="paid-without-a-rate-card",
+        ),
+        pytest.param(
+            {"rate_card": "999999"},
+            "id_rate_card",
+            "Select a valid choice. That choice is not one of the available choices.",
+            None,
+            id="no-such-rate-card",
         ),
         pytest.param(
             {"sessions-0-start_time": "half two"},
@@ -815,3 +835,124 @@ def test_an_odd_page_number_still_shows_a_page(client, catalogue, page):
     response = client.get(reverse("opportunities:browse"), {"page": page})
     assert response.status_code == 200
     assert titles_on(response) == ["Alpha", "Beta"]
+
+
+# --- the fee: rate cards (issue 12) ----------------------------------------------------------
+
+
+def create_and_publish(client, worker, **overrides) -> tuple[Opportunity, str]:
+    """Post a new opportunity, publish it from its page, and return it with the page shown."""
+    client.force_login(worker)
+    data = {
+        key: value for key, value in new_opportunity_post(worker, **overrides).items() if value is not None
+    }
+    client.post(reverse("opportunities:create"), data)
+    opportunity = Opportunity.objects.get()
+    response = client.post(reverse("opportunities:publish", args=[opportunity.pk]), follow=True)
+    opportunity.refresh_from_db()
+    return opportunity, response.content.decode()
+
+
+def test_the_form_offers_each_active_rate_card_with_its_rate_today(client, worker):
+    standard_card(amount="11.50")
+    # A rise from next week is not today's rate.
+    Rate.objects.create(
+        card=RateCard.objects.get(name="Test standard"),
+        effective_from=days_ahead(7),
+        unit=RateUnit.HOUR,
+        amount=Decimal("12.65"),
+    )
+    RateCard.objects.create(name="Retired card", is_active=False)
+    client.force_login(worker)
+    page = html.unescape(client.get(reverse("opportunities:create")).content.decode())
+    assert "Test standard: £11.50 an hour, preparation included" in page
+    assert "Short activity: £20.00 for each block of up to 3 hours, preparation included" in page
+    assert "12.65" not in page
+    assert "Retired card" not in page
+
+
+def test_publishing_copies_the_rate_in_force_and_a_later_rate_changes_nothing(client, worker):
+    card = standard_card(amount="11.50", since_days=30)
+    Rate.objects.create(card=card, effective_from=days_ahead(3), unit=RateUnit.HOUR, amount=Decimal("12.65"))
+
+    opportunity, _ = create_and_publish(client, worker, rate_card=str(card.pk))
+
+    assert opportunity.status == Opportunity.Status.PUBLISHED
+    assert opportunity.rate_card == card
+    assert (opportunity.fee_rate_name, opportunity.fee_unit) == ("Test standard", RateUnit.HOUR)
+    assert opportunity.fee_amount == Decimal("11.50")
+    assert opportunity.fee_rate_from == timezone.localdate() - timedelta(days=30)
+
+    # The card pays more from today: what was promised stays as it was.
+    Rate.objects.create(
+        card=card, effective_from=timezone.localdate(), unit=RateUnit.HOUR, amount=Decimal("20")
+    )
+    page = html.unescape(client.get(reverse("opportunities:detail", args=[opportunity.pk])).content.decode())
+    assert "£11.50 an hour, preparation included" in page
+    assert "£20.00" not in page
+    browse = html.unescape(client.get(reverse("opportunities:browse")).content.decode())
+    assert "£11.50 an hour, preparation included" in browse
+
+    # Nor can the card be changed by editing: the field is shown fixed, and a forged post is ignored.
+    edit_url = reverse("opportunities:edit", args=[opportunity.pk])
+    form_page = html.unescape(client.get(edit_url).content.decode())
+    assert "The rate was fixed when this was published: £11.50 an hour, preparation included." in form_page
+    other = RateCard.objects.get(name="Short activity")
+    data = {
+        **opportunity_fields(lead_worker=worker, rate_card=other, activity_type=opportunity.activity_type),
+        "team": str(opportunity.team_id),
+        **management(1, initial=1),
+        **session_fields(0, days_ahead(20), id=str(opportunity.sessions.get().pk)),
+    }
+    response = client.post(edit_url, data)
+    assert response.status_code == 302
+    opportunity.refresh_from_db()
+    assert opportunity.rate_card == card
+    assert opportunity.fee_amount == Decimal("11.50")
+
+
+def test_publishing_with_a_card_that_has_no_rate_in_force_says_so(client, worker):
+    card = RateCard.objects.create(name="Next year's card")
+    Rate.objects.create(card=card, effective_from=days_ahead(60), unit=RateUnit.HOUR, amount=Decimal("13"))
+
+    opportunity, page = create_and_publish(client, worker, rate_card=str(card.pk))
+
+    assert opportunity.status == Opportunity.Status.DRAFT
+    assert opportunity.fee_amount is None
+    assert "The rate card “Next year's card” has no rate in force today" in html.unescape(page)
+
+
+def test_an_unpaid_opportunity_keeps_no_card_and_says_it_is_unpaid(client, worker):
+    opportunity, _ = create_and_publish(client, worker, is_paid=None, payment="")
+
+    assert not opportunity.is_paid
+    assert opportunity.rate_card is None and opportunity.fee_amount is None
+    page = client.get(reverse("opportunities:detail", args=[opportunity.pk])).content.decode()
+    assert "Unpaid: there is no fee for this activity" in page
+    browse = client.get(reverse("opportunities:browse")).content.decode()
+    assert "Unpaid: there is no fee for this activity" in browse
+
+
+def test_a_draft_shows_its_cards_rate_today_and_the_extras(client, worker):
+    card = standard_card(amount="15.00")
+    draft = OpportunityFactory(
+        lead_worker=worker, status=Opportunity.Status.DRAFT, rate_card=card, payment="Lunch provided"
+    )
+    client.force_login(worker)
+    page = html.unescape(client.get(reverse("opportunities:detail", args=[draft.pk])).content.decode())
+    assert "£15.00 an hour, preparation included" in page
+    assert "Also: Lunch provided" in page
+
+
+def test_a_duplicate_promises_the_rate_in_force_when_it_is_published(client, worker):
+    card = standard_card(amount="11.50")
+    opportunity, _ = create_and_publish(client, worker, rate_card=str(card.pk))
+    Rate.objects.create(
+        card=card, effective_from=timezone.localdate(), unit=RateUnit.HOUR, amount=Decimal("14")
+    )
+
+    client.post(reverse("opportunities:duplicate", args=[opportunity.pk]))
+
+    copy = Opportunity.objects.exclude(pk=opportunity.pk).get()
+    assert copy.rate_card == card
+    assert copy.fee_amount is None and copy.fee_rate_name == ""

@@ -7,6 +7,7 @@ and accepted; the worker records attendance.
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 from django.core import mail
 from django.utils import timezone
@@ -14,6 +15,7 @@ from playwright.sync_api import expect
 
 from accounts.permissions import Role
 from accounts.tests.factories import PASSWORD, person
+from catalogue.models import Rate, RateCard, RateUnit
 from opportunities.models import Opportunity, Session, SignUp
 from opportunities.tests.factories import ActivityTypeFactory, OpportunityFactory, TeamFactory
 from tests.browser.conftest import CheckedPage
@@ -52,6 +54,13 @@ def test_an_opportunity_goes_from_draft_to_attendance(checked_page, another_brow
     ben = person(roles=[Role.REPRESENTATIVE], display_name="Ben")
     team = TeamFactory(name="Crisis services")
     co_design = ActivityTypeFactory(name="Co-design group")
+    # Its own card: a browser test's database is emptied between tests, seeded rows and all.
+    card, _ = RateCard.objects.get_or_create(name="Crisis line rate")
+    Rate.objects.get_or_create(
+        card=card,
+        effective_from=timezone.localdate() - timedelta(days=30),
+        defaults={"unit": RateUnit.HOUR, "amount": Decimal("11.50")},
+    )
     # Something else published, so the representatives' filter has something to leave out.
     OpportunityFactory(title="Staff induction day", activity_type=ActivityTypeFactory(name="Staff training"))
     deadline = timezone.localdate() + timedelta(days=5)
@@ -75,7 +84,10 @@ def test_an_opportunity_goes_from_draft_to_attendance(checked_page, another_brow
     page.get_by_label("In person", exact=True).check()
     page.get_by_label("Accessibility information").fill("Step-free access and a quiet room.")
     page.get_by_label("This activity is paid").check()
-    page.get_by_label("What is paid").fill("£25 an hour including preparation")
+    page.get_by_label("Rate card").select_option(
+        label="Crisis line rate: £11.50 an hour, preparation included"
+    )
+    page.get_by_label("What is paid besides the fee").fill("Travel expenses at cost")
     page.get_by_label("Places").fill("1")
     page.get_by_label("First come, first served").check()
     fill_date(page.get_by_role("group", name="Sign-up deadline"), deadline)
@@ -113,7 +125,8 @@ def test_an_opportunity_goes_from_draft_to_attendance(checked_page, another_brow
         "co-designing",
     )
     assert (opportunity.activity_type, opportunity.team, opportunity.lead_worker) == (co_design, team, worker)
-    assert opportunity.is_paid and opportunity.payment == "£25 an hour including preparation"
+    assert opportunity.is_paid and opportunity.payment == "Travel expenses at cost"
+    assert opportunity.rate_card == card
     assert timezone.localtime(opportunity.signup_deadline).date() == deadline
     starts = timezone.localtime(opportunity.sessions.get().starts_at)
     assert (starts.date(), starts.hour, starts.minute) == (session_day, 10, 0)
