@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     LEAD_WORKER_CHANGED = "lead_worker_changed", "Changes to who leads my opportunities"
     TWO_FACTOR_RESET = "two_factor_reset", "My two-factor authentication reset by an administrator"
     CLAIM_UPDATE = "claim_update", "My payment claims: returned, approved or paid"
+    NAMED_WORKER_CHANGED = "named_worker_changed", "Changes to who is my named involvement worker"
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,7 @@ RULES: dict[str, KindRules] = {
     # Security mail: the person must hear of it, and it holds no secret, so it is kept.
     Kind.TWO_FACTOR_RESET: KindRules(email_optional=False),
     Kind.CLAIM_UPDATE: KindRules(),
+    Kind.NAMED_WORKER_CHANGED: KindRules(),
 }
 
 INBOX_KINDS = [kind for kind, rules in RULES.items() if rules.in_inbox]
