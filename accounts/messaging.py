@@ -17,7 +17,9 @@ from accounts.models import User
 WELCOME = "welcome"
 STAFF_INVITATION = "staff_invitation"
 TWO_FACTOR_RESET = "two_factor_reset"
-ACCOUNT_KINDS = (WELCOME, STAFF_INVITATION, TWO_FACTOR_RESET)
+# A code to confirm a mobile number: sent by text, to the number being confirmed.
+PHONE_CODE = "phone_code"
+ACCOUNT_KINDS = (WELCOME, STAFF_INVITATION, TWO_FACTOR_RESET, PHONE_CODE)
 
 
 class Outbox(Protocol):
@@ -26,13 +28,22 @@ class Outbox(Protocol):
     ) -> object: ...
 
 
+class TextOutbox(Protocol):
+    def __call__(
+        self, *, recipient: User, to_phone: str, kind: str, dedupe_key: str, context: dict[str, Any]
+    ) -> object: ...
+
+
 _outbox: Outbox | None = None
+_text_outbox: TextOutbox | None = None
 
 
-def outbox_connect(outbox: Outbox) -> None:
-    """notifications gives its outbox (`message_create`) once, when Django starts."""
-    global _outbox
+def outbox_connect(outbox: Outbox, *, text_outbox: TextOutbox | None = None) -> None:
+    """notifications gives its outbox (`message_create`) once, when Django starts, and the
+    way to send a text to a number not yet confirmed (`text_code_create`)."""
+    global _outbox, _text_outbox
     _outbox = outbox
+    _text_outbox = text_outbox
 
 
 def account_message_send(
@@ -43,6 +54,16 @@ def account_message_send(
     if _outbox is None:
         raise ImproperlyConfigured("accounts sends messages through notifications: add it to INSTALLED_APPS.")
     _outbox(recipient=recipient, kind=kind, dedupe_key=dedupe_key, context=context)
+
+
+def account_text_send(
+    *, recipient: User, to_phone: str, kind: str, dedupe_key: str, context: dict[str, Any]
+) -> None:
+    """Write a text to this number to the outbox, in the caller's transaction, whatever the
+    person's preferences: only for the code that confirms the number (PHONE_CODE)."""
+    if _text_outbox is None:
+        raise ImproperlyConfigured("accounts sends texts through notifications: add it to INSTALLED_APPS.")
+    _text_outbox(recipient=recipient, to_phone=to_phone, kind=kind, dedupe_key=dedupe_key, context=context)
 
 
 def unique_key(prefix: str) -> str:

@@ -186,6 +186,14 @@ class Profile(models.Model):
         default=DigestFrequency.WEEKLY,
         help_text="What changed because of activities you took part in, new opportunities and your sessions.",
     )
+    # Text messages (notifications' text channel): the mobile number texts go to, set only
+    # once the person has typed back the code sent to it (accounts.services.phone_confirm),
+    # so it always holds a confirmed number; in E.164. `phone` above is for calls and may be
+    # a landline. `text_kinds` are the kinds this person wants by text (notifications'
+    # `Kind` values, as plain strings, offered by notifications.selectors.text_kind_choices).
+    mobile_number = models.CharField("mobile number for texts", max_length=16, blank=True)
+    mobile_confirmed_at = models.DateTimeField(null=True, blank=True)
+    text_kinds = ArrayField(models.CharField(max_length=40), default=list, blank=True)
     # The secret in the private calendar-feed address; the person can reset it.
     calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
     privacy_consent_version = models.CharField(max_length=20, blank=True)
@@ -210,6 +218,27 @@ class Profile(models.Model):
     @property
     def has_support_note(self) -> bool:
         return bool(self.support_needs or self.what_helps_me)
+
+
+class PhoneConfirmation(models.Model):
+    """A code sent by text to a mobile number the person gave, to prove it is theirs before
+    any other text goes to it. Only a keyed hash of the code is kept; it expires, and a
+    few wrong tries end it (accounts.services.phone_confirmation_start, phone_confirm)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="phone_confirmations")
+    number = models.CharField(max_length=16)
+    code_hash = models.CharField(max_length=128)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Code for {self.user} sent {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class AccessLogEntry(models.Model):
@@ -241,3 +270,56 @@ class AccessLogEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.viewer} read the {self.get_what_display().lower()} of {self.subject}"
+
+
+class ContactChannel(models.TextChoices):
+    PHONE = "phone", "Phone call"
+    TEXT = "text", "Text message"
+    EMAIL = "email", "E-mail"
+    IN_PERSON = "in_person", "In person"
+    LETTER = "letter", "Letter"
+
+
+class ContactLogEntry(models.Model):
+    """One contact between a worker and a person: when, how, and a short summary.
+
+    Read by the person's named worker and the lead workers their sign-ups open them to
+    (`accounts.view_person`), and by the worker who wrote it; never by managers
+    (accounts.permissions). It is not a place for special-category detail, and the form says
+    so, which is why its reads are not access-logged like support notes and check-ins.
+    """
+
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="contact_log")
+    contacted_on = models.DateField("date of contact")
+    channel = models.CharField("how", max_length=10, choices=ContactChannel.choices)
+    summary = models.CharField("summary", max_length=500)
+    written_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-contacted_on", "-created_at", "-pk"]
+        verbose_name = "contact log entry"
+        verbose_name_plural = "contact log"
+        indexes = [models.Index(fields=["person", "-contacted_on"], name="contactlog_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} with {self.person} on {self.contacted_on}"
+
+
+class NamedWorkerChange(models.Model):
+    """A change of a person's named worker: who it was, who it is now, who changed it and
+    when (accounts.caseload.named_worker_assign). Kept as history; never edited."""
+
+    person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="named_worker_changes")
+    previous_worker = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    new_worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["person", "-created_at"], name="namedworker_person_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person}: named worker now {self.new_worker}"

@@ -2,16 +2,20 @@
 
 import secrets
 from collections.abc import Iterable
+from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from accounts import messaging
-from accounts.models import AccessLogEntry, Profile, User
+from accounts.models import AccessLogEntry, PhoneConfirmation, Profile, User
 from accounts.permissions import STAFF_ROLES, Role, is_staff_member
+from accounts.phones import uk_mobile_e164
 from involvement.errors import ServiceError
 
 
@@ -189,3 +193,108 @@ def two_factor_reset(*, person: User, by: User, path: str = "") -> int:
             context={"by_name": by.get_full_name() or by.email, "reset_at": now},
         )
     return removed
+
+
+def _code_hash(*, confirmation_number: str, code: str) -> str:
+    # Keyed with SECRET_KEY: the table alone does not give the codes away.
+    return salted_hmac("accounts.phone_code", f"{confirmation_number}:{code}", algorithm="sha256").hexdigest()
+
+
+def phone_confirmation_start(*, user: User, number: str) -> PhoneConfirmation:
+    """Send a 6-digit code by text to this UK mobile number, to prove it is the person's.
+
+    At most PHONE_CODES_PER_HOUR codes an hour (each text costs money and reaches a phone
+    that may not be theirs); a new code ends the ones before it. The person's row is locked
+    so that two requests at once cannot both pass the count."""
+    try:
+        number = uk_mobile_e164(number)
+    except ValidationError as error:
+        raise AccountsError(error.messages[0]) from None
+    now = timezone.now()
+    with transaction.atomic():
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        sent = PhoneConfirmation.objects.filter(user=user, created_at__gt=now - timedelta(hours=1)).count()
+        if sent >= settings.PHONE_CODES_PER_HOUR:
+            raise AccountsError(
+                f"We have sent you {sent} codes in the last hour. Wait an hour, then ask for a new one."
+            )
+        PhoneConfirmation.objects.filter(user=user, confirmed_at__isnull=True, expires_at__gt=now).update(
+            expires_at=now
+        )
+        code = f"{secrets.randbelow(10**6):06d}"
+        minutes = settings.PHONE_CODE_MINUTES
+        confirmation = PhoneConfirmation.objects.create(
+            user=user,
+            number=number,
+            code_hash=_code_hash(confirmation_number=number, code=code),
+            created_at=now,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+        messaging.account_text_send(
+            recipient=user,
+            to_phone=number,
+            kind=messaging.PHONE_CODE,
+            dedupe_key=f"phone_code:{confirmation.pk}",
+            context={"code": code, "minutes": minutes},
+        )
+    return confirmation
+
+
+def phone_confirmation_pending(*, user: User) -> PhoneConfirmation | None:
+    """The newest code that is neither used, expired nor used up."""
+    return (
+        PhoneConfirmation.objects.filter(
+            user=user,
+            confirmed_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            attempts__lt=settings.PHONE_CODE_MAX_ATTEMPTS,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def phone_confirm(*, user: User, code: str) -> str:
+    """Check the code typed back; if right, the number becomes the person's number for
+    texts. Each wrong try counts (kept even though the call refuses), and the code ends
+    after PHONE_CODE_MAX_ATTEMPTS of them, so 6 digits cannot be guessed."""
+    now = timezone.now()
+    refusal = ""
+    with transaction.atomic():
+        confirmation = (
+            PhoneConfirmation.objects.select_for_update()
+            .filter(user=user, confirmed_at__isnull=True)
+            .order_by("-created_at")
+            .first()
+        )
+        if confirmation is None:
+            refusal = "Ask for a code first."
+        elif confirmation.attempts >= settings.PHONE_CODE_MAX_ATTEMPTS:
+            refusal = "You have typed a wrong code too many times. Ask for a new code."
+        elif confirmation.expires_at <= now:
+            refusal = "That code has expired. Ask for a new code."
+        else:
+            confirmation.attempts += 1
+            right = constant_time_compare(
+                _code_hash(confirmation_number=confirmation.number, code=code.strip()), confirmation.code_hash
+            )
+            if not right:
+                left = settings.PHONE_CODE_MAX_ATTEMPTS - confirmation.attempts
+                refusal = (
+                    f"That code is not right. You can try {left} more time{'s' if left != 1 else ''}."
+                    if left
+                    else "That code is not right, and you have typed a wrong code too many times. "
+                    "Ask for a new code."
+                )
+                confirmation.save(update_fields=["attempts"])
+            else:
+                confirmation.confirmed_at = now
+                confirmation.save(update_fields=["attempts", "confirmed_at"])
+                profile, _ = Profile.objects.get_or_create(user=user)
+                profile.mobile_number = confirmation.number
+                profile.mobile_confirmed_at = now
+                profile.save(update_fields=["mobile_number", "mobile_confirmed_at", "updated_at"])
+    if refusal:
+        raise AccountsError(refusal)
+    assert confirmation is not None
+    return confirmation.number

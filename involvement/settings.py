@@ -239,6 +239,27 @@ if _email_url.startswith("filemail://"):
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Involvement Hub <involvement@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Text messages (notifications/services/texts.py), sent through GOV.UK Notify. Off unless
+# TEXT_MESSAGES_ENABLED. Notify holds one SMS template whose whole content is ((body)): we
+# render the words here, per kind, and pass them as that personalisation. Without an API
+# key, texts go to TEXT_BACKEND: "file" (a file per text in TEXT_FILE_PATH, in
+# development), "console" (the log) or "memory" (a list the tests read). In production with texts on, a missing key stops the start
+# (notifications/checks.py).
+TEXT_MESSAGES_ENABLED = env.bool("TEXT_MESSAGES_ENABLED", default=False)
+NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
+NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")
+NOTIFY_SMS_TEMPLATE_ID = env.str("NOTIFY_SMS_TEMPLATE_ID", default="")
+NOTIFY_TIMEOUT_SECONDS = env.float("NOTIFY_TIMEOUT_SECONDS", default=10.0)
+TEXT_BACKEND = env.str(
+    "TEXT_BACKEND",
+    default="notify" if NOTIFY_API_KEY else ("memory" if ENVIRONMENT == "test" else "file"),
+)
+TEXT_FILE_PATH = str(BASE_DIR / env.str("TEXT_FILE_PATH", default="sent-texts"))
+# Confirming a mobile number: how long a code lasts, wrong tries per code, codes an hour.
+PHONE_CODE_MINUTES = env.int("PHONE_CODE_MINUTES", default=15)
+PHONE_CODE_MAX_ATTEMPTS = env.int("PHONE_CODE_MAX_ATTEMPTS", default=5)
+PHONE_CODES_PER_HOUR = env.int("PHONE_CODES_PER_HOUR", default=3)
+
 # The privacy notice a person consents to; bump the version when its text changes.
 PRIVACY_NOTICE_VERSION = env.str("PRIVACY_NOTICE_VERSION", default="2026-11")
 

@@ -29,7 +29,16 @@ class Kind(models.TextChoices):
     LEAD_WORKER_CHANGED = "lead_worker_changed", "Changes to who leads my opportunities"
     TWO_FACTOR_RESET = "two_factor_reset", "My two-factor authentication reset by an administrator"
     CLAIM_UPDATE = "claim_update", "My payment claims: returned, approved or paid"
+    PHONE_CODE = "phone_code", "Codes to confirm my mobile number"
     NAMED_WORKER_CHANGED = "named_worker_changed", "Changes to who is my named involvement worker"
+
+
+class Channel(models.TextChoices):
+    """How a message travels. One outbox row per channel, each with its own key, so that
+    delivery, retries, the sweep and failures work for each channel apart."""
+
+    EMAIL = "email", "E-mail"
+    TEXT = "text", "Text message"
 
 
 @dataclass(frozen=True)
@@ -48,16 +57,23 @@ class KindRules:
     # password. Only the person may read it: its body is hidden in the admin, wiped once it
     # is sent, has failed or has expired, and it is never sent again (the person asks anew).
     holds_secret: bool = False
+    # May also come by text, if the person chose so and confirmed a mobile number: short,
+    # timely news about a place or a session (templates/notifications/text/<kind>.txt).
+    # A new kind that suits a text (a reply to a chat request) sets this and adds its
+    # template. Never a kind that holds a secret, bar the code that confirms the number.
+    text: bool = False
+    # Only ever a text, to the number being confirmed, whatever the preferences.
+    text_only: bool = False
 
 
 RULES: dict[str, KindRules] = {
     Kind.ACCOUNT: KindRules(email_optional=False, in_inbox=False, holds_secret=True),
     Kind.STAFF_INVITATION: KindRules(email_optional=False, in_inbox=False, for_staff=True, holds_secret=True),
     Kind.WELCOME: KindRules(email_optional=True),
-    Kind.SIGNUP_UPDATE: KindRules(),
-    Kind.PLACE_OFFERED: KindRules(),
-    Kind.REMINDER: KindRules(),
-    Kind.OPPORTUNITY_CANCELLED: KindRules(),
+    Kind.SIGNUP_UPDATE: KindRules(text=True),
+    Kind.PLACE_OFFERED: KindRules(text=True),
+    Kind.REMINDER: KindRules(text=True),
+    Kind.OPPORTUNITY_CANCELLED: KindRules(text=True),
     Kind.OUTCOME_PUBLISHED: KindRules(),
     Kind.CHECK_IN_INVITATION: KindRules(),
     Kind.DIGEST: KindRules(paused_by_break=True),
@@ -68,10 +84,16 @@ RULES: dict[str, KindRules] = {
     Kind.TWO_FACTOR_RESET: KindRules(email_optional=False),
     Kind.CLAIM_UPDATE: KindRules(),
     Kind.NAMED_WORKER_CHANGED: KindRules(),
+    # The code is the secret: not in the inbox, wiped once sent, never sent again.
+    Kind.PHONE_CODE: KindRules(email_optional=False, in_inbox=False, holds_secret=True, text_only=True),
 }
 
 INBOX_KINDS = [kind for kind, rules in RULES.items() if rules.in_inbox]
 SECRET_KINDS = [kind for kind, rules in RULES.items() if rules.holds_secret]
+TEXT_KINDS = [kind for kind, rules in RULES.items() if rules.text]
+# A text must fit in 4 SMS fragments (153 characters each once split): Notify's price and
+# the phone's patience both grow with each one.
+TEXT_MAX_CHARS = 612
 
 
 def optional_kinds(*, staff: bool, representative: bool) -> list[Kind]:
@@ -80,6 +102,15 @@ def optional_kinds(*, staff: bool, representative: bool) -> list[Kind]:
         Kind(kind)
         for kind, rules in RULES.items()
         if rules.email_optional and ((rules.for_staff and staff) or (not rules.for_staff and representative))
+    ]
+
+
+def text_kinds(*, staff: bool, representative: bool) -> list[Kind]:
+    """The kinds a person may choose to get by text, given their roles."""
+    return [
+        Kind(kind)
+        for kind, rules in RULES.items()
+        if rules.text and ((rules.for_staff and staff) or (not rules.for_staff and representative))
     ]
 
 

@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from notifications.kinds import SECRET_KINDS, Kind
+from notifications.kinds import SECRET_KINDS, Channel, Kind
 
 # What is left of an account message's body once it has been sent, has failed or has
 # expired: the row stays as the record that it was sent, the secret does not.
@@ -32,7 +32,13 @@ class Message(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="messages"
     )
-    to_email = models.EmailField()
+    # One row per channel: a text is a row of its own, keyed `<the e-mail's key>:text`, so
+    # that each channel is claimed, retried and failed apart. The e-mail row is the one the
+    # inbox lists (`inbox_only` when the person chose text alone).
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    to_email = models.EmailField(blank=True)
+    # A text's number, in E.164: a confirmed mobile (or, for the code, the one being confirmed).
+    to_phone = models.CharField(max_length=16, blank=True)
     kind = models.CharField(max_length=40, choices=Kind.choices)
     dedupe_key = models.CharField(max_length=200, unique=True)
     subject = models.CharField(max_length=200)
@@ -65,9 +71,16 @@ class Message(models.Model):
                 condition=Q(kind__in=SECRET_KINDS) & ~Q(body_text=WIPED_BODY),
             ),
         ]
+        constraints = [
+            models.CheckConstraint(
+                name="message_has_address_for_channel",
+                condition=(Q(channel="email") & ~Q(to_email="")) | (Q(channel="text") & ~Q(to_phone="")),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.to_email}: {self.subject}"
+        to = self.to_phone if self.channel == Channel.TEXT else self.to_email
+        return f"{self.get_kind_display()} to {to}: {self.subject}"
 
     @property
     def is_unread(self) -> bool:
