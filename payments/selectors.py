@@ -110,3 +110,12 @@ def car_miles_before(*, person_id: int, day: date) -> Decimal:
 
 def claim_events(*, claim: Claim) -> QuerySet[ClaimEvent]:
     return claim.events.select_related("actor__profile")
+
+
+def expense_line_get(*, line_id: int) -> ExpenseLine | None:
+    """An expense line with its claim and what the receipt's permission check reads."""
+    return (
+        ExpenseLine.objects.filter(pk=line_id)
+        .select_related("claim__person__profile", "claim__opportunity")
+        .first()
+    )

@@ -218,6 +218,10 @@ ADDRESSES = {
     "me:preferences": lambda w: reverse("me:preferences"),
     "me:calendar_ics": lambda w: reverse("me:calendar_ics"),
     "me:calendar": lambda w: reverse("me:calendar"),
+    "me:payments": lambda w: reverse("me:payments"),
+    "me:claim": lambda w: reverse("me:claim", args=[w.claim.pk]),
+    "me:earnings_limit": lambda w: reverse("me:earnings_limit"),
+    "payments:receipt": lambda w: reverse("payments:receipt", args=[w.receipt_line.pk]),
     "worker:home": lambda w: reverse("worker:home"),
     "worker:person": lambda w: reverse("worker:person", args=[w.rep.pk]),
     "worker:support_note": lambda w: reverse("worker:support_note", args=[w.rep.pk]),
@@ -322,6 +326,14 @@ me:calendar_ics                        GET  login    200    200    200    200   
                                        POST login    405    405    405    405    405    405    405
 me:calendar                            GET  login    200    200    200    200    200    200    200
                                        POST login    302    302    302    302    302    302    302
+me:payments                            GET  login    200    200    403    403    403    403    403
+                                       POST login    405    405    403    403    403    403    403
+me:claim                               GET  login    200    404    403    403    403    403    403
+                                       POST login    200    404    403    403    403    403    403
+me:earnings_limit                      GET  login    200    200    403    403    403    403    403
+                                       POST login    200    200    403    403    403    403    403
+payments:receipt                       GET  login    200    404    404    200    200    200    404
+                                       POST login    405    405    405    405    405    405    405
 worker:home                            GET  login    403    403    200    200    200    403    403
                                        POST login    403    403    405    405    405    403    403
 worker:person                          GET  login    403    403    404    200    200    403    403
