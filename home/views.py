@@ -2,6 +2,7 @@
 home (/worker/), and the profile page, which shows the profile (accounts) with the
 messages a person may stop by e-mail (notifications)."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -28,6 +29,11 @@ from opportunities.selectors import (
     signups_for_person,
     upcoming_sessions_for_person,
 )
+from payments.models import Claim
+from payments.selectors import claims_to_review, overdue_claims
+
+# Overdue claims listed on the worker's home; the rest are on /worker/claims/.
+OVERDUE_SHOWN = 20
 
 
 @permission_required("accounts.use_representative_area", raise_exception=True)
@@ -80,7 +86,8 @@ class ProfileView(OwnProfileMixin, UpdateView):
 @require_safe
 def worker_home(request: HttpRequest) -> HttpResponse:
     """Everything a named worker needs in one place (F7): opportunities with their next
-    action, follow-ups oldest first, outcomes due, offers about to lapse, the caseload."""
+    action, follow-ups oldest first, outcomes due, offers about to lapse, claims to approve
+    and claims not paid in time (F3), the caseload."""
     today = timezone.localdate()
     opportunities = list(opportunities_led_with_outcomes(worker=request.user)[:100])
     rows, outcomes_due = [], []
@@ -99,6 +106,13 @@ def worker_home(request: HttpRequest) -> HttpResponse:
             "outcomes_due": sorted(outcomes_due, key=lambda item: item["due"]),
             "lapsing": offers_lapsing_for_worker(worker=request.user),
             "caseload": caseload_with_last_involved(worker=request.user),
+            "claims_to_approve": claims_to_review(user=request.user, state=Claim.State.SUBMITTED).count(),
+            # One more than shown, to know whether there are more without counting them.
+            "overdue_claims": list(
+                overdue_claims(today=today, lead_worker=request.user)[: OVERDUE_SHOWN + 1]
+            ),
+            "overdue_shown": OVERDUE_SHOWN,
+            "payment_target_days": settings.PAYMENT_TARGET_DAYS,
         },
     )
 

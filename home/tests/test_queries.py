@@ -164,7 +164,7 @@ def test_the_worker_home_does_not_grow_with_the_caseload(client, worker, django_
     for _ in range(30):
         person(roles=[Role.REPRESENTATIVE], named_worker=worker)
     client.force_login(worker)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(15):  # measured: 13
         response = client.get(reverse("worker:home"))
     assert response.content.decode().count("/worker/people/") == 30
 
@@ -180,7 +180,7 @@ def test_the_worker_home_with_opportunities_in_every_state_runs_a_fixed_number_o
         person(roles=[Role.REPRESENTATIVE], named_worker=worker)
     client.force_login(worker)
     client.get(reverse("worker:home"))
-    with django_assert_max_num_queries(13):  # measured: 11
+    with django_assert_max_num_queries(15):  # measured: 13 (11 before the claims, issue 12)
         response = client.get(reverse("worker:home"))
     page = response.content.decode()
     assert page.count("/worker/people/") == rows
@@ -237,7 +237,7 @@ def test_the_worker_home_with_everything_it_lists_runs_a_fixed_number_of_queries
     busy_worker(rows)
     client.force_login(worker)
     client.get(reverse("worker:home"))
-    with django_assert_max_num_queries(13):  # measured: 11
+    with django_assert_max_num_queries(15):  # measured: 13 (11 before the claims, issue 12)
         response = client.get(reverse("worker:home"))
     page = response.content.decode()
     assert page.count("/worker/follow-ups/") == rows
