@@ -187,13 +187,23 @@ def paid_file_record(*, content: str, by: User) -> PaidFileResult:
     DD/MM/YYYY). Each row is recorded on its own: a row that cannot be (an unknown claim, a
     claim not exported, a bad date) is reported by its line number and the rest go on."""
     reader = csv.DictReader(io.StringIO(content))
-    fields = {name.strip().lower() for name in (reader.fieldnames or [])}
-    if not {"claim", "paid_on"} <= fields:
-        raise ClaimError("The file needs a header row with the columns claim and paid_on.", field="file")
     rows: list[tuple[int, str, str]] = []
-    for number, row in enumerate(reader, start=2):
-        cleaned = {(key or "").strip().lower(): (value or "").strip() for key, value in row.items()}
-        rows.append((number, cleaned.get("claim", ""), cleaned.get("paid_on", "")))
+    try:
+        fields = {name.strip().lower() for name in (reader.fieldnames or [])}
+        if not {"claim", "paid_on"} <= fields:
+            raise ClaimError("The file needs a header row with the columns claim and paid_on.", field="file")
+        for row in reader:
+            # A row with more cells than the header has the rest as a list under None: ignored.
+            cleaned = {
+                (key or "").strip().lower(): value.strip()
+                for key, value in row.items()
+                if isinstance(key, str) and isinstance(value, str)
+            }
+            # The line the row ends on, as a spreadsheet numbers it (blank lines are skipped).
+            rows.append((reader.line_num, cleaned.get("claim", ""), cleaned.get("paid_on", "")))
+    except csv.Error:
+        # Not a CSV file a reader can take (a cell longer than the csv module's limit, say).
+        raise ClaimError("The file could not be read as a CSV file.", field="file") from None
     problems: list[str] = []
 
     def record(item: tuple[int, str, str]) -> int:
