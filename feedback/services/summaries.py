@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from feedback.models import FollowUp
 from feedback.services.outcomes import outcomes_overdue
+from feedback.summary_sections import SummarySection, summary_sections_for
 from involvement.jobs import batch_in_own_transaction
 from notifications.kinds import Kind
 from notifications.services import RenderedMessage, messages_store_bulk, render_message
@@ -18,7 +19,8 @@ from opportunities.models import Opportunity, SignUp
 
 def worker_summaries_send(*, today: date | None = None) -> int:
     """Each worker's daily summary: overdue outcomes, waiting follow-ups, offers lapsing
-    today on their opportunities. Not sent when there is nothing."""
+    today on their opportunities, and the sections apps above feedback add (claims not paid
+    in time: feedback.summary_sections). Not sent when there is nothing."""
     today = today or timezone.localdate()
     now = timezone.now()
     end_of_day = timezone.make_aware(datetime.combine(today, time.max))
@@ -33,9 +35,12 @@ def worker_summaries_send(*, today: date | None = None) -> int:
         state=SignUp.State.OFFERED, offer_expires_at__gte=now, offer_expires_at__lte=end_of_day
     ).select_related("opportunity"):
         lapsing.setdefault(signup.opportunity.lead_worker_id, []).append(signup)
-    worker_ids = set(overdue) | set(waiting) | set(lapsing)
+    sections = summary_sections_for(today=today)
+    worker_ids = set(overdue) | set(waiting) | set(lapsing) | set(sections)
     workers = list(User.objects.filter(pk__in=worker_ids, is_active=True).select_related("profile"))
-    waiting_for = _Waiting(today=today, overdue=overdue, follow_ups=waiting, lapsing=lapsing)
+    waiting_for = _Waiting(
+        today=today, overdue=overdue, follow_ups=waiting, lapsing=lapsing, sections=sections
+    )
     # All in one go, for speed; if that fails, each worker's alone, so that one summary that
     # cannot be built is logged and the other workers still get theirs.
     return batch_in_own_transaction(
@@ -52,6 +57,7 @@ class _Waiting:
     overdue: dict[int, list[Opportunity]]
     follow_ups: dict[int, list[FollowUp]]
     lapsing: dict[int, list[SignUp]]
+    sections: dict[int, list[SummarySection]]
 
 
 def _summaries_store(workers: Sequence[User], *, waiting: _Waiting) -> int:
@@ -62,6 +68,7 @@ def _summaries_store(workers: Sequence[User], *, waiting: _Waiting) -> int:
             "overdue": waiting.overdue.get(worker.pk, []),
             "follow_ups": waiting.follow_ups.get(worker.pk, []),
             "lapsing": waiting.lapsing.get(worker.pk, []),
+            "sections": waiting.sections.get(worker.pk, []),
             "today": waiting.today,
         }
         key = f"worker_summary:{waiting.today.isoformat()}:{worker.pk}"

@@ -15,7 +15,9 @@ from django.utils import timezone
 from accounts.models import User
 from accounts.permissions import Role
 from accounts.tests.factories import person
+from feedback import summary_sections
 from feedback.services import check_in_create, worker_summaries_send
+from feedback.summary_sections import SummaryLine, SummarySection
 from involvement.templatetags.nhs_dates import nhs_date
 from notifications.kinds import Kind
 from notifications.models import Message
@@ -117,3 +119,40 @@ def test_summaries_take_the_same_queries_for_one_worker_or_many(django_assert_ma
         Message.objects.all().delete()
         with django_assert_max_num_queries(len(one.captured_queries)):
             assert worker_summaries_send() == 4
+
+
+@pytest.fixture
+def extra_section():
+    """A section from an app above feedback, as home registers the overdue claims: given
+    here by the test, then the registry is put back as it was."""
+    saved = dict(summary_sections._providers)
+    given: dict[int, SummarySection] = {}
+    summary_sections.summary_section_register("test", lambda *, today: dict(given))
+    yield given
+    summary_sections._providers.clear()
+    summary_sections._providers.update(saved)
+
+
+def test_a_section_another_app_registers_is_in_the_summary_and_reason_enough_to_send_one(
+    worker, other_worker, extra_section
+):
+    extra_section[worker.pk] = SummarySection(
+        heading="Claims not paid within 14 days",
+        lines=[SummaryLine(text="2 claims for opportunities you lead", path="/worker/claims/")],
+    )
+    # A section with nothing in it sends nothing.
+    extra_section[other_worker.pk] = SummarySection(heading="Claims not paid within 14 days")
+
+    assert worker_summaries_send() == 1
+
+    body = summary_for(worker).body_text
+    assert "Claims not paid within 14 days:\n- 2 claims for opportunities you lead: " in body
+    assert "/worker/claims/\n" in body
+    assert not Message.objects.filter(kind=Kind.WORKER_SUMMARY, recipient=other_worker).exists()
+
+
+def test_registering_a_section_again_replaces_it(worker, extra_section):
+    extra_section[worker.pk] = SummarySection(heading="Once", lines=[SummaryLine(text="only once")])
+    summary_sections.summary_section_register("test", lambda *, today: dict(extra_section))
+    worker_summaries_send()
+    assert summary_for(worker).body_text.count("only once") == 1

@@ -9,6 +9,9 @@ from django.utils import timezone
 
 from accounts.permissions import Role
 from accounts.tests.factories import person
+from feedback.services import worker_summaries_send
+from notifications.kinds import Kind
+from notifications.models import Message
 from payments.models import Claim
 from payments.services import batch_mark_paid, claim_approve, claim_submit, export_batch_create
 from payments.tests.factories import attended_claim, held_opportunity
@@ -83,3 +86,25 @@ def test_the_worker_home_with_claims_runs_a_fixed_number_of_queries(
         response = client.get(reverse("worker:home"))
     assert f"Claims to approve: {rows}" in response.content.decode()
     assert len(response.context["overdue_claims"]) == min(2 * rows, 21)
+
+
+# --- the daily summary ---------------------------------------------------------------------
+
+
+def test_the_daily_summary_counts_each_workers_overdue_claims(worker, other_worker):
+    claims_for(worker, 2, days=30, submit=True)
+    claims_for(worker, 1, days=2, submit=True)  # within the target: not overdue
+    claims_for(other_worker, 1, days=20, submit=False)
+
+    assert worker_summaries_send() == 2
+
+    body = Message.objects.get(kind=Kind.WORKER_SUMMARY, recipient=worker).body_text
+    assert "Claims not paid within 14 days:\n- 2 claims for opportunities you lead: " in body
+    assert "/worker/claims/" in body
+    other = Message.objects.get(kind=Kind.WORKER_SUMMARY, recipient=other_worker).body_text
+    assert "- 1 claim for opportunities you lead: " in other
+
+
+def test_a_worker_whose_claims_are_all_in_time_gets_no_summary_for_them(worker):
+    claims_for(worker, 2, days=3, submit=True)
+    assert worker_summaries_send() == 0
