@@ -222,6 +222,20 @@ ADDRESSES = {
     "me:claim": lambda w: reverse("me:claim", args=[w.claim.pk]),
     "me:earnings_limit": lambda w: reverse("me:earnings_limit"),
     "payments:receipt": lambda w: reverse("payments:receipt", args=[w.receipt_line.pk]),
+    "worker:claims": lambda w: reverse("worker:claims"),
+    "worker:claim": lambda w: reverse("worker:claim", args=[w.claim.pk]),
+    "worker:claim_adjust": lambda w: reverse("worker:claim_adjust", args=[w.claim.pk]),
+    "worker:claim_return": lambda w: reverse("worker:claim_return", args=[w.claim.pk]),
+    "worker:claim_approve": lambda w: reverse("worker:claim_approve", args=[w.claim.pk]),
+    # Finance's pages: only finance officers (payments/tests/test_finance_pages.py), so everyone
+    # here is refused before any batch is looked up, and batch 1 need not exist.
+    "payments:exports": lambda w: reverse("payments:exports"),
+    "payments:export_create": lambda w: reverse("payments:export_create"),
+    "payments:paid_file": lambda w: reverse("payments:paid_file"),
+    "payments:batch": lambda w: reverse("payments:batch", args=[1]),
+    "payments:batch_download": lambda w: reverse("payments:batch_download", args=[1]),
+    "payments:batch_paid": lambda w: reverse("payments:batch_paid", args=[1]),
+    "payments:payroll_reference": lambda w: reverse("payments:payroll_reference", args=[1, w.rep.pk]),
     "worker:home": lambda w: reverse("worker:home"),
     "worker:person": lambda w: reverse("worker:person", args=[w.rep.pk]),
     "worker:support_note": lambda w: reverse("worker:support_note", args=[w.rep.pk]),
@@ -334,6 +348,30 @@ me:earnings_limit                      GET  login    200    200    403    403   
                                        POST login    200    200    403    403    403    403    403
 payments:receipt                       GET  login    200    404    404    200    200    200    404
                                        POST login    405    405    405    405    405    405    405
+worker:claims                          GET  login    403    403    200    200    200    200    403
+                                       POST login    403    403    405    405    405    405    403
+worker:claim                           GET  login    403    403    404    200    200    200    403
+                                       POST login    403    403    405    405    405    405    403
+worker:claim_adjust                    GET  login    403    403    405    405    405    405    403
+                                       POST login    403    403    404    200    403    200    403
+worker:claim_return                    GET  login    403    403    405    405    405    405    403
+                                       POST login    403    403    404    200    403    200    403
+worker:claim_approve                   GET  login    403    403    405    405    405    405    403
+                                       POST login    403    403    404    302    403    302    403
+payments:exports                       GET  login    403    403    403    403    403    403    403
+                                       POST login    403    403    403    403    403    403    403
+payments:export_create                 GET  login    403    403    403    403    403    403    403
+                                       POST login    403    403    403    403    403    403    403
+payments:paid_file                     GET  login    403    403    403    403    403    403    403
+                                       POST login    403    403    403    403    403    403    403
+payments:batch                         GET  login    403    403    403    403    403    403    403
+                                       POST login    403    403    403    403    403    403    403
+payments:batch_download                GET  login    403    403    403    403    403    403    403
+                                       POST login    403    403    403    403    403    403    403
+payments:batch_paid                    GET  login    403    403    403    403    403    403    403
+                                       POST login    403    403    403    403    403    403    403
+payments:payroll_reference             GET  login    403    403    403    403    403    403    403
+                                       POST login    403    403    403    403    403    403    403
 worker:home                            GET  login    403    403    200    200    200    403    403
                                        POST login    403    403    405    405    405    403    403
 worker:person                          GET  login    403    403    404    200    200    403    403
