@@ -8,7 +8,7 @@ from django.views.decorators.http import require_safe
 from rules.contrib.views import permission_required
 
 from dashboard.forms import DashboardFilterForm
-from dashboard.metrics import activity, feedback_loop, monthly_trend, reach, valued
+from dashboard.metrics import activity, feedback_loop, monthly_trend, payments, reach, valued
 from involvement import csv_export
 
 
@@ -24,6 +24,7 @@ def _figures(request: HttpRequest):
             "feedback": feedback_loop(scope),
             "valued": valued(scope),
             "trend": monthly_trend(scope),
+            "payments": payments(scope),
         },
     )
 
@@ -81,6 +82,7 @@ def _tables(figures: dict) -> dict[str, tuple[list[str], list[list]]]:
                 ["Median hours to follow-up", valued_["median_hours_to_follow_up"]],
             ],
         ),
+        **_payment_tables(figures["payments"]),
         "trend": (
             ["Month", "Places taken", "People taking part", "Outcomes published"],
             [
@@ -88,6 +90,31 @@ def _tables(figures: dict) -> dict[str, tuple[list[str], list[list]]]:
                 for row in figures["trend"]
             ],
         ),
+    }
+
+
+def _payment_tables(payments_: dict) -> dict[str, tuple[list[str], list[list]]]:
+    def paid_by(first: str, rows: list[dict]) -> tuple[list[str], list[list]]:
+        return (
+            [first, "Claims paid", "Fees (£)", "Expenses (£)", "Total (£)"],
+            [[row["name"], row["claims"], row["fees"], row["expenses"], row["total"]] for row in rows],
+        )
+
+    return {
+        "payments": (
+            ["Measure", "Value"],
+            [
+                ["Median days from the activity to payment", payments_["median_days_to_pay"]],
+                [f"Paid within {payments_['target_days']} days (%)", payments_["paid_in_time_share"]],
+                ["Claims where the person chose not to be paid (%)", payments_["declined_share"]],
+            ],
+        ),
+        "payments_by_status": (
+            ["Status", "Claims", "Fees (£)", "Expenses (£)"],
+            [[row["state"], row["claims"], row["fees"], row["expenses"]] for row in payments_["by_status"]],
+        ),
+        "paid_by_team": paid_by("Team", payments_["by_team"]),
+        "paid_by_type": paid_by("Type of activity", payments_["by_type"]),
     }
 
 
@@ -108,6 +135,18 @@ def _charts(figures: dict) -> dict:
             "type": "bar",
             "labels": [f"{row['type']} ({row['level']})" for row in numeric],
             "datasets": [{"label": "Opportunities", "data": [row["count"] for row in numeric]}],
+        },
+        # Money as numbers: JSON would carry a Decimal as a string.
+        "paid_by_team": {
+            "type": "bar",
+            "labels": [row["name"] for row in figures["payments"]["by_team"]],
+            "datasets": [
+                {"label": "Fees (£)", "data": [float(row["fees"]) for row in figures["payments"]["by_team"]]},
+                {
+                    "label": "Expenses (£)",
+                    "data": [float(row["expenses"]) for row in figures["payments"]["by_team"]],
+                },
+            ],
         },
         "shares": {
             "type": "bar",

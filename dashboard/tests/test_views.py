@@ -6,6 +6,7 @@ import io
 import pytest
 
 from dashboard.tests.test_metrics import world  # noqa: F401  (the hand-worked data set)
+from dashboard.tests.test_metrics_payments import claims  # noqa: F401  (claims worked out by hand)
 
 pytestmark = pytest.mark.django_db
 PERIOD = {
@@ -37,12 +38,19 @@ def test_anonymous_visitors_are_sent_to_log_in(client):
 def test_the_page_shows_every_section_with_its_table(client, manager, world):  # noqa: F811
     client.force_login(manager)
     page = client.get("/dashboard/", PERIOD).content.decode()
-    for heading in ["Reach", "Activity", "Feedback loop", "Feeling valued and support", "Monthly trend"]:
+    for heading in [
+        "Reach",
+        "Activity",
+        "Feedback loop",
+        "Feeling valued and support",
+        "Monthly trend",
+        "Payments",
+    ]:
         assert f"<h2>{heading}</h2>" in page
     assert "0.375" in page  # the Gini coefficient worked out by hand
     assert "fewer than 5" in page
-    assert page.count("Download this table (CSV)") == 6
-    assert "canvas" in page and 'id="chart-trend"' in page
+    assert page.count("Download this table (CSV)") == 10
+    assert "canvas" in page and 'id="chart-trend"' in page and 'id="chart-paid_by_team"' in page
 
 
 def test_the_page_never_shows_individual_check_ins(client, manager):
@@ -77,6 +85,45 @@ def test_the_csv_export_applies_the_filters(client, manager, world):  # noqa: F8
     assert ["Cancelled opportunities", "1"] in rows and ["Opportunities", "2"] in rows
 
 
+def payments_period() -> dict:
+    from dashboard.tests.test_metrics_payments import PERIOD as SCOPE
+
+    return {
+        "period": "custom",
+        **{f"start_{part}": str(getattr(SCOPE.start, part)) for part in ("day", "month", "year")},
+        **{f"end_{part}": str(getattr(SCOPE.end, part)) for part in ("day", "month", "year")},
+    }
+
+
+def csv_rows(client, table: str, params: dict) -> list[list[str]]:
+    response = client.get(f"/dashboard/export/{table}.csv", params)
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.content.decode())))
+
+
+def test_the_payments_section_shows_its_figures_and_exports_them(client, manager, claims):  # noqa: F811
+    client.force_login(manager)
+    page = client.get("/dashboard/", payments_period()).content.decode()
+    assert "Claims and amounts by status" in page and "Paid by team" in page
+    assert "Paid within 14 days (%)" in page
+
+    rows = csv_rows(client, "payments", payments_period())
+    assert ["Median days from the activity to payment", "14.0"] in rows
+    assert ["Paid within 14 days (%)", "50.0"] in rows
+    assert ["Claims where the person chose not to be paid (%)", "11.1"] in rows
+    assert ["Waiting for approval", "5", "115.00", "0.00"] in csv_rows(
+        client, "payments_by_status", payments_period()
+    )
+    assert csv_rows(client, "paid_by_team", payments_period())[1:] == [
+        ["Team", "Claims paid", "Fees (£)", "Expenses (£)", "Total (£)"],
+        ["T1", "fewer than 5", "33.00", "7.50", "40.50"],
+        ["T2", "fewer than 5", "0.00", "0.00", "0.00"],
+    ]
+    # The team filter applies to payments too.
+    by_type = csv_rows(client, "paid_by_type", {**payments_period(), "team": claims["t2"].pk})
+    assert by_type[2:] == [["Y", "fewer than 5", "0.00", "0.00", "0.00"]]
+
+
 def test_an_unknown_table_is_404(client, manager):
     client.force_login(manager)
     assert client.get("/dashboard/export/passwords.csv").status_code == 404
@@ -104,6 +151,7 @@ def test_bad_filters_are_explained_and_kept_and_the_page_still_works(client, man
 @pytest.mark.parametrize("rows", [1, 12], ids=["few", "many"])
 def test_the_query_count_does_not_depend_on_the_data(client, manager, django_assert_max_num_queries, rows):
     from datetime import timedelta
+    from decimal import Decimal
 
     from django.utils import timezone
 
@@ -111,6 +159,8 @@ def test_the_query_count_does_not_depend_on_the_data(client, manager, django_ass
     from accounts.tests.factories import person
     from opportunities.models import SignUp
     from opportunities.tests.factories import OpportunityFactory
+    from payments.services import ExpenseData, claim_submit, expense_add
+    from payments.tests.factories import attended_claim
 
     for _ in range(rows):
         start = timezone.now() - timedelta(days=40)
@@ -123,9 +173,15 @@ def test_the_query_count_does_not_depend_on_the_data(client, manager, django_ass
             SignUp.objects.create(
                 opportunity=opp, person=person(roles=[Role.REPRESENTATIVE]), state="attended"
             )
+    # Claims in every state but paid, each with an expense, on opportunities of their own.
+    for number in range(rows):
+        claim = attended_claim(person=person(roles=[Role.REPRESENTATIVE]))
+        expense_add(claim=claim, by=claim.person, data=ExpenseData(kind="parking", amount=Decimal("2")))
+        if number % 2:
+            claim_submit(claim=claim, by=claim.person)
     client.force_login(manager)
     client.get("/dashboard/")
-    with django_assert_max_num_queries(24):  # measured: 22, with 1 and with 12 opportunities
+    with django_assert_max_num_queries(27):  # measured: 25 (4 for payments), with 1 and 12 of each
         assert client.get("/dashboard/").status_code == 200
 
 
