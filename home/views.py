@@ -30,7 +30,7 @@ from opportunities.selectors import (
     upcoming_sessions_for_person,
 )
 from payments.models import Claim
-from payments.selectors import claims_to_review, overdue_claims
+from payments.selectors import claims_of, claims_to_review, overdue_claims
 
 # Overdue claims listed on the worker's home; the rest are on /worker/claims/.
 OVERDUE_SHOWN = 20
@@ -41,8 +41,11 @@ OVERDUE_SHOWN = 20
 def me_home(request: HttpRequest) -> HttpResponse:
     profile = profile_for_user(user=request.user)
     signups = list(signups_for_person(person=request.user))
+    # Each activity taken part in links to its claim (one query for all of them).
+    claims = {claim.signup_id: claim for claim in claims_of(person=request.user)}
     by_state: dict[str, list] = {}
     for signup in signups:
+        signup.payment_claim = claims.get(signup.pk)
         by_state.setdefault(signup.state, []).append(signup)
     return render(
         request,
