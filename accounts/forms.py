@@ -10,6 +10,7 @@ from django.utils.text import format_lazy
 
 from accounts.models import ContactMethod, Profile
 from accounts.permissions import is_representative
+from accounts.phones import uk_mobile_e164
 from catalogue.models import ActivityType
 from involvement.forms import DateField, LengthLimitsMixin
 
@@ -66,11 +67,30 @@ class MessagePreferencesMixin(forms.ModelForm):
         required=False,
     )
 
-    def _setup_message_preferences(self, *, user, email_kinds: list[tuple[str, str]]) -> None:
+    text_kinds = forms.MultipleChoiceField(
+        label="Send me a text message about (optional)",
+        help_text="For each, choose e-mail, a text or both. Texts go only to a mobile number you confirmed.",
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def _setup_message_preferences(
+        self, *, user, email_kinds: list[tuple[str, str]], text_kinds: list[tuple[str, str]] | None = None
+    ) -> None:
         self._offered_kinds = [value for value, _ in email_kinds]
         field = self.fields["email_kinds"]
         field.choices = list(email_kinds)
         field.initial = [kind for kind in self._offered_kinds if kind not in self.instance.email_muted_kinds]
+        # Texts, where the page offers them (`text_kinds=`, from
+        # notifications.selectors.text_kind_choices): the kinds that suit a text.
+        self._offered_text_kinds = [value for value, _ in text_kinds or []]
+        if self._offered_text_kinds:
+            self.fields["text_kinds"].choices = list(text_kinds or [])
+            self.fields["text_kinds"].initial = [
+                kind for kind in self._offered_text_kinds if kind in self.instance.text_kinds
+            ]
+        else:
+            self.fields.pop("text_kinds")
         if not is_representative(user):
             self.fields.pop("digest_frequency", None)
 
@@ -80,6 +100,11 @@ class MessagePreferencesMixin(forms.ModelForm):
         # Keep choices about kinds this form did not offer (another role's) as they were.
         kept = [kind for kind in self.instance.email_muted_kinds if kind not in offered]
         self.instance.email_muted_kinds = sorted(set(kept) | (offered - wanted))
+        if self._offered_text_kinds:
+            offered_texts = set(self._offered_text_kinds)
+            wanted_texts = set(self.cleaned_data.get("text_kinds") or []) & offered_texts
+            kept_texts = [kind for kind in self.instance.text_kinds if kind not in offered_texts]
+            self.instance.text_kinds = sorted(set(kept_texts) | wanted_texts)
         return super().save(commit=commit)
 
 
@@ -89,9 +114,55 @@ class MessagePreferencesForm(MessagePreferencesMixin):
         fields = ["digest_frequency"]
         widgets = {"digest_frequency": forms.RadioSelect}
 
-    def __init__(self, *args, user, email_kinds: list[tuple[str, str]], **kwargs):
+    def __init__(
+        self,
+        *args,
+        user,
+        email_kinds: list[tuple[str, str]],
+        text_kinds: list[tuple[str, str]] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        self._setup_message_preferences(user=user, email_kinds=email_kinds)
+        self._setup_message_preferences(user=user, email_kinds=email_kinds, text_kinds=text_kinds)
+
+
+class MobileNumberForm(forms.Form):
+    """The mobile number to confirm; the code goes to it by text."""
+
+    mobile_number = forms.CharField(
+        label="Your mobile number",
+        help_text="A UK mobile number, like 07700 900 982. We will send a code to it.",
+        max_length=30,
+        widget=forms.TextInput(
+            attrs={"type": "tel", "autocomplete": "tel", "class": "nhsuk-input--width-20"}
+        ),
+        error_messages={"required": "Enter your mobile number, like 07700 900 982"},
+    )
+
+    def clean_mobile_number(self) -> str:
+        return uk_mobile_e164(self.cleaned_data["mobile_number"])
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.CharField(
+        label="The code from the text",
+        help_text="6 numbers, like 123456.",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "class": "nhsuk-input--width-10",
+            }
+        ),
+        error_messages={"required": "Enter the 6-number code from the text"},
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise forms.ValidationError("Enter the code as 6 numbers, like 123456")
+        return code
 
 
 class OnboardingForm(LengthLimitsMixin, forms.ModelForm):

@@ -206,6 +206,8 @@ def phone_confirmation_start(*, user: User, number: str) -> PhoneConfirmation:
     At most PHONE_CODES_PER_HOUR codes an hour (each text costs money and reaches a phone
     that may not be theirs); a new code ends the ones before it. The person's row is locked
     so that two requests at once cannot both pass the count."""
+    if not settings.TEXT_MESSAGES_ENABLED:
+        raise AccountsError("We cannot send texts at the moment. We will keep using e-mail.")
     try:
         number = uk_mobile_e164(number)
     except ValidationError as error:

@@ -7,6 +7,8 @@ from accounts import views
 
 me_account_patterns = [
     path("welcome/", views.OnboardingView.as_view(), name="welcome"),
+    path("phone/", views.phone_number, name="phone"),
+    path("phone/confirm/", views.phone_confirm_code, name="phone_confirm"),
 ]
 
 worker_person_patterns = [

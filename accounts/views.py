@@ -12,12 +12,20 @@ from django.views.decorators.http import require_safe
 from django.views.generic import UpdateView
 from rules.contrib.views import PermissionRequiredMixin, permission_required
 
-from accounts.forms import OnboardingForm
+from accounts.forms import MobileNumberForm, OnboardingForm, PhoneCodeForm
 from accounts.middleware import SESSION_ONBOARDED
 from accounts.models import AccessLogEntry, Profile
 from accounts.permissions import get_person_for_staff, home_url_name
 from accounts.selectors import profile_for_user
-from accounts.services import access_log_record, onboarding_complete
+from accounts.phones import national_format
+from accounts.services import (
+    AccountsError,
+    access_log_record,
+    onboarding_complete,
+    phone_confirm,
+    phone_confirmation_pending,
+    phone_confirmation_start,
+)
 
 
 @login_not_required
@@ -84,3 +92,62 @@ def worker_person_support_note(request: HttpRequest, person_id: int) -> HttpResp
         viewer=request.user, subject=person, what=AccessLogEntry.What.SUPPORT_NOTE, path=request.path
     )
     return render(request, "accounts/worker_support_note.html", {"person": person, "profile": person.profile})
+
+
+def _texts_off(request: HttpRequest) -> HttpResponse:
+    messages.info(request, "We cannot send texts at the moment. We will keep using e-mail.")
+    return redirect("me:preferences")
+
+
+@permission_required("accounts.use_representative_area", raise_exception=True)
+def phone_number(request: HttpRequest) -> HttpResponse:
+    """The mobile number for texts: a code goes to it, to be typed back on the next page."""
+    profile = profile_for_user(user=request.user)
+    form = MobileNumberForm(request.POST or None)
+    if request.method == "POST":
+        if not settings.TEXT_MESSAGES_ENABLED:
+            return _texts_off(request)
+        if form.is_valid():
+            try:
+                phone_confirmation_start(user=request.user, number=form.cleaned_data["mobile_number"])
+            except AccountsError as error:
+                form.add_error("mobile_number", str(error))
+            else:
+                return redirect("me:phone_confirm")
+    current = national_format(profile.mobile_number) if profile.mobile_number else ""
+    return render(
+        request,
+        "accounts/phone_number.html",
+        {"form": form, "current": current, "texts_on": settings.TEXT_MESSAGES_ENABLED},
+    )
+
+
+@permission_required("accounts.use_representative_area", raise_exception=True)
+def phone_confirm_code(request: HttpRequest) -> HttpResponse:
+    """Type back the code sent by text. Wrong tries count and end the code (the service)."""
+    form = PhoneCodeForm(request.POST or None)
+    if request.method == "POST":
+        if not settings.TEXT_MESSAGES_ENABLED:
+            return _texts_off(request)
+        if form.is_valid():
+            try:
+                number = phone_confirm(user=request.user, code=form.cleaned_data["code"])
+            except AccountsError as error:
+                form.add_error("code", str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Your mobile number {national_format(number)} is confirmed. "
+                    "Choose below which messages come by text.",
+                )
+                return redirect("me:preferences")
+    pending = phone_confirmation_pending(user=request.user)
+    return render(
+        request,
+        "accounts/phone_confirm.html",
+        {
+            "form": form,
+            "pending_number": national_format(pending.number) if pending else "",
+            "texts_on": settings.TEXT_MESSAGES_ENABLED,
+        },
+    )

@@ -21,15 +21,27 @@ class MessageAdmin(FilterOnlyListedFieldsMixin, admin.ModelAdmin):
     messages of other kinds can be sent again.
     """
 
-    list_display = ["created_at", "to_email", "kind", "subject", "status", "attempts", "sent_at"]
-    list_filter = ["status", "kind", "created_at"]
+    list_display = [
+        "created_at",
+        "channel",
+        "to_email",
+        "to_phone",
+        "kind",
+        "subject",
+        "status",
+        "attempts",
+        "sent_at",
+    ]
+    list_filter = ["status", "channel", "kind", "created_at"]
     # Never the bodies: a search would tell whoever guesses a code that they guessed right.
-    search_fields = ["to_email", "subject", "dedupe_key"]
+    search_fields = ["to_email", "to_phone", "subject", "dedupe_key"]
     date_hierarchy = "created_at"
     actions = ["send_again"]
     fields = [
         "recipient",
+        "channel",
         "to_email",
+        "to_phone",
         "kind",
         "dedupe_key",
         "subject",

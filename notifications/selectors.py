@@ -1,25 +1,30 @@
 """Reads for the inbox."""
 
+from django.conf import settings
 from django.db.models import QuerySet
 
 from accounts.models import User
 from accounts.permissions import is_representative, is_staff_member
-from notifications.kinds import INBOX_KINDS, optional_kinds
+from notifications.kinds import INBOX_KINDS, Channel, optional_kinds, text_kinds
 from notifications.models import Message
 
 
+def _inbox(*, user: User) -> QuerySet[Message]:
+    # The inbox lists each message once: the e-mail's row, which every message has (kept
+    # `inbox_only` when the person chose a text alone), never the text's copy.
+    return Message.objects.filter(recipient=user, kind__in=INBOX_KINDS, channel=Channel.EMAIL)
+
+
 def inbox_for_user(*, user: User) -> QuerySet[Message]:
-    return Message.objects.filter(recipient=user, kind__in=INBOX_KINDS).only(
-        "id", "subject", "kind", "created_at", "read_at", "recipient_id"
-    )
+    return _inbox(user=user).only("id", "subject", "kind", "created_at", "read_at", "recipient_id")
 
 
 def inbox_unread_count(*, user: User) -> int:
-    return Message.objects.filter(recipient=user, kind__in=INBOX_KINDS, read_at__isnull=True).count()
+    return _inbox(user=user).filter(read_at__isnull=True).count()
 
 
 def inbox_message_get(*, user: User, message_id: int) -> Message | None:
-    return Message.objects.filter(recipient=user, kind__in=INBOX_KINDS, pk=message_id).first()
+    return _inbox(user=user).filter(pk=message_id).first()
 
 
 def existing_dedupe_keys(*, keys: list[str]) -> set[str]:
@@ -32,4 +37,14 @@ def email_kind_choices(*, user: User) -> list[tuple[str, str]]:
     """The kinds of message this person may stop by e-mail, as (value, label) for the
     preference forms: the ones their roles can receive, never security mail."""
     kinds = optional_kinds(staff=is_staff_member(user), representative=is_representative(user))
+    return [(kind.value, kind.label) for kind in kinds]
+
+
+def text_kind_choices(*, user: User) -> list[tuple[str, str]]:
+    """The kinds of message this person may choose to get by text, as (value, label): none
+    while texts are switched off. Offered whether or not they have confirmed a number yet;
+    texts go only to a confirmed one."""
+    if not settings.TEXT_MESSAGES_ENABLED:
+        return []
+    kinds = text_kinds(staff=is_staff_member(user), representative=is_representative(user))
     return [(kind.value, kind.label) for kind in kinds]

@@ -10,8 +10,9 @@ from django.views.generic import UpdateView
 
 from accounts.forms import MessagePreferencesForm
 from accounts.models import Profile
+from accounts.phones import national_format
 from accounts.selectors import profile_for_user
-from notifications.selectors import email_kind_choices, inbox_for_user, inbox_message_get
+from notifications.selectors import email_kind_choices, inbox_for_user, inbox_message_get, text_kind_choices
 from notifications.services import inbox_mark_read
 
 PAGE_SIZE = 20
@@ -43,8 +44,9 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 
 
 class MessagePreferencesView(UpdateView):
-    """Which messages reach this person by e-mail; for every role (staff get messages too).
-    The profile keeps the answer (accounts' form); the kinds offered are ours."""
+    """Which messages reach this person by e-mail, by text or both; for every role (staff
+    get messages too). The profile keeps the answer (accounts' form); the kinds offered are
+    ours: texts only for the kinds that suit one, and only while texts are switched on."""
 
     form_class = MessagePreferencesForm
     template_name = "notifications/message_preferences.html"
@@ -55,7 +57,20 @@ class MessagePreferencesView(UpdateView):
 
     def get_form_kwargs(self):
         user = self.request.user
-        return {**super().get_form_kwargs(), "user": user, "email_kinds": email_kind_choices(user=user)}
+        return {
+            **super().get_form_kwargs(),
+            "user": user,
+            "email_kinds": email_kind_choices(user=user),
+            "text_kinds": text_kind_choices(user=user),
+        }
+
+    def get_context_data(self, **kwargs):
+        profile = self.object
+        return {
+            **super().get_context_data(**kwargs),
+            "texts_on": bool(text_kind_choices(user=self.request.user)),
+            "mobile_number": national_format(profile.mobile_number) if profile.mobile_number else "",
+        }
 
     def form_valid(self, form):
         response = super().form_valid(form)

@@ -216,6 +216,8 @@ ADDRESSES = {
     "me:welcome": lambda w: reverse("me:welcome"),
     "me:profile": lambda w: reverse("me:profile"),
     "me:preferences": lambda w: reverse("me:preferences"),
+    "me:phone": lambda w: reverse("me:phone"),
+    "me:phone_confirm": lambda w: reverse("me:phone_confirm"),
     "me:calendar_ics": lambda w: reverse("me:calendar_ics"),
     "me:calendar": lambda w: reverse("me:calendar"),
     "me:payments": lambda w: reverse("me:payments"),
@@ -336,6 +338,10 @@ me:profile                             GET  login    200    200    403    403   
                                        POST login    200    200    403    403    403    403    403
 me:preferences                         GET  login    200    200    200    200    200    200    200
                                        POST login    200    200    302    302    302    302    302
+me:phone                               GET  login    200    200    403    403    403    403    403
+                                       POST login    302    302    403    403    403    403    403
+me:phone_confirm                       GET  login    200    200    403    403    403    403    403
+                                       POST login    302    302    403    403    403    403    403
 me:calendar_ics                        GET  login    200    200    200    200    200    200    200
                                        POST login    405    405    405    405    405    405    405
 me:calendar                            GET  login    200    200    200    200    200    200    200

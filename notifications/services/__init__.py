@@ -1,8 +1,8 @@
 """Writing messages to the outbox, delivering them, and the inbox.
 
 By concern, one module each: `outbox` (writing, and the rules a person's choices make),
-`delivery` (claiming, sending, retrying, sweeping), `wipes` (wiping account messages'
-codes and links), `inbox`. Callers import from here.
+`delivery` (claiming, sending, retrying, sweeping), `texts` (the text backends: GOV.UK
+Notify), `wipes` (wiping account messages' codes and links), `inbox`. Callers import from here.
 """
 
 from notifications.services.delivery import (
@@ -18,6 +18,7 @@ from notifications.services.delivery import (
 from notifications.services.errors import NotificationsError
 from notifications.services.inbox import inbox_mark_read
 from notifications.services.outbox import (
+    TEXT_KEY_SUFFIX,
     RenderedMessage,
     message_create,
     message_store,
@@ -26,6 +27,8 @@ from notifications.services.outbox import (
     queue_sweep,
     render_message,
     render_plain_text,
+    render_text,
+    text_code_create,
     unique_key,
 )
 from notifications.services.wipes import messages_wipe_secrets
@@ -35,6 +38,7 @@ __all__ = [
     "Claimed",
     "DeliveryReport",
     "NotificationsError",
+    "TEXT_KEY_SUFFIX",
     "RenderedMessage",
     "inbox_mark_read",
     "message_create",
@@ -50,5 +54,7 @@ __all__ = [
     "queue_sweep",
     "render_message",
     "render_plain_text",
+    "render_text",
+    "text_code_create",
     "unique_key",
 ]

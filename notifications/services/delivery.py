@@ -20,10 +20,11 @@ from django.db.models import Case, F, Q, TextField, Value, When
 from django.utils import timezone
 
 from involvement.jobs import batch_in_own_transaction, each_in_own_transaction
-from notifications.kinds import RULES, SECRET_KINDS
+from notifications.kinds import RULES, SECRET_KINDS, Channel
 from notifications.models import WIPED_BODY, Message
 from notifications.services.errors import NotificationsError
 from notifications.services.outbox import queue_delivery
+from notifications.services.texts import TextRefused, text_backend
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +43,7 @@ UPDATE notifications_message
          ORDER BY next_attempt_at, id
          LIMIT %(limit)s
            FOR UPDATE SKIP LOCKED)
-RETURNING id, to_email, subject, body_text, body_html, attempts
+RETURNING id, to_email, subject, body_text, body_html, attempts, channel, to_phone
 """
 
 
@@ -54,6 +55,8 @@ class Claimed:
     body_text: str
     body_html: str
     attempts: int
+    channel: str = Channel.EMAIL
+    to_phone: str = ""
 
 
 def messages_claim(*, limit: int, ids: list[int] | None = None) -> list[Claimed]:
@@ -77,29 +80,19 @@ class DeliveryReport:
 
 
 def messages_deliver(*, limit: int | None = None, ids: list[int] | None = None) -> DeliveryReport:
-    """Claim a batch and send it over one connection to the mail server."""
+    """Claim a batch and send it: e-mails over one connection to the mail server, texts
+    through one text backend (GOV.UK Notify)."""
     report = DeliveryReport()
     batch = messages_claim(limit=limit or settings.OUTBOX_BATCH_SIZE, ids=ids)
     if not batch:
         return report
-    backend = mail.get_connection(fail_silently=False)
     errors: dict[int, Exception] = {}
-    try:
-        backend.open()
-    except Exception as error:
-        errors = {claimed.id: error for claimed in batch}
-    else:
-        for claimed in batch:
-            try:
-                _send_one(claimed, backend=backend)
-            except Exception as error:  # one message the server refuses leaves the others be
-                errors[claimed.id] = error
-            else:
-                report.sent.append(claimed.id)
-        try:
-            backend.close()
-        except Exception:  # the messages are already accepted; a failed QUIT changes nothing
-            logger.info("Closing the mail connection failed after a batch.")
+    emails = [claimed for claimed in batch if claimed.channel != Channel.TEXT]
+    texts = [claimed for claimed in batch if claimed.channel == Channel.TEXT]
+    if emails:
+        _send_emails(emails, errors=errors, report=report)
+    if texts:
+        _send_texts(texts, errors=errors, report=report)
     now = timezone.now()
     # Recorded sent in one statement for speed; should that fail, one at a time, so that only
     # a message at fault stays `sending` (to go again once its lease runs out).
@@ -117,6 +110,42 @@ def messages_deliver(*, limit: int | None = None, ids: list[int] | None = None) 
         item_id=lambda claimed: f"message {claimed.id}",
     )
     return report
+
+
+def _send_emails(batch: list[Claimed], *, errors: dict[int, Exception], report: DeliveryReport) -> None:
+    backend = mail.get_connection(fail_silently=False)
+    try:
+        backend.open()
+    except Exception as error:
+        errors.update({claimed.id: error for claimed in batch})
+        return
+    for claimed in batch:
+        try:
+            _send_one(claimed, backend=backend)
+        except Exception as error:  # one message the server refuses leaves the others be
+            errors[claimed.id] = error
+        else:
+            report.sent.append(claimed.id)
+    try:
+        backend.close()
+    except Exception:  # the messages are already accepted; a failed QUIT changes nothing
+        logger.info("Closing the mail connection failed after a batch.")
+
+
+def _send_texts(batch: list[Claimed], *, errors: dict[int, Exception], report: DeliveryReport) -> None:
+    try:
+        backend = text_backend()
+    except Exception as error:  # misconfigured: every text waits and says why
+        errors.update({claimed.id: error for claimed in batch})
+        return
+    for claimed in batch:
+        try:
+            # The reference lets Notify's records be matched with ours; it names no person.
+            backend.send(to_phone=claimed.to_phone, body=claimed.body_text, reference=f"message-{claimed.id}")
+        except Exception as error:  # one text Notify refuses leaves the others be
+            errors[claimed.id] = error
+        else:
+            report.sent.append(claimed.id)
 
 
 def _send_one(claimed: Claimed, *, backend: BaseEmailBackend) -> None:
@@ -145,7 +174,8 @@ def _record_sent(ids: Sequence[int], *, now: datetime) -> int:
 def _record_failure(*, claimed: Claimed, error: Exception, now: datetime, report: DeliveryReport) -> int:
     # Only the error's type and text: SMTP errors name addresses, never message bodies.
     description = f"{type(error).__name__}: {error}"[:1000]
-    if claimed.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+    # A text Notify refuses for good (a bad number) fails at once: it would only fail again.
+    if claimed.attempts >= settings.OUTBOX_MAX_ATTEMPTS or isinstance(error, TextRefused):
         Message.objects.filter(pk=claimed.id).update(status=Message.Status.FAILED, last_error=description)
         report.failed.append(claimed.id)
         logger.error(

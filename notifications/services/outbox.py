@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from accounts.models import Profile, User
 from accounts.selectors import profile_for_user
-from notifications.kinds import RULES, TEMPLATE_CHOICES, DigestFrequency, Kind
+from notifications.kinds import RULES, TEMPLATE_CHOICES, TEXT_MAX_CHARS, Channel, DigestFrequency, Kind
 from notifications.models import Message
 from notifications.selectors import existing_dedupe_keys
 from notifications.services.errors import NotificationsError
@@ -29,6 +29,12 @@ class RenderedMessage:
     subject: str
     body_text: str
     body_html: str = ""
+    # The text message's words, for kinds that may come by text (empty for the others).
+    body_sms: str = ""
+
+
+# Where a text's key differs from its e-mail's: one row per channel, each unique.
+TEXT_KEY_SUFFIX = ":text"
 
 
 def _check_kind(kind: str) -> None:
@@ -46,8 +52,25 @@ def render_plain_text(template_name: str, context: dict) -> str:
     return wrapper.template.render(Context(context, autoescape=False))
 
 
+def render_text(*, kind: Kind | str, context: dict) -> str:
+    """Renders `templates/notifications/text/<kind>.txt`: blank lines kept, spaces at the ends
+    of lines dropped, and never over TEXT_MAX_CHARS (the templates are written well under it;
+    a very long title is cut rather than the text refused)."""
+    _check_kind(kind)
+    context = {"site_url": settings.SITE_URL, **TEMPLATE_CHOICES, **context}
+    words = render_plain_text(f"notifications/text/{kind}.txt", context)
+    body = "\n".join(line.strip() for line in words.strip().splitlines())
+    while "\n\n\n" in body:
+        body = body.replace("\n\n\n", "\n\n")
+    if len(body) > TEXT_MAX_CHARS:
+        logger.warning("A %s text was %s characters long; cut to %s.", kind, len(body), TEXT_MAX_CHARS)
+        body = body[: TEXT_MAX_CHARS - 1].rstrip() + "…"
+    return body
+
+
 def render_message(*, kind: Kind | str, context: dict) -> RenderedMessage:
-    """Renders `templates/notifications/email/<kind>.{subject.txt,txt,html}`."""
+    """Renders `templates/notifications/email/<kind>.{subject.txt,txt,html}`, and the text
+    (`templates/notifications/text/<kind>.txt`) for kinds that may come by text."""
     _check_kind(kind)
     context = {"site_url": settings.SITE_URL, **TEMPLATE_CHOICES, **context}
     base = f"notifications/email/{kind}"
@@ -56,6 +79,7 @@ def render_message(*, kind: Kind | str, context: dict) -> RenderedMessage:
         subject=subject[:200],
         body_text=render_plain_text(f"{base}.txt", context).strip() + "\n",
         body_html=render_to_string(f"{base}.html", {**context, "subject": subject}),
+        body_sms=render_text(kind=kind, context=context) if RULES[kind].text else "",
     )
 
 
@@ -77,6 +101,36 @@ def _start_status(*, kind: str, profile: Profile | None) -> str | None:
     if rules.email_optional and kind in profile.email_muted_kinds:
         return Message.Status.INBOX_ONLY
     return Message.Status.PENDING
+
+
+def _text_number(*, kind: str, profile: Profile | None) -> str:
+    """The number a text of this kind goes to, or "" for none: texts switched on, a kind
+    that may come by text, chosen by the person, and a confirmed mobile number (the profile
+    holds only a confirmed one). Asked only once the kind is known not to be paused."""
+    if not settings.TEXT_MESSAGES_ENABLED or profile is None or not RULES[kind].text:
+        return ""
+    if kind not in profile.text_kinds:
+        return ""
+    return profile.mobile_number
+
+
+def _text_fields(*, kind: str, rendered: RenderedMessage, recipient: User | None, to_phone: str) -> dict:
+    now = timezone.now()
+    return {
+        "channel": Channel.TEXT,
+        "recipient": recipient,
+        "to_email": "",
+        "to_phone": to_phone,
+        "kind": kind,
+        "subject": rendered.subject,
+        "body_text": rendered.body_sms,
+        "body_html": "",
+        "status": Message.Status.PENDING,
+        "created_at": now,
+        "next_attempt_at": now,
+        # The inbox lists the e-mail's row, which every message has: never the text's.
+        "read_at": now,
+    }
 
 
 def _message_fields(
@@ -115,7 +169,8 @@ def message_store(
     nor a task.
     """
     _check_kind(kind)
-    status = _start_status(kind=kind, profile=profile_for_user(user=recipient) if recipient else None)
+    profile = profile_for_user(user=recipient) if recipient else None
+    status = _start_status(kind=kind, profile=profile)
     if status is None:
         return None
     address = to_email or (recipient.email if recipient else "")
@@ -124,9 +179,37 @@ def message_store(
     fields = _message_fields(
         kind=kind, rendered=rendered, recipient=recipient, to_email=address, status=status
     )
+    to_phone = _text_number(kind=kind, profile=profile)
     with transaction.atomic():
         message, created = Message.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
+        if created and to_phone and rendered.body_sms:
+            text, text_created = Message.objects.get_or_create(
+                dedupe_key=dedupe_key + TEXT_KEY_SUFFIX,
+                defaults=_text_fields(kind=kind, rendered=rendered, recipient=recipient, to_phone=to_phone),
+            )
+            if text_created:
+                transaction.on_commit(partial(queue_delivery, text.pk))
     if created and status == Message.Status.PENDING:
+        transaction.on_commit(partial(queue_delivery, message.pk))
+    return message
+
+
+def text_code_create(
+    *, recipient: User, to_phone: str, kind: Kind | str, dedupe_key: str, context: dict
+) -> Message:
+    """The one text sent to a number not yet confirmed: the code that confirms it, whatever
+    the person's preferences (they asked for it just now). Only kinds marked `text_only`."""
+    _check_kind(kind)
+    if not RULES[kind].text_only:
+        raise NotificationsError(f"Only the code that confirms a number goes to it before then, not {kind}.")
+    body = render_text(kind=kind, context={"recipient": recipient, **context})
+    rendered = RenderedMessage(subject=Kind(kind).label, body_text=body, body_sms=body)
+    with transaction.atomic():
+        message, created = Message.objects.get_or_create(
+            dedupe_key=dedupe_key + TEXT_KEY_SUFFIX,
+            defaults=_text_fields(kind=kind, rendered=rendered, recipient=recipient, to_phone=to_phone),
+        )
+    if created:
         transaction.on_commit(partial(queue_delivery, message.pk))
     return message
 
@@ -175,6 +258,10 @@ def messages_store_bulk(*, kind: Kind | str, items: list[tuple[User, str, Render
             kind=kind, rendered=rendered, recipient=recipient, to_email=recipient.email, status=status
         )
         rows.append(Message(dedupe_key=dedupe_key, **fields))
+        to_phone = _text_number(kind=kind, profile=recipient.profile)
+        if to_phone and rendered.body_sms:
+            text = _text_fields(kind=kind, rendered=rendered, recipient=recipient, to_phone=to_phone)
+            rows.append(Message(dedupe_key=dedupe_key + TEXT_KEY_SUFFIX, **text))
     if not rows:
         return 0
     Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)

@@ -1,0 +1,289 @@
+"""Text messages through GOV.UK Notify's own client, against a local server that speaks
+Notify's send-a-text API and checks the JWT it is sent (notify_double.py)."""
+
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+import jwt
+import pytest
+import requests
+import time_machine
+from django.core import mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.permissions import Role
+from accounts.services import phone_confirm, phone_confirmation_start
+from accounts.tests.factories import person
+from notifications.checks import text_messages_configured
+from notifications.kinds import RULES, TEXT_KINDS, TEXT_MAX_CHARS, Channel, Kind
+from notifications.models import WIPED_BODY, Message
+from notifications.selectors import inbox_for_user
+from notifications.services import message_create, messages_deliver, outbox_sweep, render_text
+from notifications.tests.harness import ROOT
+from notifications.tests.notify_double import NotifyDouble, notify_server
+from opportunities.tests.factories import OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+
+MOBILE = "+447700900982"
+
+
+@pytest.fixture
+def notify(settings):
+    with notify_server() as double:
+        settings.TEXT_MESSAGES_ENABLED = True
+        settings.TEXT_BACKEND = "notify"
+        settings.NOTIFY_API_KEY = double.api_key
+        settings.NOTIFY_BASE_URL = double.url
+        settings.NOTIFY_SMS_TEMPLATE_ID = double.template_id
+        yield double
+
+
+def texter(**profile):
+    """A representative with a confirmed mobile who wants cancellations by text."""
+    fields = {
+        "mobile_number": MOBILE,
+        "mobile_confirmed_at": timezone.now(),
+        "text_kinds": [Kind.OPPORTUNITY_CANCELLED],
+    }
+    return person(roles=[Role.REPRESENTATIVE], display_name="Robin", **{**fields, **profile})
+
+
+def cancelled(recipient, *, key="opportunity:cancelled:test") -> Message | None:
+    opportunity = OpportunityFactory(title="Interview panel for a ward manager")
+    return message_create(
+        recipient=recipient,
+        kind=Kind.OPPORTUNITY_CANCELLED,
+        dedupe_key=key,
+        context={"opportunity": opportunity, "reason": "The post was withdrawn."},
+    )
+
+
+def text_of(key="opportunity:cancelled:test") -> Message:
+    return Message.objects.get(dedupe_key=f"{key}:text")
+
+
+def test_it_sends_a_chosen_text_once_with_the_template_number_and_words(notify):
+    recipient = texter()
+    cancelled(recipient)
+    cancelled(recipient)  # the same change told twice is one e-mail and one text
+    assert Message.objects.filter(channel=Channel.TEXT).count() == 1
+    text = text_of()
+
+    messages_deliver()
+    messages_deliver()  # nothing left to send
+
+    assert len(notify.accepted) == 1
+    sent = notify.accepted[0]
+    assert sent.body["phone_number"] == MOBILE
+    assert sent.body["template_id"] == notify.template_id
+    assert sent.body["personalisation"] == {"body": text.body_text}
+    assert sent.body["reference"] == f"message-{text.pk}"
+    assert "Interview panel for a ward manager has been cancelled" in text.body_text
+    assert sent.claims["iss"] == notify.service_id
+    text.refresh_from_db()
+    assert text.status == Message.Status.SENT
+    # Both channels, as chosen: the e-mail went too, and the inbox lists the message once.
+    assert len(mail.outbox) == 1
+    assert [m.kind for m in inbox_for_user(user=recipient)] == [Kind.OPPORTUNITY_CANCELLED]
+
+
+def test_a_500_is_retried_with_the_outboxs_backoff_and_then_sent(notify, settings):
+    recipient = texter(email_muted_kinds=[Kind.OPPORTUNITY_CANCELLED])
+    cancelled(recipient)
+    notify.answers = [500]
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        messages_deliver()
+    text = text_of()
+    assert text.status == Message.Status.PENDING
+    assert text.attempts == 1
+    assert "500" in text.last_error
+    assert text.next_attempt_at == start + timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS)
+
+    # Not before its time: the sweep leaves it be.
+    with time_machine.travel(start + timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS - 1), tick=False):
+        outbox_sweep(time_budget_seconds=5)
+    assert len(notify.requests) == 1
+
+    with time_machine.travel(start + timedelta(seconds=settings.OUTBOX_RETRY_BASE_SECONDS + 1), tick=False):
+        outbox_sweep(time_budget_seconds=5)
+    text.refresh_from_db()
+    assert text.status == Message.Status.SENT
+    assert text.attempts == 2
+    assert [r.status for r in notify.requests] == [500, 201]
+    # Chose a text alone: no e-mail, and the message is in the inbox all the same.
+    assert mail.outbox == []
+    assert Message.objects.get(dedupe_key="opportunity:cancelled:test").status == Message.Status.INBOX_ONLY
+
+
+def test_a_number_notify_refuses_fails_at_once_and_is_listed_as_failed(notify, client, administrator):
+    recipient = texter()
+    notify.bad_numbers = {MOBILE}
+    cancelled(recipient)
+    report = messages_deliver()
+
+    text = text_of()
+    assert text.pk in report.failed
+    assert text.status == Message.Status.FAILED
+    assert text.attempts == 1
+    assert "400" in text.last_error and "Not a UK mobile number" in text.last_error
+    # The e-mail is its own row and went.
+    assert Message.objects.get(dedupe_key="opportunity:cancelled:test").status == Message.Status.SENT
+    client.force_login(administrator)
+    page = client.get(reverse("admin:notifications_message_changelist") + "?status__exact=failed")
+    assert page.status_code == 200
+    assert MOBILE in page.content.decode()
+
+
+def test_a_token_signed_with_another_secret_is_refused_and_the_text_waits(notify, settings):
+    recipient = texter()
+    cancelled(recipient)
+    wrong = NotifyDouble(service_id=notify.service_id)  # same service, another secret
+    settings.NOTIFY_API_KEY = wrong.api_key
+    messages_deliver()
+
+    assert [(r.status, r.refusal) for r in notify.requests] == [(403, "Invalid token: InvalidSignatureError")]
+    assert notify.accepted == []
+    text = text_of()
+    assert text.status == Message.Status.PENDING  # an auth error is ours to fix: it is retried
+    assert "403" in text.last_error
+
+
+def test_the_double_refuses_an_old_token_another_service_and_no_token(notify):
+    """The check is real: only a fresh token from this service, signed with its secret, passes."""
+    url = f"{notify.url}/v2/notifications/sms"
+    body = {"phone_number": MOBILE, "template_id": notify.template_id, "personalisation": {"body": "x"}}
+
+    def post(token: str | None) -> int:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return requests.post(url, json=body, headers=headers, timeout=5).status_code
+
+    now = int(time.time())
+    assert post(None) == 403
+    assert (
+        post(jwt.encode({"iss": notify.service_id, "iat": now - 120}, notify.secret, algorithm="HS256"))
+        == 403
+    )
+    assert post(jwt.encode({"iss": "another-service", "iat": now}, notify.secret, algorithm="HS256")) == 403
+    assert post(jwt.encode({"iss": notify.service_id, "iat": now}, notify.secret, algorithm="HS256")) == 201
+
+
+def test_nothing_is_sent_to_a_number_not_confirmed(notify):
+    recipient = texter(mobile_number="", mobile_confirmed_at=None, phone="07700 900 111")
+    confirmation = phone_confirmation_start(user=recipient, number="07700 900 222")
+    cancelled(recipient)
+    messages_deliver()
+
+    # Only the code went to the number being confirmed; the cancellation went by e-mail.
+    assert [r.body["phone_number"] for r in notify.accepted] == [confirmation.number]
+    assert not Message.objects.filter(channel=Channel.TEXT, kind=Kind.OPPORTUNITY_CANCELLED).exists()
+    assert len(mail.outbox) == 1
+
+
+def test_a_person_who_chose_email_only_gets_no_text(notify):
+    recipient = texter(text_kinds=[])
+    cancelled(recipient)
+    messages_deliver()
+    assert notify.requests == []
+    assert not Message.objects.filter(channel=Channel.TEXT).exists()
+    assert len(mail.outbox) == 1
+
+
+def test_no_text_while_texts_are_switched_off(notify, settings):
+    settings.TEXT_MESSAGES_ENABLED = False
+    cancelled(texter())
+    assert not Message.objects.filter(channel=Channel.TEXT).exists()
+
+
+def test_a_person_on_a_break_gets_no_text_of_a_paused_kind(notify):
+    # Digests are the kind a break pauses; a text of it is never written either.
+    recipient = texter(taking_break=True, text_kinds=[Kind.OPPORTUNITY_CANCELLED, Kind.DIGEST])
+    cancelled(recipient)  # not paused: comes by text
+    assert Message.objects.filter(channel=Channel.TEXT).count() == 1
+
+
+def test_the_code_confirms_the_number_and_is_wiped_once_sent(notify):
+    recipient = texter(mobile_number="", mobile_confirmed_at=None)
+    phone_confirmation_start(user=recipient, number="07700 900 333")
+    messages_deliver()
+
+    [sent] = notify.accepted
+    words = sent.body["personalisation"]["body"]
+    code = words.split()[0]
+    assert sent.body["phone_number"] == "+447700900333"
+    assert len(code) == 6 and code.isdigit()
+    assert "is your Involvement Hub code" in words
+    row = Message.objects.get(kind=Kind.PHONE_CODE)
+    assert row.body_text == WIPED_BODY  # only the person may read a code
+    assert not inbox_for_user(user=recipient).exists()
+
+    assert phone_confirm(user=recipient, code=code) == "+447700900333"
+    recipient.profile.refresh_from_db()
+    assert recipient.profile.mobile_number == "+447700900333"
+
+
+def test_every_text_kind_has_a_short_text_with_no_link_that_logs_in():
+    """Each text kind's words, with a long title and reason, stay within 4 text fragments."""
+    opportunity = OpportunityFactory(title="T" * 150)
+    signup_like = {"offer_expires_at": timezone.now()}
+    context = {
+        "recipient": None,
+        "opportunity": opportunity,
+        "session": opportunity.sessions.first(),
+        "signup": signup_like,
+        "event": "cancelled",
+        "reason": "R" * 500,
+        "changes": [],
+        "hours": 48,
+        "code": "123456",
+        "minutes": 15,
+    }
+    for kind in [*TEXT_KINDS, Kind.PHONE_CODE]:
+        words = render_text(kind=kind, context=context)
+        assert 0 < len(words) <= TEXT_MAX_CHARS, kind
+        assert "/accounts/" not in words and "token" not in words, kind
+    assert not any(RULES[kind].holds_secret for kind in TEXT_KINDS)
+    assert render_to_string("notifications/text/phone_code.txt", context)
+
+
+def test_texts_on_in_production_without_a_key_stop_the_start(settings):
+    settings.PRODUCTION = True
+    settings.TEXT_MESSAGES_ENABLED = True
+    settings.NOTIFY_API_KEY = ""
+    settings.NOTIFY_SMS_TEMPLATE_ID = ""
+    assert {error.id for error in text_messages_configured(None)} == {
+        "notifications.E001",
+        "notifications.E003",
+    }
+    settings.NOTIFY_API_KEY = "not-a-key"
+    settings.TEXT_BACKEND = "notify"
+    settings.NOTIFY_SMS_TEMPLATE_ID = "f33517ff-2a88-4f6e-b855-c550268ce08a"
+    assert {error.id for error in text_messages_configured(None)} == {"notifications.E002"}
+    settings.NOTIFY_API_KEY = NotifyDouble().api_key
+    assert text_messages_configured(None) == []
+    settings.TEXT_MESSAGES_ENABLED = False
+    settings.NOTIFY_API_KEY = ""
+    assert text_messages_configured(None) == []
+
+
+def test_check_deploy_fails_with_texts_on_and_no_key():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": "x" * 60 + "y-z-0123456789",
+        "ALLOWED_HOSTS": "involvement.example.org",
+        "DATABASE_URL": "postgres://localhost/involvement",
+        "REDIS_URL": "redis://localhost:6379/0",
+        "EMAIL_URL": "smtp+tls://user:password@smtp.example.org:587",
+        "TEXT_MESSAGES_ENABLED": "true",
+    }
+    run = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert run.returncode != 0
+    assert "NOTIFY_API_KEY is not set" in run.stderr
