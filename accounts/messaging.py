@@ -17,9 +17,11 @@ from accounts.models import User
 WELCOME = "welcome"
 STAFF_INVITATION = "staff_invitation"
 TWO_FACTOR_RESET = "two_factor_reset"
+# Who a person's named worker is now: to the person and to both workers (accounts.caseload).
+NAMED_WORKER_CHANGED = "named_worker_changed"
 # A code to confirm a mobile number: sent by text, to the number being confirmed.
 PHONE_CODE = "phone_code"
-ACCOUNT_KINDS = (WELCOME, STAFF_INVITATION, TWO_FACTOR_RESET, PHONE_CODE)
+ACCOUNT_KINDS = (WELCOME, STAFF_INVITATION, TWO_FACTOR_RESET, NAMED_WORKER_CHANGED, PHONE_CODE)
 
 
 class Outbox(Protocol):
