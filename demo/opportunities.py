@@ -12,18 +12,23 @@ are recounted here the same way. The script itself is in demo/opportunity_script
 """
 
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
 from accounts.models import User
-from catalogue.models import ActivityType, Team
+from catalogue.models import ActivityType, RateCard, Team
+from catalogue.selectors import rate_in_force
 from demo.opportunity_script import (
     ACCESSIBLE_BUILDING,
     ACCESSIBLE_HYBRID,
     ACCESSIBLE_ONLINE,
     DEMO_OPPORTUNITIES,
+    ENHANCED,
+    SHORT,
+    STANDARD,
     DemoOpportunity,
 )
 from opportunities.models import (
@@ -74,7 +79,12 @@ def _accessibility(plan: DemoOpportunity) -> str:
 
 
 def _save_opportunity(
-    plan: DemoOpportunity, *, lead_worker: User, types: dict[str, ActivityType], teams: dict[str, Team]
+    plan: DemoOpportunity,
+    *,
+    lead_worker: User,
+    types: dict[str, ActivityType],
+    teams: dict[str, Team],
+    cards: dict[str, RateCard],
 ) -> Opportunity:
     now = timezone.now()
     today = timezone.localdate()
@@ -91,8 +101,9 @@ def _save_opportunity(
         "team": teams[plan.team],
         "format": plan.format,
         "accessibility": _accessibility(plan),
-        "is_paid": bool(plan.payment),
+        "is_paid": bool(plan.rate_card),
         "payment": plan.payment,
+        "rate_card": cards.get(plan.rate_card),
         "places": plan.places,
         "selection_method": plan.selection_method,
         "signup_deadline": deadline,
@@ -109,6 +120,7 @@ def _save_opportunity(
         opportunity = Opportunity(title=plan.title, lead_worker=lead_worker, created_at=created)
     for name, value in fields.items():
         setattr(opportunity, name, value)
+    _promise_fee(opportunity)
     if opportunity.pk:
         # The database refuses fewer places than a place number held: keep enough until the
         # sign-ups are back to their script (demo_opportunities_seed then sets the places).
@@ -131,6 +143,50 @@ def _save_opportunity(
     for extra in existing[len(plan.sessions) :]:
         extra.delete()
     return opportunity
+
+
+# The example cards of catalogue's migration 0004, made again here if an administrator has
+# removed them, so the demo always has its three rates: (unit, amount, hours in a block).
+DEMO_CARDS = {
+    STANDARD: ("Most involvement: meetings, groups, reading and commenting.", "hour", "11.50", None),
+    ENHANCED: (
+        "Chairing a meeting, co-delivering training, or sitting on an interview panel.",
+        "hour",
+        "15.00",
+        None,
+    ),
+    SHORT: ("A short piece of work, paid per block of up to 3 hours.", "block", "20.00", "3"),
+}
+RATES_FROM = date(2025, 4, 1)
+
+
+def rate_cards_ensure() -> dict[str, RateCard]:
+    cards = {}
+    for name, (description, unit, amount, block_hours) in DEMO_CARDS.items():
+        card, _ = RateCard.objects.get_or_create(name=name, defaults={"description": description})
+        if not card.rates.exists():
+            card.rates.create(
+                effective_from=RATES_FROM,
+                unit=unit,
+                amount=Decimal(amount),
+                block_hours=Decimal(block_hours) if block_hours else None,
+            )
+        cards[name] = card
+    return cards
+
+
+def _promise_fee(opportunity: Opportunity) -> None:
+    """What publishing copies (opportunities.services._promise_fee): the rate in force on the
+    day it was published. Drafts and unpaid activities promise nothing."""
+    rate = None
+    if opportunity.rate_card and opportunity.published_at:
+        rate = rate_in_force(card=opportunity.rate_card, day=timezone.localdate(opportunity.published_at))
+    opportunity.fee_rate_name = opportunity.rate_card.name if rate and opportunity.rate_card else ""
+    opportunity.fee_unit = rate.unit if rate else ""
+    opportunity.fee_amount = rate.amount if rate else None
+    opportunity.fee_block_hours = rate.block_hours if rate else None
+    opportunity.fee_preparation_hours = rate.preparation_hours if rate else None
+    opportunity.fee_rate_from = rate.effective_from if rate else None
 
 
 def _save_signups(
@@ -236,8 +292,9 @@ def demo_opportunities_seed(
     """Create the demo opportunities, or bring them back to their script. Call it inside a
     transaction: a half-reset demo would be worse than none."""
     opportunities = []
+    cards = rate_cards_ensure()
     for plan in DEMO_OPPORTUNITIES:
-        opportunity = _save_opportunity(plan, lead_worker=lead_worker, types=types, teams=teams)
+        opportunity = _save_opportunity(plan, lead_worker=lead_worker, types=types, teams=teams, cards=cards)
         _save_signups(opportunity, plan, people=people, lead_worker=lead_worker)
         if opportunity.places != plan.places:
             opportunity.places = plan.places

@@ -27,9 +27,17 @@ ACCESSIBLE_HYBRID = (
     "Join us in person (step-free access, hearing loop, quiet room) or online with live captions. "
     "There is a break every hour. Papers are sent a week before, in large print or easy read if you ask."
 )
-PAID_HOURLY = "£25 an hour, including an hour of preparation, plus travel expenses."
-PAID_SESSION = "£75 for each session, including preparation, plus travel expenses and lunch."
-VOUCHER_ONLY = "A £20 voucher for each meeting. Vouchers still count as earnings if you claim benefits."
+# What is paid besides the fee: the fee itself comes from the rate card (issue 12).
+PAID_HOURLY = "Travel expenses repaid at cost."
+PAID_SESSION = "Travel expenses repaid at cost, and lunch provided."
+VOUCHER_ONLY = (
+    "Travel expenses repaid at cost. You can take the fee as a voucher, but vouchers still count as "
+    "earnings if you claim benefits."
+)
+# The rate cards catalogue's migration 0004 seeds as examples.
+STANDARD = "Standard"
+ENHANCED = "Enhanced: chairing or training"
+SHORT = "Short activity"
 
 
 @dataclass(frozen=True)
@@ -57,6 +65,8 @@ class DemoOpportunity:
     signups: tuple[tuple[str, str], ...] = ()
     selection_method: str = SelectionMethod.FIRST_COME
     payment: str = PAID_HOURLY
+    # The rate card the fee comes from; "" for an unpaid activity.
+    rate_card: str = STANDARD
     cancel_reason: str = ""
     area: str = "City centre"
     location: str = "The Orchard Centre, 4 Mill Lane"
@@ -86,6 +96,7 @@ DEMO_OPPORTUNITIES: list[DemoOpportunity] = [
     ),
     DemoOpportunity(
         title="Staff training: trauma-informed care for ward teams",
+        rate_card=ENHANCED,
         summary="Share what helped and what harmed when you were in hospital, so ward staff learn "
         "to care in a trauma-informed way.",
         description="Many people who use our services have lived through trauma, and a stay in "
@@ -113,6 +124,7 @@ DEMO_OPPORTUNITIES: list[DemoOpportunity] = [
     ),
     DemoOpportunity(
         title="Interview panel: ward manager for Cedar Ward",
+        rate_card=ENHANCED,
         summary="Sit on the panel that chooses the next manager of Cedar Ward, an adult acute ward.",
         description="The ward manager sets the tone for everyone on the ward, so we want people who "
         "have stayed on a ward to help choose them.\n\nThe panel meets for one afternoon. You will "
@@ -139,6 +151,7 @@ DEMO_OPPORTUNITIES: list[DemoOpportunity] = [
     ),
     DemoOpportunity(
         title="Research advisory group: peer support after leaving hospital",
+        rate_card=SHORT,
         summary="Advise a research team studying whether peer support workers help people in the "
         "first weeks after leaving hospital.",
         description="The weeks after leaving hospital are when people are most at risk. Our research "
@@ -209,6 +222,7 @@ DEMO_OPPORTUNITIES: list[DemoOpportunity] = [
     ),
     DemoOpportunity(
         title="Information session: changes to CAMHS referrals for families",
+        rate_card="",
         summary="Hear how families will be able to refer a young person to CAMHS themselves, and "
         "ask the team your questions.",
         description="From next spring, parents and carers will be able to refer a young person to "
@@ -254,6 +268,7 @@ DEMO_OPPORTUNITIES: list[DemoOpportunity] = [
     ),
     DemoOpportunity(
         title="Staff training: what helps in a crisis, for student nurses",
+        rate_card=ENHANCED,
         summary="Tell student nurses what helped, and what did not, when you were in crisis.",
         description="Student mental health nurses meet people in crisis in their first placement. "
         "This training gives them a chance to hear from people who have been there.\n\nThere are "
@@ -279,6 +294,7 @@ DEMO_OPPORTUNITIES: list[DemoOpportunity] = [
     ),
     DemoOpportunity(
         title="Interview panel: consultant psychiatrist for the memory service",
+        rate_card=ENHANCED,
         summary="Help choose a new consultant psychiatrist for the memory service.",
         description="The memory service assesses and supports people with dementia and their "
         "families. We want the panel to include people who know the service from the inside.\n\n"
@@ -303,6 +319,7 @@ DEMO_OPPORTUNITIES: list[DemoOpportunity] = [
     ),
     DemoOpportunity(
         title="Consultation event: moving the memory clinic to Hillside",
+        rate_card="",
         summary="Give your views on moving the memory clinic from the town centre to the Hillside "
         "health centre.",
         description="We are thinking about moving the memory clinic to the Hillside health centre, "
@@ -323,5 +340,33 @@ DEMO_OPPORTUNITIES: list[DemoOpportunity] = [
         payment="",
         area="Hillside",
         location="Hillside Health Centre, 1 Hill Road",
+    ),
+    # Finished three weeks ago: its claims show every step from sent to paid (demo/payments.py).
+    DemoOpportunity(
+        title="Co-production group: rewriting the leaving-hospital leaflet",
+        rate_card=STANDARD,
+        summary="Rewrite the leaflet people are given when they leave hospital, so it says what "
+        "happens next in plain words.",
+        description="People told us the leaflet they get when they leave hospital is hard to follow "
+        "and misses what they most want to know: who will call, when, and what to do if nobody "
+        "does.\n\nIn one afternoon we go through it line by line with a ward manager and a "
+        "community nurse, then agree a new version together.",
+        activity_type="Co-production group",
+        team="Inpatient services",
+        level=InvolvementLevel.CO_PRODUCING,
+        format=Format.IN_PERSON,
+        places=6,
+        status=Status.COMPLETED,
+        sessions=(SessionPlan(-21, time(13), 2.5),),
+        deadline_days_before=7,
+        signups=(
+            ("rep@example.org", State.ATTENDED),
+            ("hassan@example.org", State.ATTENDED),
+            ("chloe@example.org", State.ATTENDED),
+            ("isla@example.org", State.ATTENDED),
+            ("lena@example.org", State.ATTENDED),
+            ("ben@example.org", State.ATTENDED),
+        ),
+        payment=PAID_HOURLY,
     ),
 ]

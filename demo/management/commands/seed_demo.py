@@ -1,5 +1,6 @@
 """Demo data: reference data, one account per role, a dozen varied representatives and
-opportunities in every state (demo/opportunities.py).
+opportunities in every state (demo/opportunities.py), and their payment claims in every
+state (demo/payments.py).
 
 Idempotent: run it as often as you like; it brings the demo back to the same state and
 prints the log-ins. Later parts of the product add their own demo data here.
@@ -28,6 +29,7 @@ from accounts.services import user_set_roles, welcome_message_create
 from catalogue.models import ActivityType, InvolvementLevel, Team
 from demo.feedback import feedback_demo_seed
 from demo.opportunities import demo_opportunities_seed
+from demo.payments import payments_demo_seed
 from demo.scale import BATCH, SCALE_PREFIX, scale_seed
 from opportunities.models import Opportunity
 
@@ -70,6 +72,7 @@ STAFF = [
     ("worker@example.org", "Priya", "Shah", [Role.WORKER]),
     ("manager@example.org", "Tom", "Okafor", [Role.MANAGER]),
     ("admin@example.org", "Alex", "Morgan", [Role.ADMINISTRATOR]),
+    ("finance@example.org", "Fran", "Ellis", [Role.FINANCE]),
 ]
 
 # (e-mail, display name, pronouns, contact, named worker?, on a break?, pace, support note?)
@@ -158,6 +161,7 @@ class Command(BaseCommand):
                 ("Involvement worker", "worker@example.org"),
                 ("Manager", "manager@example.org"),
                 ("Administrator", "admin@example.org"),
+                ("Finance officer", "finance@example.org"),
             ]:
                 self.stdout.write(f"  {label:<20} {email:<22} password: {password}")
 
@@ -215,6 +219,7 @@ class Command(BaseCommand):
 
         demo_opportunities_seed(lead_worker=worker, people=representatives, types=types, teams=teams)
         feedback_demo_seed(worker=worker, people=representatives)
+        payments_demo_seed(worker=worker, finance=staff["finance@example.org"], people=representatives)
 
         # Something in every demo inbox from the start (one per person: the key dedupes).
         for email in ["rep@example.org", "worker@example.org", "manager@example.org", "admin@example.org"]:
