@@ -110,11 +110,15 @@ def test_it_lists_many_claims_in_a_fixed_number_of_queries(representative, djang
     client = client_for(representative)
     with django_assert_max_num_queries(12) as few:
         client.get(reverse("me:payments"))
-    for _ in range(12):
+    for _ in range(22):
         attended_claim(person=representative)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("me:payments"))
-    assert response.content.decode().count("Not sent yet") == 15
+    assert response.content.decode().count("Not sent yet") == 20  # a page
+    assert "Page 2 of 2" in response.content.decode()
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("me:payments"), {"page": "2"})
+    assert response.content.decode().count("Not sent yet") == 5
 
 
 @pytest.mark.parametrize("state", STATES)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_safe
@@ -31,19 +32,20 @@ from payments.services import (
     expense_remove,
 )
 
-ACTIONS = ("choose", "add_expense", "remove_expense", "submit")
+PAGE_SIZE = 20
 
 
 @permission_required("accounts.use_representative_area", raise_exception=True)
 @require_safe
 def payments_list(request: HttpRequest) -> HttpResponse:
     """Each of the person's claims, its state in words and what happens next."""
-    claims = list(claims_of(person=request.user))
+    page = Paginator(claims_of(person=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "payments/me_payments.html",
         {
-            "rows": [{"claim": claim, "summary": claim_summary(claim)} for claim in claims],
+            "page": page,
+            "rows": [{"claim": claim, "summary": claim_summary(claim)} for claim in page.object_list],
             "details": payment_details_of(person=request.user),
         },
     )
