@@ -16,7 +16,7 @@ from django.http import Http404
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
-    from accounts.models import User
+    from accounts.models import ContactLogEntry, User
 
     # Whoever a rule is asked about: a person, or somebody not logged in (request.user).
     Anyone: TypeAlias = User | AnonymousUser
@@ -101,6 +101,36 @@ rules.add_perm("accounts.use_admin", is_administrator)
 rules.add_perm("accounts.reset_two_factor", is_administrator & ~is_self)
 rules.add_perm("accounts.use_representative_area", is_representative)
 
+# Finding people and choosing their named worker (PRODUCT.md: workers "find people, assign
+# named workers"). The people list shows only what any worker may know of anyone: a name,
+# who their named worker is, when they last took part and whether they are on a break.
+# Managers see it too, and may choose a named worker (issue 13), but nothing more of a
+# person: their details and notes stay behind `accounts.view_person`.
+rules.add_perm("accounts.find_people", is_worker | is_manager)
+rules.add_perm("accounts.assign_named_worker", is_worker | is_manager)
+
+
+@rules.predicate
+def wrote_contact_log_entry(user: Anyone, entry: ContactLogEntry | None) -> bool:
+    return entry is not None and entry.written_by_id == user.pk
+
+
+@rules.predicate
+def may_view_contact_log_person(user: Anyone, entry: ContactLogEntry | None) -> bool:
+    return entry is not None and user.has_perm("accounts.view_person", entry.person)
+
+
+# The contact log follows the rule that opens a person's notes (their named worker, the lead
+# workers their sign-ups open them to), and its author may always read what they wrote. Not
+# managers, although they may find people and choose a named worker: PRODUCT.md gives them
+# aggregates and read-only opportunities and keeps every individual's record from them (no
+# check-in, no note), and a log of conversations with one person is such a record, however
+# carefully it is written.
+rules.add_perm(
+    "accounts.view_contact_log_entry",
+    is_worker & (wrote_contact_log_entry | may_view_contact_log_person),
+)
+
 
 def get_person_for_staff(user: Anyone, person_id: int) -> User:
     """The person, if this member of staff may see them; otherwise a 404, so that what
@@ -109,6 +139,17 @@ def get_person_for_staff(user: Anyone, person_id: int) -> User:
 
     person = person_get(person_id=person_id)
     if person is None or not user.has_perm("accounts.view_person", person):
+        raise Http404("No such person")  # pragma: no mutate: templates/404.html never shows the text
+    return person
+
+
+def get_person_to_assign(user: Anyone, person_id: int) -> User:
+    """A representative whose named worker this member of staff may choose; anybody else is a
+    404. (The caller has checked `accounts.assign_named_worker` first: a 403 for the wrong role.)"""
+    from accounts.selectors import person_get
+
+    person = person_get(person_id=person_id)
+    if person is None or not is_representative(person):
         raise Http404("No such person")  # pragma: no mutate: templates/404.html never shows the text
     return person
 

@@ -1,11 +1,13 @@
 """Reads about people, shaped so that pages run a fixed number of queries."""
 
 from collections.abc import Iterable
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from accounts.models import AccessLogEntry, Profile, User
+from accounts.models import AccessLogEntry, ContactLogEntry, NamedWorkerChange, Profile, User
 from accounts.permissions import Role
 
 
@@ -73,3 +75,43 @@ def names_by_person_id(*, person_ids: Iterable[int]) -> dict[int, str]:
     erasing a person changes what every page shows of them at once."""
     rows = User.objects.filter(pk__in=list(person_ids)).values_list("pk", "profile__display_name", "email")
     return {pk: display_name or email for pk, display_name, email in rows}
+
+
+# New registrants count as new for this long on the people list and the worker's home.
+NEW_REGISTRANT_DAYS = 30
+
+
+def people_for_staff() -> QuerySet[User]:
+    """Representatives, with what the people list shows of each (their profile and their
+    named worker's name) joined in, so that a page of them is one query."""
+    return (
+        User.objects.filter(groups__name=Role.REPRESENTATIVE, is_active=True)
+        .select_related("profile", "profile__named_worker", "profile__named_worker__profile")
+        .order_by("profile__display_name", "email", "pk")
+    )
+
+
+def people_awaiting_named_worker(*, within_days: int = NEW_REGISTRANT_DAYS) -> QuerySet[User]:
+    """People who registered in the last `within_days` and have no named worker yet, oldest
+    first, since they have waited longest (for the worker's home)."""
+    since = timezone.now() - timedelta(days=within_days)
+    return (
+        people_for_staff()
+        .filter(profile__named_worker__isnull=True, date_joined__gte=since)
+        .order_by("date_joined", "pk")
+    )
+
+
+def contact_log_for_person(*, person: User, written_by: User | None = None) -> QuerySet[ContactLogEntry]:
+    """The person's contact log, newest first; only `written_by`'s entries when given (what
+    a worker who may no longer see the person still may: what they wrote)."""
+    entries = ContactLogEntry.objects.filter(person=person).select_related("written_by__profile")
+    if written_by is not None:
+        entries = entries.filter(written_by=written_by)
+    return entries
+
+
+def named_worker_history(*, person: User) -> QuerySet[NamedWorkerChange]:
+    return NamedWorkerChange.objects.filter(person=person).select_related(
+        "previous_worker__profile", "new_worker__profile", "by__profile"
+    )

@@ -12,6 +12,5 @@ me_account_patterns = [
 ]
 
 worker_person_patterns = [
-    path("people/<int:person_id>/", views.worker_person, name="person"),
     path("people/<int:person_id>/support-note/", views.worker_person_support_note, name="support_note"),
 ]

@@ -1,6 +1,6 @@
-"""Pages about people: the welcome, a worker's view of a person and their support note, and
-the site's public pages. The homes and the profile page, which show other apps' data too,
-are in `home`."""
+"""Pages about people: the welcome, a person's support note for a worker, and the site's
+public pages. The homes, the profile page and the worker's people pages, which show other
+apps' data too, are in `home`."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,8 +16,8 @@ from accounts.forms import MobileNumberForm, OnboardingForm, PhoneCodeForm
 from accounts.middleware import SESSION_ONBOARDED
 from accounts.models import AccessLogEntry, Profile
 from accounts.permissions import get_person_for_staff, home_url_name
-from accounts.selectors import profile_for_user
 from accounts.phones import national_format
+from accounts.selectors import profile_for_user
 from accounts.services import (
     AccountsError,
     access_log_record,
@@ -71,13 +71,6 @@ class OnboardingView(OwnProfileMixin, UpdateView):
         self.request.session[SESSION_ONBOARDED] = True
         messages.success(self.request, "Thank you. You can change these details at any time on your profile.")
         return redirect("me:home")
-
-
-@permission_required("accounts.use_worker_area", raise_exception=True)
-@require_safe
-def worker_person(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = get_person_for_staff(request.user, person_id)
-    return render(request, "accounts/worker_person.html", {"person": person, "profile": person.profile})
 
 
 @permission_required("accounts.use_worker_area", raise_exception=True)

@@ -84,3 +84,13 @@ def follow_up_get(*, follow_up_id: int) -> FollowUp | None:
         .filter(pk=follow_up_id)
         .first()
     )
+
+
+def follow_ups_for_person(*, person: User) -> QuerySet[FollowUp]:
+    """The person's follow-ups, open ones first, with who has each (for the person page,
+    which shows only those the viewer may see, and never the check-in's words)."""
+    return (
+        FollowUp.objects.filter(person=person)
+        .select_related("worker__profile", "check_in__opportunity")
+        .order_by("-status", "-requested_at", "-pk")
+    )

@@ -4,7 +4,7 @@ here, and the pages of the apps below under the same prefixes and names as ever.
 from django.urls import path
 
 from accounts.urls import me_account_patterns, worker_person_patterns
-from home import views
+from home import people_views, views
 from notifications.views import MessagePreferencesView
 from opportunities.calendar_urls import me_calendar_patterns
 from payments.urls import me_payment_patterns, worker_claim_patterns
@@ -24,6 +24,18 @@ me_patterns = (
 worker_patterns = (
     [
         path("", views.worker_home, name="home"),
+        path("people/", people_views.people_list, name="people"),
+        path("people/<int:person_id>/", people_views.person_detail, name="person"),
+        path(
+            "people/<int:person_id>/contact-log/",
+            people_views.person_contact_log_add,
+            name="person_contact_log",
+        ),
+        path(
+            "people/<int:person_id>/named-worker/",
+            people_views.person_named_worker,
+            name="person_named_worker",
+        ),
         *worker_person_patterns,
         *worker_claim_patterns,
     ],

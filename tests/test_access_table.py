@@ -239,7 +239,10 @@ ADDRESSES = {
     "payments:batch_paid": lambda w: reverse("payments:batch_paid", args=[1]),
     "payments:payroll_reference": lambda w: reverse("payments:payroll_reference", args=[1, w.rep.pk]),
     "worker:home": lambda w: reverse("worker:home"),
+    "worker:people": lambda w: reverse("worker:people"),
     "worker:person": lambda w: reverse("worker:person", args=[w.rep.pk]),
+    "worker:person_contact_log": lambda w: reverse("worker:person_contact_log", args=[w.rep.pk]),
+    "worker:person_named_worker": lambda w: reverse("worker:person_named_worker", args=[w.rep.pk]),
     "worker:support_note": lambda w: reverse("worker:support_note", args=[w.rep.pk]),
     "dashboard:home": lambda w: reverse("dashboard:home"),
     "dashboard:export": lambda w: reverse("dashboard:export", args=["reach"]),
@@ -380,8 +383,14 @@ payments:payroll_reference             GET  login    403    403    403    403   
                                        POST login    403    403    403    403    403    403    403
 worker:home                            GET  login    403    403    200    200    200    403    403
                                        POST login    403    403    405    405    405    403    403
+worker:people                          GET  login    403    403    200    200    200    200    403
+                                       POST login    403    403    405    405    405    405    403
 worker:person                          GET  login    403    403    404    200    200    403    403
                                        POST login    403    403    405    405    405    403    403
+worker:person_contact_log              GET  login    403    403    405    405    405    403    403
+                                       POST login    403    403    404    200    200    403    403
+worker:person_named_worker             GET  login    403    403    200    200    200    200    403
+                                       POST login    403    403    200    200    200    200    403
 worker:support_note                    GET  login    403    403    404    200    200    403    403
                                        POST login    403    403    405    405    405    403    403
 dashboard:home                         GET  login    403    403    403    403    403    200    200

@@ -1,0 +1,212 @@
+"""The worker's people pages (issue 13): find people, a person's page, their contact log
+and their named worker. They compose accounts (the person, the contact log, the named
+worker), opportunities (their involvement), notifications (the messages sent to them) and
+feedback (their follow-ups), so they live here, above all four.
+
+Who may see what: the list, and choosing a named worker, are for workers and managers
+(`accounts.find_people`, `accounts.assign_named_worker`) and show only what any of them may
+know of anyone. The person page keeps its rule (`accounts.view_person`: the named worker
+and the lead workers the person's sign-ups open them to; a 404 for anybody else), and
+within it no-shows follow PRODUCT.md's narrower rule (the named worker, and the lead worker
+of that activity)."""
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from rules.contrib.views import permission_required
+
+from accounts.caseload import contact_log_add, named_worker_assign
+from accounts.models import User
+from accounts.permissions import get_person_for_staff, get_person_to_assign
+from accounts.selectors import contact_log_for_person, named_worker_history, people_for_staff, workers
+from feedback.selectors import follow_ups_for_person
+from home.people_filters import PersonFilter
+from home.people_forms import ContactLogForm, NamedWorkerForm
+from involvement.errors import attempt
+from notifications.selectors import inbox_for_user
+from opportunities.models import SignUp
+from opportunities.people_selectors import involvement_for_person, with_last_involved, with_may_open
+
+PAGE_SIZE = 25
+# The person page lists the latest of these; the person's inbox has the rest.
+MESSAGES_SHOWN = 20
+
+State = SignUp.State
+UPCOMING_STATES = {State.APPLIED, State.WAITLISTED, State.OFFERED, State.CONFIRMED}
+
+
+def _name(user: User | None) -> str:
+    if user is None:
+        return ""
+    profile = getattr(user, "profile", None)
+    return getattr(profile, "display_name", "") or user.get_full_name() or user.email
+
+
+@permission_required("accounts.find_people", raise_exception=True)
+@require_safe
+def people_list(request: HttpRequest) -> HttpResponse:
+    viewer_is_worker = request.user.has_perm("accounts.use_worker_area")
+    people = with_may_open(
+        with_last_involved(people_for_staff()), viewer=request.user, viewer_is_worker=viewer_is_worker
+    )
+    filterset = PersonFilter(request.GET or None, queryset=people, viewer=request.user)
+    if filterset.is_bound and not filterset.is_valid():
+        results = people.none()
+    else:
+        results = filterset.qs if filterset.is_bound else people
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "home/people/people_list.html",
+        {
+            "filter": filterset,
+            "form": filterset.form,
+            "page": page,
+            "query_string": query.urlencode(),
+            "can_assign": request.user.has_perm("accounts.assign_named_worker"),
+        },
+    )
+
+
+def _involvement(person: User, viewer: User) -> list[tuple[str, list[SignUp]]]:
+    """The person's sign-ups in the page's groups. A no-show is shown only to the person's
+    named worker and to the lead worker of that activity (PRODUCT.md, "No-show": recorded to
+    plan the day, never to punish)."""
+    is_named = person.profile.named_worker_id == viewer.pk
+    now = timezone.now()
+    groups: dict[str, list[SignUp]] = {"upcoming": [], "attended": [], "no_show": [], "past": []}
+    for signup in involvement_for_person(person=person):
+        ended = signup.ends is not None and signup.ends < now
+        if signup.state == State.NO_SHOW:
+            if is_named or signup.opportunity.lead_worker_id == viewer.pk:
+                groups["no_show"].append(signup)
+        elif signup.state == State.ATTENDED:
+            groups["attended"].append(signup)
+        elif signup.state in UPCOMING_STATES and not ended:
+            groups["upcoming"].append(signup)
+        else:
+            groups["past"].append(signup)
+    return [
+        ("Coming up, or waiting for a place", groups["upcoming"]),
+        ("Attended", groups["attended"]),
+        ("Did not attend", groups["no_show"]),
+        ("Other past sign-ups", groups["past"]),
+    ]
+
+
+def _named_worker_form(data=None) -> NamedWorkerForm:
+    return NamedWorkerForm(data, workers=workers().select_related("profile"))
+
+
+def _person_page(
+    request: HttpRequest,
+    person: User,
+    *,
+    contact_form: ContactLogForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    viewer = request.user
+    is_named = person.profile.named_worker_id == viewer.pk
+    follow_ups = [
+        follow_up
+        for follow_up in follow_ups_for_person(person=person)
+        # Their named worker sees all of them; another worker, those that are theirs to do.
+        if is_named or viewer.has_perm("feedback.handle_follow_up", follow_up)
+    ]
+    return render(
+        request,
+        "home/people/person_detail.html",
+        {
+            "person": person,
+            "profile": person.profile,
+            "name": _name(person),
+            "involvement": _involvement(person, viewer),
+            "sent_messages": inbox_for_user(user=person)[:MESSAGES_SHOWN],
+            "contact_log": contact_log_for_person(person=person),
+            "contact_form": contact_form or ContactLogForm(initial={"contacted_on": timezone.localdate()}),
+            "follow_ups": follow_ups,
+            "history": named_worker_history(person=person),
+            "named_worker_form": _named_worker_form(),
+            "can_assign": viewer.has_perm("accounts.assign_named_worker"),
+            "page_has_errors": contact_form is not None and bool(contact_form.errors),
+        },
+        status=status,
+    )
+
+
+@permission_required("accounts.use_worker_area", raise_exception=True)
+@require_safe
+def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
+    return _person_page(request, get_person_for_staff(request.user, person_id))
+
+
+@permission_required("accounts.use_worker_area", raise_exception=True)
+@require_POST
+def person_contact_log_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Adds to the contact log from the person page; a mistake shows the page again with
+    what was typed and the message beside the field."""
+    person = get_person_for_staff(request.user, person_id)
+    form = ContactLogForm(request.POST)
+    if form.is_valid() and attempt(
+        request,
+        lambda: contact_log_add(
+            person=person,
+            by=request.user,
+            contacted_on=form.cleaned_data["contacted_on"],
+            channel=form.cleaned_data["channel"],
+            summary=form.cleaned_data["summary"],
+        ),
+        "The contact has been added to the log.",
+        form=form,
+    ):
+        return redirect(reverse("worker:person", args=[person.pk]) + "#contact-log")
+    return _person_page(request, person, contact_form=form)
+
+
+@permission_required("accounts.assign_named_worker", raise_exception=True)
+@require_http_methods(["GET", "HEAD", "POST"])
+def person_named_worker(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Choose or change a person's named worker. Open to any worker or manager for any
+    representative, so it shows no more of the person than the people list does, and the
+    contact-log entries the viewer wrote themselves."""
+    person = get_person_to_assign(request.user, person_id)
+    form = _named_worker_form(request.POST if request.method == "POST" else None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            request,
+            lambda: named_worker_assign(
+                person=person,
+                worker=form.cleaned_data["worker"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            ),
+            lambda change: f"{_name(change.new_worker)} is now the named worker of {_name(person)}.",
+            form=form,
+        )
+    ):
+        person.profile.refresh_from_db(fields=["named_worker"])
+        if request.user.has_perm("accounts.view_person", person):
+            return redirect("worker:person", person.pk)
+        return redirect("worker:people")
+    return render(
+        request,
+        "home/people/named_worker_form.html",
+        {
+            "person": person,
+            "profile": person.profile,
+            "name": _name(person),
+            "form": form,
+            "history": named_worker_history(person=person),
+            # What a worker wrote stays theirs to read (accounts.view_contact_log_entry).
+            "own_contact_log": contact_log_for_person(person=person, written_by=request.user)
+            if request.user.has_perm("accounts.use_worker_area")
+            else [],
+        },
+    )

@@ -1,0 +1,70 @@
+"""Reads about people that follow their sign-ups: when each last took part, whether being
+lead worker opens them to a worker, and a person's involvement. For the people pages in
+`home`; each adds a fixed number of queries, however many people or sign-ups there are."""
+
+from __future__ import annotations
+
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from accounts.models import User
+from opportunities.models import SignUp
+from opportunities.selectors import lead_access_q
+
+State = SignUp.State
+
+
+def with_last_involved(people: QuerySet[User]) -> QuerySet[User]:
+    """Annotate `last_involved`: the end of the last activity each person attended (as the
+    caseload counts it). A subquery per row of the page, not a join and a GROUP BY over all
+    their sign-ups, so that the list's filters and count stay one plain query each."""
+    last = (
+        SignUp.objects.filter(person=OuterRef("pk"), state=State.ATTENDED)
+        .order_by(F("opportunity__ends_at").desc(nulls_last=True))
+        .values("opportunity__ends_at")[:1]
+    )
+    return people.annotate(last_involved=Subquery(last))
+
+
+def with_may_open(people: QuerySet[User], *, viewer: User, viewer_is_worker: bool) -> QuerySet[User]:
+    """Annotate `may_open`: may `viewer` open the person's page (`accounts.view_person`: their
+    named worker, or the lead worker while a sign-up opens them, `lead_access_q`). The same
+    rule as the predicate, in SQL, so a list asks it once, not once a row."""
+    if not viewer_is_worker:
+        return people.annotate(may_open=Value(False, output_field=BooleanField()))
+    leads = SignUp.objects.filter(lead_access_q(), person=OuterRef("pk"), opportunity__lead_worker=viewer)
+    return people.annotate(
+        may_open=ExpressionWrapper(
+            Q(profile__named_worker=viewer) | Exists(leads), output_field=BooleanField()
+        )
+    )
+
+
+def involvement_for_person(*, person: User) -> QuerySet[SignUp]:
+    """Every sign-up of the person, soonest-ending last, with what the person page shows."""
+    return (
+        SignUp.objects.filter(person=person)
+        .select_related("opportunity")
+        .only(
+            "state",
+            "person",
+            "opportunity_id",
+            "opportunity__title",
+            "opportunity__starts_at",
+            "opportunity__ends_at",
+            "opportunity__lead_worker_id",
+            "opportunity__status",
+        )
+        .annotate(ends=Coalesce("opportunity__ends_at", "opportunity__starts_at"))
+        .order_by("-ends", "-pk")
+    )
