@@ -14,7 +14,7 @@ from rules.contrib.views import PermissionRequiredMixin, permission_required
 
 from accounts.forms import MobileNumberForm, OnboardingForm, PhoneCodeForm
 from accounts.middleware import SESSION_ONBOARDED
-from accounts.models import AccessLogEntry, Profile
+from accounts.models import AccessLogEntry, ContactMethod, Profile
 from accounts.permissions import get_person_for_staff, home_url_name
 from accounts.phones import national_format
 from accounts.selectors import profile_for_user
@@ -70,6 +70,10 @@ class OnboardingView(OwnProfileMixin, UpdateView):
         onboarding_complete(profile=profile)
         self.request.session[SESSION_ONBOARDED] = True
         messages.success(self.request, "Thank you. You can change these details at any time on your profile.")
+        if profile.contact_method == ContactMethod.TEXT and settings.TEXT_MESSAGES_ENABLED:
+            # Texts go only to a number confirmed with a code: ask for it now, while they
+            # are thinking of it, rather than leave them waiting for texts that never come.
+            return redirect("me:phone")
         return redirect("me:home")
 
 

@@ -273,3 +273,24 @@ def test_no_text_choices_while_texts_are_off(client, settings):
     page = client.get(reverse("me:preferences")).content.decode()
     assert "Send me a text message about" not in page
     assert "mobile number" not in page
+
+
+def test_choosing_texts_at_the_welcome_leads_to_confirming_the_number(client, texts_on):
+    newcomer = person(roles=[Role.REPRESENTATIVE], onboarded_at=None)
+    client.force_login(newcomer)
+    response = client.post(
+        reverse("me:welcome"),
+        {"display_name": "Sam", "contact_method": "text", "phone": "07700 900 982"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("me:phone")
+
+
+def test_choosing_texts_while_they_are_off_goes_home(client, settings):
+    settings.TEXT_MESSAGES_ENABLED = False
+    newcomer = person(roles=[Role.REPRESENTATIVE], onboarded_at=None)
+    client.force_login(newcomer)
+    response = client.post(
+        reverse("me:welcome"),
+        {"display_name": "Sam", "contact_method": "text", "phone": "07700 900 982"},
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("me:home")
