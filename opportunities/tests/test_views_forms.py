@@ -956,3 +956,27 @@ def test_a_duplicate_promises_the_rate_in_force_when_it_is_published(client, wor
     copy = Opportunity.objects.exclude(pk=opportunity.pk).get()
     assert copy.rate_card == card
     assert copy.fee_amount is None and copy.fee_rate_name == ""
+
+
+def test_the_service_keeps_the_card_and_the_promised_fee_whatever_an_edit_brings(client, worker):
+    """Past the form: an edit of a published opportunity cannot change its card or its fee."""
+    from opportunities.services import opportunity_save
+    from opportunities.services.sessions import SessionData
+
+    card = standard_card(amount="11.50")
+    opportunity, _ = create_and_publish(client, worker, rate_card=str(card.pk))
+    edited = Opportunity.objects.get(pk=opportunity.pk)
+    edited.rate_card = RateCard.objects.get(name="Short activity")
+    edited.fee_amount = Decimal("99.00")
+    session = opportunity.sessions.get()
+    opportunity_save(
+        opportunity=edited,
+        sessions=[
+            SessionData(
+                id=session.pk, starts_at=session.starts_at, ends_at=session.ends_at, area=session.area
+            )
+        ],
+        by=worker,
+    )
+    opportunity.refresh_from_db()
+    assert opportunity.rate_card == card and opportunity.fee_amount == Decimal("11.50")
