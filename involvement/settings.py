@@ -243,8 +243,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # TEXT_MESSAGES_ENABLED. Notify holds one SMS template whose whole content is ((body)): we
 # render the words here, per kind, and pass them as that personalisation. Without an API
 # key, texts go to TEXT_BACKEND: "file" (a file per text in TEXT_FILE_PATH, in
-# development), "console" (the log) or "memory" (a list the tests read). In production with texts on, a missing key stops the start
-# (notifications/checks.py).
+# development), "console" (the log) or "memory" (a list the tests read). In production
+# with texts on, a missing key stops the start (notifications/checks.py).
 TEXT_MESSAGES_ENABLED = env.bool("TEXT_MESSAGES_ENABLED", default=False)
 NOTIFY_API_KEY = env.str("NOTIFY_API_KEY", default="")
 NOTIFY_BASE_URL = env.str("NOTIFY_BASE_URL", default="https://api.notifications.service.gov.uk")

@@ -2,6 +2,9 @@
 a local server that speaks Notify's API: a 500 is retried by the sweep with the outbox's
 backoff, and the text reaches Notify once."""
 
+from datetime import timedelta
+from types import SimpleNamespace
+
 import pytest
 from django.db import transaction
 from django.utils import timezone
@@ -14,9 +17,21 @@ from notifications.models import Message
 from notifications.services import message_create
 from notifications.tests.harness import Broker, running_worker, smtp_server, wait_for
 from notifications.tests.notify_double import notify_server
-from opportunities.tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def activity(title: str) -> SimpleNamespace:
+    """What a text's template reads of an opportunity and its session (notifications sits
+    below opportunities, so its tests pass the same attributes without importing them)."""
+    starts = timezone.now() + timedelta(days=3)
+    session = SimpleNamespace(starts_at=starts, ends_at=starts + timedelta(hours=2), area="Central Leeds")
+    return SimpleNamespace(
+        pk=7,
+        title=title,
+        signup_deadline=starts - timedelta(days=1),
+        sessions=SimpleNamespace(all=lambda: [session], first=lambda: session),
+    )
 
 
 @pytest.fixture
@@ -42,7 +57,7 @@ def test_a_worker_retries_a_text_after_a_500_and_sends_it_once(publishing, setti
         mobile_confirmed_at=timezone.now(),
         text_kinds=[Kind.OPPORTUNITY_CANCELLED],
     )
-    opportunity = OpportunityFactory(title="Co-production group")
+    opportunity = activity("Co-production group")
     with notify_server() as notify, smtp_server() as (smtp, email_url):
         notify.answers = [500]
         env = {

@@ -1,10 +1,12 @@
 """Text messages through GOV.UK Notify's own client, against a local server that speaks
 Notify's send-a-text API and checks the JWT it is sent (notify_double.py)."""
 
+import re
 import subprocess
 import sys
 import time
 from datetime import timedelta
+from types import SimpleNamespace
 
 import jwt
 import pytest
@@ -25,11 +27,23 @@ from notifications.selectors import inbox_for_user
 from notifications.services import message_create, messages_deliver, outbox_sweep, render_text
 from notifications.tests.harness import ROOT
 from notifications.tests.notify_double import NotifyDouble, notify_server
-from opportunities.tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db
 
 MOBILE = "+447700900982"
+
+
+def activity(title: str) -> SimpleNamespace:
+    """What a text's template reads of an opportunity and its session (notifications sits
+    below opportunities, so its tests pass the same attributes without importing them)."""
+    starts = timezone.now() + timedelta(days=3)
+    session = SimpleNamespace(starts_at=starts, ends_at=starts + timedelta(hours=2), area="Central Leeds")
+    return SimpleNamespace(
+        pk=7,
+        title=title,
+        signup_deadline=starts - timedelta(days=1),
+        sessions=SimpleNamespace(all=lambda: [session], first=lambda: session),
+    )
 
 
 @pytest.fixture
@@ -43,6 +57,12 @@ def notify(settings):
         yield double
 
 
+@pytest.fixture
+def texts_on(settings):
+    settings.TEXT_MESSAGES_ENABLED = True
+    settings.TEXT_BACKEND = "memory"
+
+
 def texter(**profile):
     """A representative with a confirmed mobile who wants cancellations by text."""
     fields = {
@@ -54,7 +74,7 @@ def texter(**profile):
 
 
 def cancelled(recipient, *, key="opportunity:cancelled:test") -> Message | None:
-    opportunity = OpportunityFactory(title="Interview panel for a ward manager")
+    opportunity = activity("Interview panel for a ward manager")
     return message_create(
         recipient=recipient,
         kind=Kind.OPPORTUNITY_CANCELLED,
@@ -229,7 +249,7 @@ def test_the_code_confirms_the_number_and_is_wiped_once_sent(notify):
 
 def test_every_text_kind_has_a_short_text_with_no_link_that_logs_in():
     """Each text kind's words, with a long title and reason, stay within 4 text fragments."""
-    opportunity = OpportunityFactory(title="T" * 150)
+    opportunity = activity("T" * 150)
     signup_like = {"offer_expires_at": timezone.now()}
     context = {
         "recipient": None,
@@ -287,3 +307,61 @@ def test_check_deploy_fails_with_texts_on_and_no_key():
     )
     assert run.returncode != 0
     assert "NOTIFY_API_KEY is not set" in run.stderr
+
+
+# Choosing what comes by text (the message preferences page)
+
+
+def test_the_preferences_offer_texts_for_the_kinds_that_suit_them(client, texts_on):
+    rep = texter(text_kinds=[], mobile_number="", mobile_confirmed_at=None)
+    client.force_login(rep)
+    page = client.get(reverse("me:preferences")).content.decode()
+    assert "Send me a text message about" in page
+    assert "add and confirm your mobile number" in page
+    assert 'value="reminder"' in page
+    # Kinds that do not suit a text are not offered by text (only by e-mail).
+    assert page.count('value="outcome_published"') == 1
+
+    response = client.post(
+        reverse("me:preferences"),
+        {"text_kinds": ["reminder", "outcome_published"], "digest_frequency": "weekly"},
+    )
+    assert response.status_code == 200  # not a choice: the form says so and saves nothing
+    assert "Select a valid choice" in response.content.decode()
+    rep.profile.refresh_from_db()
+    assert rep.profile.text_kinds == []
+
+
+def test_saving_text_choices(client, texts_on):
+    rep = texter(text_kinds=[], mobile_number="", mobile_confirmed_at=None)
+    client.force_login(rep)
+    response = client.post(
+        reverse("me:preferences"),
+        {
+            "email_kinds": ["signup_update"],
+            "text_kinds": ["reminder", "place_offered"],
+            "digest_frequency": "weekly",
+        },
+    )
+    assert response.status_code == 302
+    rep.profile.refresh_from_db()
+    assert rep.profile.text_kinds == ["place_offered", "reminder"]
+    assert Kind.REMINDER in rep.profile.email_muted_kinds  # text only, for reminders
+
+
+def test_the_preferences_name_the_confirmed_number(client, texts_on):
+    client.force_login(texter())
+    page = client.get(reverse("me:preferences")).content.decode()
+    assert "We send texts to 07700 900982" in page
+    boxes = re.findall(r'<input[^>]*name="text_kinds"[^>]*>', page)
+    checked = [box for box in boxes if "checked" in box]
+    assert len(checked) == 1 and 'value="opportunity_cancelled"' in checked[0]
+
+
+def test_no_text_choices_while_texts_are_off(client, settings):
+    settings.TEXT_MESSAGES_ENABLED = False
+    rep = texter(text_kinds=[], mobile_number="", mobile_confirmed_at=None)
+    client.force_login(rep)
+    page = client.get(reverse("me:preferences")).content.decode()
+    assert "Send me a text message about" not in page
+    assert "mobile number" not in page
