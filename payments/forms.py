@@ -124,7 +124,7 @@ class ExpenseForm(LengthLimitsMixin, forms.Form):
     receipt = forms.FileField(
         label="Receipt (optional)",
         required=False,
-        help_text="A photo (JPEG, PNG or WebP) or a PDF, smaller than 10 MB.",
+        help_text="A photo (JPEG, PNG or WebP) or a PDF, of 10 MB at most.",
         error_messages={
             "empty": "The receipt you chose is empty. Choose another file",
             "invalid": "The receipt could not be read. Choose the file again",

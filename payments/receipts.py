@@ -21,7 +21,7 @@ def receipt_check(upload: UploadedFile) -> str:
     is too big or not a receipt we accept."""
     most = settings.RECEIPT_MAX_BYTES
     if upload.size is None or upload.size > most:
-        raise ClaimError(f"The receipt must be smaller than {most // (1024 * 1024)} MB.", field="receipt")
+        raise ClaimError(f"The receipt must be {most // (1024 * 1024)} MB or smaller.", field="receipt")
     upload.seek(0)
     head = upload.read(8)
     upload.seek(0)

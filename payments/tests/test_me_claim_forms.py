@@ -1,7 +1,6 @@
 """Bad input on the claim page comes back beside its field, with what was typed kept, and
 never as an error page; good input is saved."""
 
-import io
 import os
 from decimal import Decimal
 
@@ -9,12 +8,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
-from PIL import Image
 
 from payments.models import Claim, ExpenseLine
 from payments.services import ExpenseData, expense_add
 from payments.tests.factories import attended_claim
-from payments.tests.receipts import program_named_pdf, receipt_pdf, receipt_png, too_big_pdf
+from payments.tests.receipts import pdf_bytes, program_named_pdf, receipt_pdf, receipt_png, too_big_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -186,22 +184,29 @@ def test_it_refuses_a_program_renamed_pdf(client, claim):
 
 def test_it_refuses_an_11_mb_receipt(client, claim):
     text = refused(upload(client, claim, too_big_pdf(11)))
-    assert "The receipt must be smaller than 10 MB" in text
+    assert "The receipt must be 10 MB or smaller" in text
     assert not ExpenseLine.objects.exists()
 
 
-def test_it_accepts_a_receipt_just_under_10_mb(client, claim, settings):
-    side = 1800  # random pixels do not compress: about 9.7 MB of PNG
-    buffer = io.BytesIO()
-    Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(
-        buffer, format="PNG", compress_level=1
-    )
-    data = buffer.getvalue()
-    assert 9 * 1024 * 1024 < len(data) <= settings.RECEIPT_MAX_BYTES
-    response = upload(client, claim, SimpleUploadedFile("photo.png", data, content_type="image/png"))
+def pdf_of(size: int) -> SimpleUploadedFile:
+    """A real PDF padded after its end to exactly `size` bytes."""
+    start = pdf_bytes() + b"\n%"
+    return SimpleUploadedFile("receipt.pdf", start + b"0" * (size - len(start) - 1) + b"\n")
+
+
+def test_it_accepts_a_receipt_of_exactly_10_mb(client, claim, settings):
+    assert settings.RECEIPT_MAX_BYTES == 10 * 1024 * 1024
+    response = upload(client, claim, pdf_of(settings.RECEIPT_MAX_BYTES))
     assert response.status_code == 302
     line = ExpenseLine.objects.get()
-    assert line.receipt.size == len(data)
+    assert line.receipt.size == settings.RECEIPT_MAX_BYTES
+    assert line.receipt_content_type == "application/pdf"
+
+
+def test_it_refuses_a_receipt_a_byte_over_10_mb(client, claim, settings):
+    text = refused(upload(client, claim, pdf_of(settings.RECEIPT_MAX_BYTES + 1)))
+    assert "The receipt must be 10 MB or smaller" in text
+    assert not ExpenseLine.objects.exists()
 
 
 def test_it_refuses_an_empty_file(client, claim):
