@@ -311,7 +311,9 @@ class NamedWorkerChange(models.Model):
     when (accounts.caseload.named_worker_assign). Kept as history; never edited."""
 
     person = models.ForeignKey(User, on_delete=models.PROTECT, related_name="named_worker_changes")
-    previous_worker = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    previous_worker = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     new_worker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     reason = models.CharField(max_length=300, blank=True)
