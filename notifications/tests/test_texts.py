@@ -17,6 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import User
 from accounts.permissions import Role
 from accounts.services import phone_confirm, phone_confirmation_start
 from accounts.tests.factories import person
@@ -24,7 +25,14 @@ from notifications.checks import text_messages_configured
 from notifications.kinds import RULES, TEXT_KINDS, TEXT_MAX_CHARS, Channel, Kind
 from notifications.models import WIPED_BODY, Message
 from notifications.selectors import inbox_for_user
-from notifications.services import message_create, messages_deliver, outbox_sweep, render_text
+from notifications.services import (
+    RenderedMessage,
+    message_create,
+    messages_deliver,
+    messages_store_bulk,
+    outbox_sweep,
+    render_text,
+)
 from notifications.tests.harness import ROOT
 from notifications.tests.notify_double import NotifyDouble, notify_server
 
@@ -365,3 +373,21 @@ def test_no_text_choices_while_texts_are_off(client, settings):
     page = client.get(reverse("me:preferences")).content.decode()
     assert "Send me a text message about" not in page
     assert "mobile number" not in page
+
+
+def test_the_bulk_path_writes_a_text_row_beside_each_email_row(texts_on):
+    """Periodic jobs write many messages at once (messages_store_bulk): a kind that may come
+    by text gets its text row there too, under the same rules."""
+    wants = texter()
+    email_only = texter(text_kinds=[])
+    rendered = RenderedMessage(
+        subject="Cancelled", body_text="Cancelled.\n", body_sms="Involvement Hub: cancelled."
+    )
+    people = User.objects.select_related("profile").filter(pk__in=[wants.pk, email_only.pk])
+    stored = messages_store_bulk(
+        kind=Kind.OPPORTUNITY_CANCELLED, items=[(p, f"bulk:{p.pk}", rendered) for p in people]
+    )
+    assert stored == 3
+    text = Message.objects.get(channel=Channel.TEXT)
+    assert (text.recipient, text.dedupe_key, text.to_phone) == (wants, f"bulk:{wants.pk}:text", MOBILE)
+    assert text.body_text == "Involvement Hub: cancelled."
