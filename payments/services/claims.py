@@ -21,6 +21,10 @@ from involvement.jobs import each_in_own_transaction
 from notifications.kinds import Kind
 from notifications.services import message_create
 from opportunities.models import Attendance, SignUp
+
+# The module, not the function: payments.receipts imports this package's errors, so either
+# may be imported first without finding the other half-made.
+from payments import receipts
 from payments.models import (
     EARNING_CHOICES,
     Claim,
@@ -30,7 +34,6 @@ from payments.models import (
     FeeChoice,
     PaymentDetails,
 )
-from payments.receipts import receipt_check
 from payments.selectors import car_miles_before
 from payments.services.errors import ClaimError
 from payments.services.fees import fee_for, mileage_for
@@ -261,7 +264,7 @@ def expense_add(*, claim: Claim, by: User, data: ExpenseData) -> ExpenseLine:
         raise ClaimError("Choose the kind of expense.", field="kind")
     content_type, receipt_name = "", ""
     if data.receipt is not None:
-        content_type = receipt_check(data.receipt)
+        content_type = receipts.receipt_check(data.receipt)
         receipt_name = (data.receipt.name or "receipt")[-200:]
     with transaction.atomic():
         claim = _lock(claim)

@@ -247,3 +247,13 @@ def test_it_asks_for_the_receipt_again_when_something_else_was_wrong(client, cla
         {"action": "add_expense", "kind": "parking", "amount": "-1", "receipt": receipt_png()},
     )
     assert "Choose your receipt again" in refused(response)
+
+
+def test_the_receipt_checks_can_be_imported_before_the_services():
+    """payments.receipts imports the services' error; the services use receipts: either order."""
+    import subprocess
+    import sys
+
+    code = "import django; django.setup(); import payments.receipts; import payments.services"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
