@@ -318,3 +318,21 @@ def test_the_limit_page_refuses_bad_input_beside_the_field(client, representativ
 def test_the_limit_page_asks_for_week_or_month(client):
     response = client.post(reverse("me:earnings_limit"), {"earnings_limit": "20"})
     assert "Choose a week or a month" in response.content.decode()
+
+
+def test_staff_see_near_their_limit_and_never_the_figure(representative, worker, manager):
+    limit(representative, "45.99")
+    sent(representative, 2026, 3, 6)
+    claim = on(representative, 2026, 3, 7)
+    claim_choose(
+        claim=claim, by=representative, data=ChoiceData(choice="full_fee", past_limit_confirmed=True)
+    )
+    claim_submit(claim=claim, by=representative)
+    for staff in (claim.opportunity.lead_worker, worker, manager):
+        client = Client()
+        client.force_login(staff)
+        for address in (reverse("worker:claim", args=[claim.pk]), reverse("worker:claims")):
+            text = client.get(address).content.decode()
+            if staff == claim.opportunity.lead_worker or address.endswith(f"/{claim.pk}/"):
+                assert "Near their limit" in text, (staff, address)
+            assert "45.99" not in text and "22.99" not in text
