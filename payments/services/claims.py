@@ -433,6 +433,13 @@ def claim_approve(*, claim: Claim, by: User) -> Claim:
         _approver(claim, by)
         if claim.state == State.APPROVED:
             raise ClaimError("This claim has already been approved.")
+        opportunity = claim.opportunity
+        if opportunity.is_paid and opportunity.fee_amount is None and claim.adjusted_fee is None:
+            # Published before rate cards, or without one: nobody has said what it pays.
+            raise ClaimError(
+                "This activity was published without a rate, so its fee is not set: "
+                "change the fee, with a reason, before approving."
+            )
         _move(claim, State.APPROVED, actor=by)
         claim.approved_at, claim.approved_by = timezone.now(), by
         claim.save()

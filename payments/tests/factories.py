@@ -44,18 +44,20 @@ def held_opportunity(
     starts_at = starts_at or timezone.now() - timedelta(days=2)
     card = card or rate_card()
     rate = card.rates.order_by("-effective_from").first()
+    promised = {
+        "rate_card": card,
+        "fee_rate_name": card.name,
+        "fee_unit": rate.unit,
+        "fee_amount": rate.amount,
+        "fee_block_hours": rate.block_hours,
+        "fee_preparation_hours": rate.preparation_hours,
+        "fee_rate_from": rate.effective_from,
+    }
     return OpportunityFactory(
         sessions=[(starts_at, starts_at + timedelta(hours=hours))],
         signup_deadline=starts_at - timedelta(days=1),
         status=Opportunity.Status.COMPLETED,
-        rate_card=card,
-        fee_rate_name=card.name,
-        fee_unit=rate.unit,
-        fee_amount=rate.amount,
-        fee_block_hours=rate.block_hours,
-        fee_preparation_hours=rate.preparation_hours,
-        fee_rate_from=rate.effective_from,
-        **fields,
+        **(promised | fields),
     )
 
 

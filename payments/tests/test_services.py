@@ -291,3 +291,14 @@ def test_finances_file_pays_what_it_can_and_reports_each_line_it_cannot(
     assert Claim.objects.get(pk=approved_only.pk).state == Claim.State.APPROVED
     with pytest.raises(ClaimError, match="header row"):
         paid_file_record(content="id,date\n1,2026-01-01\n", by=finance_officer)
+
+
+def test_a_paid_activity_published_without_a_rate_needs_its_fee_set_before_approval(representative):
+    claim = attended_claim(person=representative, fee_amount=None)
+    lead = claim.opportunity.lead_worker
+    assert claim.fee == Decimal("0.00")
+    claim_submit(claim=claim, by=representative)
+    with pytest.raises(ClaimError, match="fee is not set"):
+        claim_approve(claim=claim, by=lead)
+    claim_adjust_fee(claim=claim, by=lead, fee=Decimal("25"), reason="The advert said £25 for the session")
+    assert claim_approve(claim=claim, by=lead).fee == Decimal("25.00")
