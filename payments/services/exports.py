@@ -192,6 +192,13 @@ def _paid(claim: Claim, *, on: date, by: User) -> int:
         return 0
     if claim.state != State.EXPORTED:
         raise ClaimError(f"Claim {claim.pk} has not been exported, so it cannot be paid.")
+    if on < claim.activity_date:
+        # Paid before the activity cannot be right, and would count as negative days to pay.
+        raise ClaimError(
+            f"Claim {claim.pk} is for an activity on {claim.activity_date.day} "
+            f"{claim.activity_date:%B %Y}: it cannot have been paid before then.",
+            field="paid_on",
+        )
     ClaimEvent.objects.create(
         claim=claim, from_state=claim.state, to_state=State.PAID, actor=by, reason=f"Paid on {on:%d %B %Y}"
     )
