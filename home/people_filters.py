@@ -13,6 +13,7 @@ from django.utils import timezone
 from accounts.models import Profile
 from accounts.selectors import NEW_REGISTRANT_DAYS
 from catalogue.models import ActivityType
+from opportunities.people_selectors import people_never_involved, people_not_involved_since
 
 NOT_INVOLVED_MONTHS = 6
 NOT_INVOLVED_DAYS = 183  # six months, near enough
@@ -111,7 +112,7 @@ class PersonFilter(django_filters.FilterSet):
         )
 
     def filter_never_involved(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
-        return queryset.filter(last_involved__isnull=True) if value else queryset
+        return people_never_involved(queryset) if value else queryset
 
     def filter_new_without_worker(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
         if not value:
@@ -123,4 +124,4 @@ class PersonFilter(django_filters.FilterSet):
         if not value:
             return queryset
         since = timezone.now() - timedelta(days=NOT_INVOLVED_DAYS)
-        return queryset.filter(last_involved__lt=since)
+        return people_not_involved_since(queryset, since=since)

@@ -4,6 +4,8 @@ lead worker opens them to a worker, and a person's involvement. For the people p
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import (
     BooleanField,
     Exists,
@@ -34,6 +36,27 @@ def with_last_involved(people: QuerySet[User]) -> QuerySet[User]:
         .values("opportunity__ends_at")[:1]
     )
     return people.annotate(last_involved=Subquery(last))
+
+
+def _attended() -> QuerySet[SignUp]:
+    # A sign-up marked attended, of an activity with dates: what `last_involved` counts.
+    return SignUp.objects.filter(
+        person=OuterRef("pk"), state=State.ATTENDED, opportunity__ends_at__isnull=False
+    )
+
+
+def people_never_involved(people: QuerySet[User]) -> QuerySet[User]:
+    """Those who never attended anything (`last_involved` empty), as an anti-join: filtering
+    on the annotation would run its subquery for every person, not just a page of them."""
+    return people.filter(~Exists(_attended()))
+
+
+def people_not_involved_since(people: QuerySet[User], *, since: datetime) -> QuerySet[User]:
+    """Those who took part before, but in nothing that ended on or after `since`
+    (`last_involved` before it), as two semi-joins, for the reason above."""
+    return people.filter(Exists(_attended())).exclude(
+        Exists(_attended().filter(opportunity__ends_at__gte=since))
+    )
 
 
 def with_may_open(people: QuerySet[User], *, viewer: User, viewer_is_worker: bool) -> QuerySet[User]:
