@@ -3,7 +3,13 @@ links every app's pages and counts the unread inbox, so it sits on top with the 
 
 from django.urls import reverse
 
-from accounts.permissions import is_administrator, is_manager, is_representative, is_worker
+from accounts.permissions import (
+    is_administrator,
+    is_finance_officer,
+    is_manager,
+    is_representative,
+    is_worker,
+)
 from notifications.selectors import inbox_unread_count
 
 
@@ -18,10 +24,13 @@ def navigation(request) -> dict:
     if is_representative(user):
         items.append(("My involvement", reverse("me:home")))
         items.append(("My profile", reverse("me:profile")))
+        items.append(("My payments", reverse("me:payments")))
     if is_worker(user):
         items.append(("Worker home", reverse("worker:home")))
     if is_manager(user) or is_administrator(user):
         items.append(("Dashboard", reverse("dashboard:home")))
+    if is_finance_officer(user):
+        items.append(("Payments", reverse("payments:exports")))
     if is_administrator(user):
         items.append(("Administration", reverse("admin:index")))
     unread = inbox_unread_count(user=user)
