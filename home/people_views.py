@@ -112,11 +112,12 @@ def _person_page(
 ) -> HttpResponse:
     viewer = request.user
     is_named = person.profile.named_worker_id == viewer.pk
+    # Their named worker sees all of them; another worker, those that are theirs to do. Each
+    # comes with whether the viewer may open it (`feedback.handle_follow_up`).
     follow_ups = [
-        follow_up
+        (follow_up, may_handle)
         for follow_up in follow_ups_for_person(person=person)
-        # Their named worker sees all of them; another worker, those that are theirs to do.
-        if is_named or viewer.has_perm("feedback.handle_follow_up", follow_up)
+        if (may_handle := viewer.has_perm("feedback.handle_follow_up", follow_up)) or is_named
     ]
     return render(
         request,
@@ -130,6 +131,7 @@ def _person_page(
             "contact_log": contact_log_for_person(person=person),
             "contact_form": contact_form or ContactLogForm(initial={"contacted_on": timezone.localdate()}),
             "follow_ups": follow_ups,
+            "viewer_is_named_worker": is_named,
             "history": named_worker_history(person=person),
             "named_worker_form": _named_worker_form(),
             "can_assign": viewer.has_perm("accounts.assign_named_worker"),

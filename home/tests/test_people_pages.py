@@ -321,9 +321,30 @@ def test_follow_ups_are_shown_to_the_named_worker_not_to_another_lead(
         wants_chat=True,
     )
     named_page = login(client, worker).get(person_url(representative))
-    assert len(named_page.context["follow_ups"]) == 1
+    [(follow_up, may_handle)] = named_page.context["follow_ups"]
+    # The chat is for the named worker, who may open it from here.
+    assert follow_up.worker == worker and may_handle
+    assert reverse("feedback:follow_up", args=[follow_up.pk]) in named_page.content.decode()
     assert "Private words" not in named_page.content.decode()
     assert login(client, lead).get(person_url(representative)).context["follow_ups"] == []
+
+
+def test_a_lead_worker_sees_the_follow_up_that_is_theirs(client, outsider, lead, worker):
+    # Olive has no named worker, so her request for a chat goes to the activity's lead.
+    attended = finished(lead, title="Olive's panel")
+    took_part(attended, outsider)
+    opportunity_complete(opportunity=attended, by=lead)
+    check_in_create(
+        person=outsider,
+        opportunity=attended,
+        how_it_went=4,
+        felt_valued=4,
+        went_well="",
+        could_be_better="",
+        wants_chat=True,
+    )
+    [(follow_up, may_handle)] = login(client, lead).get(person_url(outsider)).context["follow_ups"]
+    assert follow_up.worker == lead and may_handle
 
 
 # --- the contact log -----------------------------------------------------------------------
