@@ -34,12 +34,17 @@ class PersonFilter(django_filters.FilterSet):
         choices=[("me", "Me"), ("any", "Somebody"), ("none", "Nobody yet")],
         empty_label="Anyone or nobody",
         method="filter_named_worker",
+        error_messages={"invalid_choice": "Choose a named worker from the list"},
     )
     interests = django_filters.ModelMultipleChoiceFilter(
         label="Interested in",
         queryset=ActivityType.objects.filter(is_active=True).order_by("name"),
         widget=forms.CheckboxSelectMultiple,
         method="filter_interests",
+        error_messages={
+            "invalid_choice": "Choose activities from the list",
+            "invalid_pk_value": "Choose activities from the list",
+        },
     )
     on_break = django_filters.BooleanFilter(
         label="Taking a break", method="filter_on_break", widget=forms.CheckboxInput

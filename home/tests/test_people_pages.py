@@ -136,6 +136,21 @@ def test_a_search_past_its_limit_says_so_beside_the_field(client, worker):
     assert _names(response) == []
 
 
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"named_worker": "everyone"}, "Choose a named worker from the list"),
+        ({"interests": ["999999"]}, "Choose activities from the list"),
+        ({"interests": ["knitting"]}, "Choose activities from the list"),
+    ],
+)
+def test_a_filter_we_do_not_offer_says_so(client, representative, worker, params, message):
+    response = login(client, worker).get(PEOPLE, params)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert _names(response) == []
+
+
 def test_the_named_worker_filter(client, representative, outsider, worker, other_worker):
     third = person(roles=[Role.REPRESENTATIVE], display_name="Tia", named_worker=other_worker)
     login(client, worker)
