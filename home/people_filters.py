@@ -80,6 +80,7 @@ class PersonFilter(django_filters.FilterSet):
                 | Q(last_name__icontains=word)
                 | Q(email__icontains=word)
                 | Q(profile__phone__icontains=word)
+                | Q(profile__mobile_number__contains=word)
             )
         digits = re.sub(r"\D", "", value)
         if len(digits) < 4 or not PHONE_LIKE.fullmatch(value.strip()):
@@ -88,7 +89,10 @@ class PersonFilter(django_filters.FilterSet):
         # "+44 7700 900123" all hold the digits after the 0 or the 44.
         national = re.sub(r"^(44|0)", "", digits)
         compact = Replace(Replace("profile__phone", Value(" "), Value("")), Value("-"), Value(""))
-        return queryset.annotate(phone_compact=compact).filter(by_words | Q(phone_compact__contains=national))
+        # The confirmed mobile for texts is kept in E.164 (+447700900123): it holds them too.
+        return queryset.annotate(phone_compact=compact).filter(
+            by_words | Q(phone_compact__contains=national) | Q(profile__mobile_number__contains=national)
+        )
 
     def filter_named_worker(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "me":

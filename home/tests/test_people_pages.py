@@ -129,6 +129,13 @@ def test_it_finds_people_by_part_of_a_name_e_mail_or_phone(
     assert _names(response) == found
 
 
+@pytest.mark.parametrize("query", ["07700 900777", "07700900777", "+447700900777", "900777"])
+def test_it_finds_people_by_their_mobile_for_texts(client, outsider, worker, query):
+    outsider.profile.mobile_number = "+447700900777"
+    outsider.profile.save()
+    assert _names(login(client, worker).get(PEOPLE, {"q": query})) == ["Olive"]
+
+
 def test_a_search_past_its_limit_says_so_beside_the_field(client, worker):
     response = login(client, worker).get(PEOPLE, {"q": "x" * 101})
     assert response.status_code == 200
