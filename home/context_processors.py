@@ -27,6 +27,7 @@ def navigation(request) -> dict:
         items.append(("My payments", reverse("me:payments")))
     if is_worker(user):
         items.append(("Worker home", reverse("worker:home")))
+        items.append(("People", reverse("worker:people")))
     if is_manager(user) or is_administrator(user):
         items.append(("Dashboard", reverse("dashboard:home")))
     if is_finance_officer(user):

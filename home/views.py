@@ -13,7 +13,7 @@ from django.views.generic import UpdateView
 from rules.contrib.views import permission_required
 
 from accounts.forms import ProfileForm
-from accounts.selectors import profile_for_user
+from accounts.selectors import NEW_REGISTRANT_DAYS, people_awaiting_named_worker, profile_for_user
 from accounts.views import OwnProfileMixin
 from feedback.selectors import (
     check_ins_due,
@@ -34,6 +34,8 @@ from payments.selectors import claims_of, claims_to_review, overdue_claims
 
 # Overdue claims listed on the worker's home; the rest are on /worker/claims/.
 OVERDUE_SHOWN = 20
+# New registrants listed on the worker home; the People page lists them all.
+AWAITING_SHOWN = 10
 
 
 @permission_required("accounts.use_representative_area", raise_exception=True)
@@ -116,6 +118,10 @@ def worker_home(request: HttpRequest) -> HttpResponse:
             ),
             "overdue_shown": OVERDUE_SHOWN,
             "payment_target_days": settings.PAYMENT_TARGET_DAYS,
+            # New registrants with nobody to get in touch (issue 13): one more than shown.
+            "awaiting_named_worker": list(people_awaiting_named_worker()[: AWAITING_SHOWN + 1]),
+            "awaiting_shown": AWAITING_SHOWN,
+            "new_registrant_days": NEW_REGISTRANT_DAYS,
         },
     )
 
