@@ -49,6 +49,8 @@ def failing_for(real, *, when, error):
 
 
 def assert_logged_without_personal_data(caplog, *, mentions: str, people) -> None:
+    """The log names the job and the item, so that whoever reads it knows which run and which
+    row to look at, and nothing that names a person."""
     failures = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert failures, "the failure was not logged"
     text = "\n".join(r.getMessage() for r in failures)
@@ -92,7 +94,9 @@ def test_one_offer_that_fails_to_lapse_does_not_stop_the_others(monkeypatch, cap
     assert refreshed(broken).state == State.OFFERED
     assert not broken.events.filter(reason="The offer lapsed.").exists()
     assert refreshed(broken_next).state == State.WAITLISTED
-    assert_logged_without_personal_data(caplog, mentions=f"sign-up {broken.pk}", people=[broken.person])
+    assert_logged_without_personal_data(
+        caplog, mentions=f"Offers that lapse: item sign-up {broken.pk} failed", people=[broken.person]
+    )
 
     # Once the fault is mended, the next run lapses it.
     monkeypatch.undo()
@@ -131,7 +135,11 @@ def test_one_selection_that_fails_does_not_stop_the_others(monkeypatch, caplog):
     assert refreshed(broken).selection_done_at is None
     assert not SelectionDraw.objects.filter(opportunity=broken).exists()
     assert set(broken.signups.values_list("state", flat=True)) == {State.APPLIED}
-    assert_logged_without_personal_data(caplog, mentions=f"opportunity {broken.pk}", people=broken_people)
+    assert_logged_without_personal_data(
+        caplog,
+        mentions=f"Fair-share selections due: item opportunity {broken.pk} failed",
+        people=broken_people,
+    )
 
     monkeypatch.undo()
     with time_machine.travel(timezone.now() + timedelta(days=6)):
@@ -165,7 +173,11 @@ def test_one_reminder_that_fails_does_not_stop_the_others(monkeypatch, caplog):
     reminded = set(Message.objects.filter(kind=Kind.REMINDER).values_list("recipient_id", flat=True))
     assert reminded == {someone.pk for someone in others}
     unlucky_signup = opportunity.signups.get(person=unlucky)
-    assert_logged_without_personal_data(caplog, mentions=f"sign-up {unlucky_signup.pk}", people=[unlucky])
+    assert_logged_without_personal_data(
+        caplog,
+        mentions=f"Reminders 48 hours ahead: item sign-up {unlucky_signup.pk}, session",
+        people=[unlucky],
+    )
 
     monkeypatch.undo()
     with time_machine.travel(start - timedelta(hours=47)):

@@ -3,32 +3,47 @@ last place, the words a person is shown. Each test here was written for a change
 mutation run (`make mutation`, docs/testing.md) made to opportunities/services and that no
 other test noticed."""
 
+import logging
+import re
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.permissions import Role
-from accounts.tests.factories import person
+from accounts.tests.factories import UserFactory, person
+from involvement.templatetags.nhs_dates import nhs_datetime
 from notifications.kinds import Kind
 from notifications.models import Message
-from opportunities.models import Attendance, Opportunity, SelectionDraw, SignUp
+from opportunities.models import Attendance, Opportunity, OpportunityEvent, SelectionDraw, SignUp
 from opportunities.services import (
     OpportunityError,
+    SessionData,
     attendance_record,
     attendance_record_session,
     offer_passes_over,
+    offers_expire,
+    opportunity_cancel,
+    opportunity_change_lead,
     opportunity_complete,
+    opportunity_duplicate,
+    opportunity_publish,
+    opportunity_save,
+    reminders_send,
     selection_preview,
     selection_rank,
     selection_run,
+    selections_due,
     signup_accept,
     signup_create,
     signup_offer_by_hand,
     signup_withdraw,
 )
 from opportunities.tests.factories import OpportunityFactory
+from opportunities.tests.test_views_forms import new_opportunity_post
 
 pytestmark = pytest.mark.django_db
 State = SignUp.State
@@ -250,3 +265,391 @@ def test_the_ranking_gives_the_whole_reason_for_someone_not_selected_last_time()
     signup_create(opportunity=opportunity, person=person_)
     [ranked] = selection_rank(opportunity=opportunity, seed="a recorded seed")
     assert ranked.reason.startswith("never involved before; not selected last time; random draw ")
+
+
+def test_an_applicant_not_selected_last_time_has_the_better_claim_to_a_place_offered_by_hand():
+    """Before the selection, an offer by hand lists the applicants with a better claim. Of two
+    applicants alike in every other way, the one not selected last time comes first."""
+    opportunity = OpportunityFactory(selection_method="fair_share")
+    unlucky, other = rep(), rep()
+    SignUp.objects.create(opportunity=OpportunityFactory(), person=unlucky, state=State.NOT_SELECTED)
+    unlucky_signup = signup_create(opportunity=opportunity, person=unlucky)
+    other_signup = signup_create(opportunity=opportunity, person=other)
+    passed = offer_passes_over(signup=other_signup)
+    assert [(p.signup_id, p.why) for p in passed] == [
+        (unlucky_signup.pk, "applied: never involved before; not selected last time")
+    ]
+    assert offer_passes_over(signup=unlucky_signup) == []
+
+
+# --- opportunities.py: who leads -----------------------------------------------------------------
+
+
+def lead_messages_by_recipient() -> dict:
+    return {m.recipient: m for m in Message.objects.filter(kind=Kind.LEAD_WORKER_CHANGED)}
+
+
+def test_a_manager_handing_an_opportunity_on_names_both_workers_to_each(worker, other_worker, manager):
+    opportunity = OpportunityFactory(lead_worker=worker)
+    event = opportunity_change_lead(opportunity=opportunity, lead_worker=other_worker, by=manager)
+    told = lead_messages_by_recipient()
+    assert (
+        f"Maya Manager has made you the lead worker of {opportunity.title}, taking over from Wendy Worker."
+        in told[other_worker].body_text
+    )
+    assert (
+        f"Maya Manager has made Otto Other the lead worker of {opportunity.title} in your place."
+        in told[worker].body_text
+    )
+    # No reason was given: none is recorded, and the messages have no "Reason:" line.
+    assert event.reason == ""
+    assert not any("Reason:" in message.body_text for message in told.values())
+
+
+def test_a_lead_worker_chosen_in_the_edit_form_is_told_without_a_reason_line(worker, other_worker):
+    opportunity = OpportunityFactory(lead_worker=worker)
+    session = opportunity.sessions.get()
+    opportunity.lead_worker = other_worker
+    opportunity_save(
+        opportunity=opportunity,
+        sessions=[
+            SessionData(
+                starts_at=session.starts_at,
+                ends_at=session.ends_at,
+                area=session.area,
+                location=session.location,
+                joining_link=session.joining_link,
+                id=session.pk,
+            )
+        ],
+        by=worker,
+    )
+    told = lead_messages_by_recipient()
+    assert set(told) == {worker, other_worker}
+    assert OpportunityEvent.objects.get().reason == ""
+    assert not any("Reason:" in message.body_text for message in told.values())
+
+
+def test_a_worker_who_creates_an_opportunity_for_another_is_named_and_nobody_is_taken_over_from(
+    client, worker, other_worker
+):
+    client.force_login(worker)
+    data = new_opportunity_post(worker, lead_worker=str(other_worker.pk))
+    assert client.post(reverse("opportunities:create"), data).status_code == 302
+    opportunity = Opportunity.objects.get()
+    [message] = lead_messages_by_recipient().values()
+    assert message.recipient == other_worker
+    assert f"Wendy Worker has made you the lead worker of {opportunity.title}.\n" in message.body_text
+    assert "taking over" not in message.body_text
+
+
+def test_people_without_a_display_name_are_named_by_their_full_name_or_else_their_email(worker):
+    """An account made for someone (by an administrator, or `createsuperuser`) has no profile,
+    so no display name, until they first use the hub or are sent something; it may have no
+    name either. The messages still say who it is."""
+    manager = UserFactory(roles=[Role.MANAGER], first_name="Sam", last_name="Lee")
+    unnamed = UserFactory(roles=[Role.WORKER], first_name="", last_name="", email="lead.cover@example.org")
+    opportunity = OpportunityFactory(lead_worker=worker)
+    opportunity_change_lead(opportunity=opportunity, lead_worker=unnamed, by=manager)
+    told = lead_messages_by_recipient()
+    assert (
+        f"Sam Lee has made you the lead worker of {opportunity.title}, taking over from Wendy Worker."
+        in told[unnamed].body_text
+    )
+    assert (
+        f"Sam Lee has made lead.cover@example.org the lead worker of {opportunity.title} in your place."
+        in told[worker].body_text
+    )
+
+
+def test_choosing_the_worker_who_already_leads_says_who_that_is(worker, other_worker):
+    opportunity = OpportunityFactory(lead_worker=other_worker)
+    with pytest.raises(OpportunityError) as refused:
+        opportunity_change_lead(opportunity=opportunity, lead_worker=other_worker, by=other_worker)
+    assert str(refused.value) == "Otto Other already leads this opportunity: choose another worker."
+    assert refused.value.field == "lead_worker"
+
+
+def test_a_worker_who_does_not_lead_is_told_who_may_change_the_lead(worker, other_worker):
+    opportunity = OpportunityFactory(lead_worker=worker)
+    with pytest.raises(OpportunityError) as refused:
+        opportunity_change_lead(opportunity=opportunity, lead_worker=other_worker, by=other_worker)
+    assert str(refused.value) == "Only the lead worker or a manager can change the lead worker."
+
+
+# --- jobs.py -------------------------------------------------------------------------------------
+
+
+def test_an_offer_lapses_at_the_very_moment_it_expires_and_the_person_is_told():
+    opportunity = OpportunityFactory(places=1)
+    holder, offered_person = rep(), rep()
+    held = signup_create(opportunity=opportunity, person=holder)
+    offer = signup_create(opportunity=opportunity, person=offered_person)
+    signup_withdraw(signup=held, person=holder)
+    offer.refresh_from_db()
+    assert offer.state == State.OFFERED
+
+    assert offers_expire(now=offer.offer_expires_at) == 1
+    offer.refresh_from_db()
+    assert offer.state == State.DECLINED
+    lapsed = offer.events.order_by("pk").last()
+    assert (lapsed.from_state, lapsed.to_state, lapsed.actor, lapsed.reason) == (
+        State.OFFERED,
+        State.DECLINED,
+        None,
+        "The offer lapsed.",
+    )
+    told = Message.objects.filter(recipient=offered_person).latest("pk")
+    assert told.kind == Kind.SIGNUP_UPDATE
+    assert told.subject == f"The place offered to you has gone: {opportunity.title}"
+    assert "was not accepted in time, so it has gone to the next person" in told.body_text
+
+
+@pytest.mark.parametrize(
+    ("method", "status", "after_deadline"),
+    [
+        ("first_come", Status.PUBLISHED, True),
+        ("fair_share", Status.DRAFT, True),
+        ("fair_share", Status.CANCELLED, True),
+        ("fair_share", Status.PUBLISHED, False),
+    ],
+    ids=["first come", "draft", "cancelled", "before the deadline"],
+)
+def test_the_selection_job_leaves_alone_what_is_not_due_without_logging_a_failure(
+    caplog, method, status, after_deadline
+):
+    """Only published or closed fair-share opportunities past their deadline are selected.
+    Anything else is not tried at all: a selection tried and refused would be logged as a
+    failure on every run, every minute, for ever."""
+    opportunity = OpportunityFactory(selection_method=method)
+    signup_create(opportunity=opportunity, person=rep())
+    Opportunity.objects.filter(pk=opportunity.pk).update(status=status)
+    moment = opportunity.signup_deadline + timedelta(minutes=1 if after_deadline else -1)
+    with caplog.at_level(logging.WARNING), time_machine.travel(moment):
+        assert selections_due() == 0
+    assert not SelectionDraw.objects.exists()
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_each_selection_the_job_runs_records_a_fresh_random_seed():
+    """The seed is shown with the ranking so that anyone can check the draw: like the lead
+    worker's, each of the job's draws gets a random one of 128 bits."""
+    first, second = fair_share(), fair_share()
+    with time_machine.travel(max(first.signup_deadline, second.signup_deadline) + timedelta(minutes=1)):
+        assert selections_due() == 2
+    seeds = [SelectionDraw.objects.get(opportunity=o).seed for o in (first, second)]
+    assert all(re.fullmatch(r"[0-9a-f]{32}", seed) for seed in seeds), seeds
+    assert seeds[0] != seeds[1]
+
+
+def test_the_reminders_job_names_each_lead_time_window_once_with_three_lead_times():
+    """With three lead times (72, 24 and 2 hours), a session 20 hours ahead is in the 24-hour
+    window: it gets that reminder, not the 72-hour one."""
+    opportunity = OpportunityFactory(
+        sessions=[(timezone.now() + timedelta(hours=20), timezone.now() + timedelta(hours=22))],
+        signup_deadline=timezone.now() + timedelta(hours=10),
+    )
+    someone = rep()
+    signup = signup_create(opportunity=opportunity, person=someone)
+    with override_settings(REMINDER_HOURS=[72, 24, 2]):
+        assert reminders_send() == 1
+    [reminder] = Message.objects.filter(kind=Kind.REMINDER)
+    assert reminder.dedupe_key.startswith(f"reminder:24h:{signup.pk}:")
+
+
+def test_someone_whose_session_starts_in_half_an_hour_gets_the_nearest_reminder():
+    opportunity = OpportunityFactory(
+        sessions=[(timezone.now() + timedelta(minutes=30), timezone.now() + timedelta(hours=2))],
+        signup_deadline=timezone.now() + timedelta(minutes=10),
+    )
+    signup = signup_create(opportunity=opportunity, person=rep())
+    assert reminders_send() == 1
+    [reminder] = Message.objects.filter(kind=Kind.REMINDER)
+    assert reminder.dedupe_key.startswith(f"reminder:2h:{signup.pk}:")
+
+
+def test_each_reminder_is_for_a_session_in_its_own_window_and_says_which_activity_and_when():
+    """One opportunity, four sessions: one over, one in an hour, one in 30 hours, one in ten
+    days. A run now reminds of the one in an hour (2 hours ahead) and the one in 30 hours
+    (48 hours ahead), and of nothing else."""
+    now = timezone.now().replace(microsecond=0)
+    starts = [
+        now - timedelta(days=1),
+        now + timedelta(hours=1),
+        now + timedelta(hours=30),
+        now + timedelta(days=10),
+    ]
+    opportunity = OpportunityFactory(
+        sessions=[(start, start + timedelta(minutes=50)) for start in starts],
+        signup_deadline=now - timedelta(days=2),
+    )
+    signup = SignUp.objects.create(opportunity=opportunity, person=rep(), state=State.CONFIRMED)
+    sessions = {s.starts_at: s for s in opportunity.sessions.all()}
+    with time_machine.travel(now, tick=False):
+        assert reminders_send() == 2
+    reminders = Message.objects.filter(kind=Kind.REMINDER).order_by("dedupe_key")
+    assert [m.dedupe_key.rsplit(":", 1)[0] for m in reminders] == [
+        f"reminder:2h:{signup.pk}:{sessions[starts[1]].pk}",
+        f"reminder:48h:{signup.pk}:{sessions[starts[2]].pk}",
+    ]
+    for reminder, start in zip(reminders, starts[1:3], strict=True):
+        assert reminder.subject == f"Reminder: {opportunity.title}, {nhs_datetime(start)}"
+        assert f"A reminder that {opportunity.title} is coming up" in reminder.body_text
+
+
+# --- sessions.py and opportunity_save ------------------------------------------------------------
+
+
+def as_data(session, **changes) -> SessionData:
+    fields = {
+        name: getattr(session, name) for name in ("starts_at", "ends_at", "area", "location", "joining_link")
+    }
+    return SessionData(**{**fields, **changes}, id=session.pk)
+
+
+def test_saving_an_opportunity_refuses_impossible_sessions_and_says_why(worker):
+    opportunity = OpportunityFactory(lead_worker=worker)
+    session = opportunity.sessions.get()
+    start = session.starts_at
+    for sessions, why in [
+        ([], "Add at least one session."),
+        ([as_data(session, ends_at=start)], "A session must end after it starts."),
+    ]:
+        with pytest.raises(OpportunityError) as refused:
+            opportunity_save(opportunity=opportunity, sessions=sessions, by=worker)
+        assert str(refused.value) == why
+    opportunity.signup_deadline = start + timedelta(minutes=1)
+    with pytest.raises(OpportunityError) as refused:
+        opportunity_save(opportunity=opportunity, sessions=[as_data(session)], by=worker)
+    assert str(refused.value) == "The sign-up deadline must be before the first session."
+
+
+def test_the_sign_up_deadline_may_be_the_moment_the_first_session_starts(worker):
+    """Sign-ups close as it begins (signing up at the deadline itself is refused)."""
+    opportunity = OpportunityFactory(lead_worker=worker)
+    session = opportunity.sessions.get()
+    opportunity.signup_deadline = session.starts_at
+    opportunity_save(opportunity=opportunity, sessions=[as_data(session)], by=worker)
+    opportunity.refresh_from_db()
+    assert opportunity.signup_deadline == session.starts_at
+
+
+def test_a_session_that_has_started_can_be_neither_removed_nor_changed_and_the_worker_is_told_which(worker):
+    opportunity, session, signup = started_with_one_confirmed_person()
+    later = timezone.now() + timedelta(days=10)
+    with pytest.raises(OpportunityError) as refused:
+        opportunity_save(
+            opportunity=opportunity,
+            sessions=[SessionData(starts_at=later, ends_at=later + timedelta(hours=1))],
+            by=worker,
+        )
+    assert str(refused.value) == (
+        f"The session on {nhs_datetime(session.starts_at)} has already started, so it cannot be removed."
+    )
+    opportunity.signup_deadline = session.starts_at - timedelta(days=1)
+    with pytest.raises(OpportunityError) as refused:
+        opportunity_save(
+            opportunity=opportunity, sessions=[as_data(session, location="Elsewhere")], by=worker
+        )
+    assert str(refused.value) == (
+        f"The session on {nhs_datetime(session.starts_at)} has already started, so it cannot be changed."
+    )
+
+    attendance_record(signup=signup, session=session, attended=True, by=worker)
+    with pytest.raises(OpportunityError) as refused:
+        opportunity_save(
+            opportunity=opportunity,
+            sessions=[SessionData(starts_at=later, ends_at=later + timedelta(hours=1))],
+            by=worker,
+        )
+    assert str(refused.value) == "A session with attendance recorded cannot be removed."
+    assert opportunity.sessions.get() == session
+
+
+def test_a_cancelled_opportunity_cannot_be_edited_and_the_worker_is_told_why(worker):
+    opportunity = OpportunityFactory(lead_worker=worker, status=Status.CANCELLED)
+    with pytest.raises(OpportunityError) as refused:
+        opportunity_save(opportunity=opportunity, sessions=[as_data(opportunity.sessions.get())], by=worker)
+    assert str(refused.value) == "A completed or cancelled opportunity cannot be changed."
+
+
+def test_adding_a_place_offers_it_to_the_first_person_waiting_and_the_history_says_who_added_it(worker):
+    opportunity = OpportunityFactory(lead_worker=worker, places=1)
+    signup_create(opportunity=opportunity, person=rep())
+    waiting = signup_create(opportunity=opportunity, person=rep())
+    opportunity.places = 2
+    opportunity_save(opportunity=opportunity, sessions=[as_data(opportunity.sessions.get())], by=worker)
+    waiting.refresh_from_db()
+    assert waiting.state == State.OFFERED
+    offered = waiting.events.order_by("pk").last()
+    assert (offered.to_state, offered.actor) == (State.OFFERED, worker)
+
+
+def test_only_a_worker_may_lead_and_the_form_says_so_by_the_field(worker, representative):
+    opportunity = OpportunityFactory.build(lead_worker=representative)
+    starts = timezone.now() + timedelta(days=20)
+    with pytest.raises(OpportunityError) as refused:
+        opportunity_save(
+            opportunity=opportunity,
+            sessions=[SessionData(starts_at=starts, ends_at=starts + timedelta(hours=2))],
+            by=worker,
+        )
+    assert str(refused.value) == "Choose an involvement worker to lead this opportunity."
+    assert refused.value.field == "lead_worker"
+
+
+# --- opportunities.py: publish, cancel, duplicate --------------------------------------------------
+
+
+def test_publishing_is_refused_at_the_edges_and_says_why(worker):
+    draft = OpportunityFactory(status=Status.DRAFT)
+    draft.sessions.all().delete()
+    with pytest.raises(OpportunityError) as refused:
+        opportunity_publish(opportunity=draft, by=worker)
+    assert str(refused.value) == "Add at least one session before publishing."
+
+    draft = OpportunityFactory(status=Status.DRAFT)
+    with time_machine.travel(draft.starts_at, tick=False), pytest.raises(OpportunityError) as refused:
+        opportunity_publish(opportunity=draft, by=worker)
+    assert str(refused.value) == "The first session has already started: change the dates before publishing."
+
+    with time_machine.travel(draft.signup_deadline, tick=False), pytest.raises(OpportunityError) as refused:
+        opportunity_publish(opportunity=draft, by=worker)
+    assert str(refused.value) == "The sign-up deadline has passed: change it before publishing."
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_cancelling_needs_a_reason_which_each_person_is_sent_and_the_history_keeps(worker):
+    opportunity = OpportunityFactory()
+    signup = signup_create(opportunity=opportunity, person=rep())
+    with pytest.raises(OpportunityError) as refused:
+        opportunity_cancel(opportunity=opportunity, by=worker, reason="  ")
+    assert str(refused.value) == "Give a reason: it is sent to everyone who signed up."
+
+    opportunity_cancel(opportunity=opportunity, by=worker, reason="The panel has been postponed.")
+    cancelled = signup.events.order_by("pk").last()
+    assert (cancelled.to_state, cancelled.actor, cancelled.reason) == (
+        State.CANCELLED,
+        worker,
+        "The panel has been postponed.",
+    )
+    told = Message.objects.get(recipient=signup.person, kind=Kind.OPPORTUNITY_CANCELLED)
+    assert told.subject == f"Cancelled: {opportunity.title}"
+    assert f"We are sorry: {opportunity.title} has been cancelled." in told.body_text
+
+
+def test_a_copy_is_a_fresh_draft_with_the_same_sessions_and_a_title_that_fits(worker, other_worker):
+    long_title = "A" * 150
+    opportunity = OpportunityFactory(lead_worker=worker, title=long_title)
+    opportunity_cancel(opportunity=opportunity, by=worker, reason="Postponed.")
+    copy = opportunity_duplicate(opportunity=opportunity, by=other_worker)
+    copy.refresh_from_db()
+    assert copy.title == ("Copy of " + long_title)[:150]
+    assert (copy.status, copy.cancel_reason, copy.created_by) == (Status.DRAFT, "", other_worker)
+    original, copied = opportunity.sessions.get(), copy.sessions.get()
+    assert (copied.area, copied.location, copied.joining_link) == (
+        original.area,
+        original.location,
+        original.joining_link,
+    )
