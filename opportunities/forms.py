@@ -9,7 +9,13 @@ from django.utils import timezone
 from accounts.selectors import workers
 from catalogue.models import ActivityType, RateCard, Team, describe_rate
 from involvement.forms import DateField, LengthLimitsMixin
-from opportunities.models import Opportunity, SignUp
+from opportunities.models import (
+    PARTICIPANT_MESSAGE_BODY_MAX,
+    PARTICIPANT_MESSAGE_SUBJECT_MAX,
+    Opportunity,
+    ParticipantGroup,
+    SignUp,
+)
 from opportunities.services import OFFER_REASON_MAX_LENGTH
 from opportunities.session_forms import latest_session_year, local_datetime
 
@@ -228,5 +234,51 @@ class ReasonForm(LengthLimitsMixin, forms.Form):
         error_messages={
             "required": "Enter a reason",
             "max_length": "The reason must be 300 characters or fewer",
+        },
+    )
+
+
+class ParticipantMessageForm(LengthLimitsMixin, forms.Form):
+    """The lead worker's message to the people taking part. `send_key` is made when the form
+    is first shown and comes back with it: the service sends each key once, so a double
+    click sends one message."""
+
+    groups = forms.MultipleChoiceField(
+        label="Who is it for?",
+        help_text="Select all that apply.",
+        choices=ParticipantGroup.choices,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose who the message is for",
+            "invalid_choice": "Choose who the message is for from the list",
+        },
+    )
+    subject = forms.CharField(
+        label="Subject",
+        max_length=PARTICIPANT_MESSAGE_SUBJECT_MAX,
+        error_messages={
+            "required": "Enter a subject",
+            "max_length": f"The subject must be {PARTICIPANT_MESSAGE_SUBJECT_MAX} characters or fewer",
+        },
+    )
+    body = forms.CharField(
+        label="Message",
+        help_text=(
+            "Practical news about the activity: times, places, what to bring. Never write anything "
+            "about anyone's health, support needs or personal circumstances: it goes to everyone you "
+            "choose, by e-mail and to their inbox."
+        ),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=PARTICIPANT_MESSAGE_BODY_MAX,
+        error_messages={
+            "required": "Enter your message",
+            "max_length": f"The message must be {PARTICIPANT_MESSAGE_BODY_MAX} characters or fewer",
+        },
+    )
+    send_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form could not be read. Check the message and send it again.",
+            "invalid": "This form could not be read. Check the message and send it again.",
         },
     )

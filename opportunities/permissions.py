@@ -60,6 +60,12 @@ can_lead = is_active_person & is_worker
 # Being lead opens the participants' notes, so nobody may make themselves lead of another
 # worker's opportunity: the lead hands it over, or a manager reassigns it.
 can_change_lead = (is_worker & is_lead_worker) | is_manager
+# Writing to the people taking part, and the register of who is coming with their shared
+# access needs: the lead worker alone (issue 13). Other workers cover for each other on the
+# participants page, but speak for the activity, and read what people shared with its lead,
+# only once they lead it; managers read opportunities, never a person's needs.
+can_message_participants = is_worker & is_lead_worker
+can_view_register = is_worker & is_lead_worker
 # Who sees an opportunity's history (changes of lead and the like): staff only.
 can_view_history = is_worker | is_manager
 
@@ -113,6 +119,8 @@ rules.add_perm("opportunities.change_lead", can_change_lead)
 rules.add_perm("opportunities.view_history", can_view_history)
 rules.add_perm("opportunities.view_participant_details", can_view_participant_details)
 rules.add_perm("opportunities.manage_opportunity", can_manage_opportunity)
+rules.add_perm("opportunities.message_participants", can_message_participants)
+rules.add_perm("opportunities.view_register", can_view_register)
 rules.add_perm("opportunities.sign_up", is_representative)
 
 

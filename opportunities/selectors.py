@@ -25,6 +25,7 @@ from catalogue.models import Rate
 from opportunities.models import (
     Opportunity,
     OpportunityEvent,
+    ParticipantMessage,
     SelectionDraw,
     Session,
     SignUp,
@@ -116,6 +117,12 @@ def participants(*, opportunity: Opportunity) -> QuerySet[SignUp]:
         )
         .order_by("state", "waitlist_position", "selection_rank", "created_at", "pk")
     )
+
+
+def participant_messages_sent(*, opportunity: Opportunity) -> QuerySet[ParticipantMessage]:
+    """The messages the lead worker wrote to the people taking part, newest first, with who
+    sent each: one query however many."""
+    return opportunity.participant_messages.select_related("sender__profile").order_by("-created_at", "-pk")
 
 
 def signup_counts(*, opportunity: Opportunity) -> dict[str, int]:

@@ -29,6 +29,11 @@ urlpatterns = [
         "<int:opportunity_id>/participants/selection/<int:draw_id>/", participants.selection, name="selection"
     ),
     path(
+        "<int:opportunity_id>/participants/message/",
+        participants.message_participants,
+        name="message_participants",
+    ),
+    path(
         "<int:opportunity_id>/participants/<int:signup_id>/note/",
         participants.participant_note,
         name="participant_note",

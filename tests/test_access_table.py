@@ -197,6 +197,9 @@ ADDRESSES = {
     "opportunities:attendance": lambda w: reverse("opportunities:attendance", args=[w.finished.pk]),
     "opportunities:selection_start": lambda w: reverse("opportunities:selection_start", args=[w.fair.pk]),
     "opportunities:selection": lambda w: reverse("opportunities:selection", args=[w.fair.pk, w.draw.pk]),
+    "opportunities:message_participants": lambda w: reverse(
+        "opportunities:message_participants", args=[w.published.pk]
+    ),
     "opportunities:participant_note": lambda w: reverse(
         "opportunities:participant_note", args=[w.published.pk, w.signup.pk]
     ),
@@ -319,6 +322,8 @@ opportunities:selection_start          GET  login    405    405    405    405   
                                        POST login    403    403    302    302    302    403    403
 opportunities:selection                GET  login    403    403    200    200    200    403    403
                                        POST login    403    403    302    302    302    403    403
+opportunities:message_participants     GET  login    403    403    403    200    403    403    403
+                                       POST login    403    403    403    200    403    403    403
 opportunities:participant_note         GET  login    403    403    404    200    200    403    403
                                        POST login    405    405    405    405    405    405    405
 opportunities:offer_place              GET  login    403    403    200    200    200    403    403

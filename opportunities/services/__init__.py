@@ -6,7 +6,8 @@
 - `opportunities`: create, edit, publish, close, complete, cancel, duplicate, the lead;
 - `signups`: sign up, withdraw, accept, decline; offer by hand, cancel, attendance;
 - `selection`: the fair-share ranking and its run;
-- `jobs`: the periodic jobs (offers that lapse, selections due, reminders).
+- `jobs`: the periodic jobs (offers that lapse, selections due, reminders);
+- `participant_messages`: the lead worker's message to the people taking part.
 
 Callers import from here; the names below are the public ones.
 """
@@ -21,6 +22,7 @@ from opportunities.services.opportunities import (
     opportunity_publish,
     opportunity_save,
 )
+from opportunities.services.participant_messages import ParticipantMessageSent, participants_message_send
 from opportunities.services.selection import (
     offer_passes_over,
     selection_preview,
@@ -62,6 +64,7 @@ __all__ = [
     "TRANSITIONS",
     "WITHDRAW",
     "OpportunityError",
+    "ParticipantMessageSent",
     "SessionData",
     "attendance_record",
     "attendance_record_session",
@@ -75,6 +78,7 @@ __all__ = [
     "opportunity_duplicate",
     "opportunity_publish",
     "opportunity_save",
+    "participants_message_send",
     "reminders_send",
     "selection_preview",
     "selection_rank",

@@ -1,6 +1,9 @@
 """The participants pages: who signed up, their notes, offering or cancelling a place,
 attendance, and the fair-share selection."""
 
+import uuid
+
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
@@ -8,15 +11,22 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.models import AccessLogEntry
 from accounts.services import access_log_record
 from involvement.errors import attempt
-from opportunities.forms import OfferForm, ReasonForm
+from opportunities.forms import OfferForm, ParticipantMessageForm, ReasonForm
 from opportunities.models import Opportunity, SelectionMethod, SignUp
-from opportunities.permissions import get_opportunity_for_manager
+from opportunities.permissions import get_opportunity_for_manager, get_opportunity_for_viewer
 from opportunities.presenters import participants_page as participants_presenter
 from opportunities.presenters import selection_ranking_rows, still_open_to_apply
-from opportunities.selectors import participant_get, participants, selection_draw_get
+from opportunities.selectors import (
+    participant_get,
+    participant_messages_sent,
+    participants,
+    selection_draw_get,
+)
 from opportunities.services import (
+    ParticipantMessageSent,
     attendance_record_session,
     offer_passes_over,
+    participants_message_send,
     selection_preview,
     selection_run,
     signup_cancel,
@@ -36,7 +46,49 @@ def participants_page(request: HttpRequest, opportunity_id: int) -> HttpResponse
             "signups": signups,
             "page": participants_presenter(user=request.user, opportunity=opportunity, signups=signups),
             "sessions": list(opportunity.sessions.all()),
+            "can_message": request.user.has_perm("opportunities.message_participants", opportunity),
+            "sent_messages": list(participant_messages_sent(opportunity=opportunity)),
         },
+    )
+
+
+def _sent(result: ParticipantMessageSent) -> str:
+    count = result.message.recipient_count
+    people = f"{count} {'person' if count == 1 else 'people'}"
+    if result.already_sent:
+        return f"This message was already sent to {people}. It has not been sent again."
+    return f"Your message has been sent to {people}."
+
+
+def message_participants(request: HttpRequest, opportunity_id: int) -> HttpResponse:
+    """The lead worker writes one message to the people in the groups they choose."""
+    opportunity = get_opportunity_for_viewer(request.user, opportunity_id)
+    if not request.user.has_perm("opportunities.message_participants", opportunity):
+        raise PermissionDenied
+    form = ParticipantMessageForm(request.POST if request.method == "POST" else None)
+    if form.is_bound:
+        if form.is_valid() and attempt(
+            request,
+            lambda: participants_message_send(
+                opportunity=opportunity,
+                sender=request.user,
+                subject=form.cleaned_data["subject"],
+                body=form.cleaned_data["body"],
+                groups=form.cleaned_data["groups"],
+                send_key=form.cleaned_data["send_key"],
+            ),
+            _sent,
+            form=form,
+        ):
+            return redirect("opportunities:participants", opportunity.pk)
+        if "send_key" in form.errors:
+            # Not a field anyone can fix: said above the form, and a fresh key is given below.
+            form.add_error(None, form.errors.pop("send_key"))
+    send_key = getattr(form, "cleaned_data", {}).get("send_key")
+    return render(
+        request,
+        "opportunities/participant_message_form.html",
+        {"opportunity": opportunity, "form": form, "send_key": send_key or uuid.uuid4()},
     )
 
 

@@ -1,0 +1,369 @@
+"""The lead worker writes to the people taking part (issue 13, item 5): who may, what the form
+refuses, who receives it (inbox, e-mail, and a text for those who chose one), that a form
+sent twice sends once, and the history on the participants page."""
+
+import threading
+import uuid
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.permissions import Role
+from accounts.tests.factories import person
+from notifications.kinds import Channel, Kind
+from notifications.models import Message
+from opportunities.models import ParticipantMessage
+from opportunities.services import (
+    OpportunityError,
+    participants_message_send,
+    selection_preview,
+    selection_run,
+    signup_create,
+    signup_withdraw,
+)
+from opportunities.tests.factories import OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+
+MOBILE = "+447700900123"
+
+
+def rep(name: str, **profile):
+    return person(roles=[Role.REPRESENTATIVE], display_name=name, **profile)
+
+
+@pytest.fixture
+def lead(db):
+    return person(roles=[Role.WORKER], display_name="Lee Lead")
+
+
+@pytest.fixture
+def activity(lead):
+    """Two places, first come: Cara and Cy confirmed, Wes waiting, Will withdrawn."""
+    opportunity = OpportunityFactory(lead_worker=lead, places=2, title="Ward panel")
+    people = {name: rep(name) for name in ("Cara", "Cy", "Wes", "Will")}
+    for name in ("Cara", "Cy", "Wes"):
+        signup_create(opportunity=opportunity, person=people[name])
+    signup_withdraw(
+        signup=signup_create(opportunity=opportunity, person=people["Will"]), person=people["Will"]
+    )
+    opportunity.refresh_from_db()
+    return opportunity, people
+
+
+def form(**overrides) -> dict:
+    data = {
+        "groups": ["confirmed"],
+        "subject": "Room change",
+        "body": "We are in room 4 now.",
+        "send_key": str(uuid.uuid4()),
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def inbox_of(who) -> list[Message]:
+    return list(Message.objects.filter(recipient=who, kind=Kind.PARTICIPANT_MESSAGE, channel=Channel.EMAIL))
+
+
+def test_it_sends_to_each_person_in_the_chosen_groups_and_nobody_else(client, lead, activity):
+    opportunity, people = activity
+    client.force_login(lead)
+    response = client.post(reverse("opportunities:message_participants", args=[opportunity.pk]), form())
+    assert response.status_code == 302
+    assert response["Location"] == reverse("opportunities:participants", args=[opportunity.pk])
+    for name in ("Cara", "Cy"):
+        (message,) = inbox_of(people[name])
+        assert message.subject == "Room change (Ward panel)"
+        assert "We are in room 4 now." in message.body_text
+        assert "Lee Lead, the lead worker of Ward panel" in message.body_text
+        assert message.status == Message.Status.PENDING
+        assert message.dedupe_key == (
+            f"participant_message:{ParticipantMessage.objects.get().pk}:{people[name].pk}"
+        )
+    assert inbox_of(people["Wes"]) == []
+    assert inbox_of(people["Will"]) == []
+    sent = ParticipantMessage.objects.get()
+    assert (sent.sender, sent.groups, sent.recipient_count) == (lead, ["confirmed"], 2)
+    # The person finds it in their inbox.
+    client.force_login(people["Cara"])
+    assert "Room change" in client.get(reverse("inbox:list")).content.decode()
+
+
+def test_it_sends_to_several_groups_at_once(lead, activity):
+    opportunity, people = activity
+    sent = participants_message_send(
+        opportunity=opportunity,
+        sender=lead,
+        subject="Hello",
+        body="News.",
+        groups=["waiting", "confirmed"],
+        send_key=uuid.uuid4(),
+    )
+    assert sent.message.recipient_count == 3
+    assert sent.message.groups == ["confirmed", "waiting"]
+    assert {
+        m.recipient.profile.display_name for m in Message.objects.filter(kind=Kind.PARTICIPANT_MESSAGE)
+    } == {
+        "Cara",
+        "Cy",
+        "Wes",
+    }
+
+
+def test_the_applied_group_is_the_people_waiting_for_selection(lead):
+    fair = OpportunityFactory(lead_worker=lead, selection_method="fair_share", places=1)
+    applicants = [rep(f"Applicant {n}") for n in range(3)]
+    for someone in applicants:
+        signup_create(opportunity=fair, person=someone)
+    sent = participants_message_send(
+        opportunity=fair,
+        sender=lead,
+        subject="Soon",
+        body="We choose on Friday.",
+        groups=["applied"],
+        send_key=uuid.uuid4(),
+    )
+    assert sent.message.recipient_count == 3
+    # After the selection, one has a place offered (waiting group) and the rest are waitlisted.
+    fair.signup_deadline = timezone.now() - timedelta(minutes=1)
+    fair.save()
+    selection_run(opportunity=fair, draw=selection_preview(opportunity=fair, by=lead), by=lead)
+    with pytest.raises(OpportunityError, match="Nobody is in the groups you chose"):
+        participants_message_send(
+            opportunity=fair,
+            sender=lead,
+            subject="Again",
+            body="x",
+            groups=["applied"],
+            send_key=uuid.uuid4(),
+        )
+
+
+def test_a_double_submit_sends_once(client, lead, activity):
+    opportunity, people = activity
+    client.force_login(lead)
+    data = form()
+    url = reverse("opportunities:message_participants", args=[opportunity.pk])
+    first = client.post(url, data, follow=True)
+    second = client.post(url, data, follow=True)
+    assert "Your message has been sent to 2 people." in first.content.decode()
+    assert "This message was already sent to 2 people. It has not been sent again." in second.content.decode()
+    assert ParticipantMessage.objects.count() == 1
+    assert len(inbox_of(people["Cara"])) == 1
+    # A new form (a new key) is a new message.
+    client.post(url, form())
+    assert ParticipantMessage.objects.count() == 2
+    assert len(inbox_of(people["Cara"])) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sends_of_the_same_form_at_the_same_moment_send_once():
+    lead = person(roles=[Role.WORKER], display_name="Lee Lead")
+    opportunity = OpportunityFactory(lead_worker=lead, places=3)
+    people = [rep(f"P{n}") for n in range(3)]
+    for someone in people:
+        signup_create(opportunity=opportunity, person=someone)
+    key = uuid.uuid4()
+    barrier = threading.Barrier(2)
+    results, errors = [], []
+
+    def send():
+        try:
+            barrier.wait()
+            results.append(
+                participants_message_send(
+                    opportunity=opportunity,
+                    sender=lead,
+                    subject="S",
+                    body="B",
+                    groups=["confirmed"],
+                    send_key=key,
+                )
+            )
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(result.already_sent for result in results) == [False, True]
+    assert ParticipantMessage.objects.count() == 1
+    assert Message.objects.filter(kind=Kind.PARTICIPANT_MESSAGE).count() == 3
+
+
+def test_a_text_goes_to_those_who_chose_texts_for_it_and_holds_no_body(settings, lead, activity):
+    settings.TEXT_MESSAGES_ENABLED = True
+    settings.TEXT_BACKEND = "memory"
+    opportunity, people = activity
+    texter = people["Cara"]
+    texter.profile.mobile_number = MOBILE
+    texter.profile.mobile_confirmed_at = timezone.now()
+    texter.profile.text_kinds = [Kind.PARTICIPANT_MESSAGE]
+    texter.profile.save()
+    participants_message_send(
+        opportunity=opportunity,
+        sender=lead,
+        subject="Room change",
+        body="Secret-ish long body that stays in the inbox.",
+        groups=["confirmed"],
+        send_key=uuid.uuid4(),
+    )
+    (text,) = Message.objects.filter(kind=Kind.PARTICIPANT_MESSAGE, channel=Channel.TEXT)
+    assert text.recipient == texter
+    assert text.to_phone == MOBILE
+    assert '"Room change"' in text.body_text
+    assert "/me/inbox/" in text.body_text
+    assert "stays in the inbox" not in text.body_text
+    assert len(text.body_text) <= 612
+    # Cy did not choose texts: e-mail only.
+    assert not Message.objects.filter(recipient=people["Cy"], channel=Channel.TEXT).exists()
+
+
+def test_an_e_mail_turned_off_still_reaches_the_inbox(lead, activity):
+    opportunity, people = activity
+    people["Cy"].profile.email_muted_kinds = [Kind.PARTICIPANT_MESSAGE]
+    people["Cy"].profile.save()
+    participants_message_send(
+        opportunity=opportunity,
+        sender=lead,
+        subject="S",
+        body="B",
+        groups=["confirmed"],
+        send_key=uuid.uuid4(),
+    )
+    (message,) = inbox_of(people["Cy"])
+    assert message.status == Message.Status.INBOX_ONLY
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        ({"subject": ""}, "subject", "Enter a subject"),
+        ({"subject": "   "}, "subject", "Enter a subject"),
+        ({"subject": "x" * 101}, "subject", "The subject must be 100 characters or fewer"),
+        ({"body": ""}, "body", "Enter your message"),
+        ({"body": "x" * 2001}, "body", "The message must be 2000 characters or fewer"),
+        ({"groups": None}, "groups", "Choose who the message is for"),
+        ({"groups": ["everyone"]}, "groups", "Choose who the message is for from the list"),
+        ({"groups": ["applied"]}, "groups", "Nobody is in the groups you chose"),
+        ({"send_key": "not-a-key"}, None, "This form could not be read"),
+        ({"send_key": None}, None, "This form could not be read"),
+    ],
+)
+def test_bad_input_comes_back_with_the_message_beside_it_and_sends_nothing(
+    client, lead, activity, data, field, words
+):
+    opportunity, _ = activity
+    client.force_login(lead)
+    response = client.post(reverse("opportunities:message_participants", args=[opportunity.pk]), form(**data))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert words in " ".join(errors[field or "__all__"])
+    page = response.content.decode()
+    assert "Error: " in page
+    assert words in page
+    # What was typed is kept.
+    if data.get("body") is None and "body" not in data:
+        assert "We are in room 4 now." in page
+    assert ParticipantMessage.objects.count() == 0
+    assert not Message.objects.filter(kind=Kind.PARTICIPANT_MESSAGE).exists()
+
+
+def test_the_form_hints_that_no_special_category_data_belongs_in_it(client, lead, activity):
+    opportunity, _ = activity
+    client.force_login(lead)
+    page = client.get(reverse("opportunities:message_participants", args=[opportunity.pk])).content.decode()
+    assert "Never write anything about anyone's health, support needs or personal circumstances" in page
+    # A fresh key in the form each time it is shown.
+    assert page.count('name="send_key"') == 1
+
+
+def test_only_the_lead_worker_may_send_and_nothing_is_sent_otherwise(client, lead, activity, worker, manager):
+    opportunity, _ = activity
+    url = reverse("opportunities:message_participants", args=[opportunity.pk])
+    for someone in (worker, manager, activity[1]["Cara"]):
+        client.force_login(someone)
+        assert client.post(url, form()).status_code == 403
+        assert client.get(url).status_code == 403
+    with pytest.raises(OpportunityError, match="Only the lead worker"):
+        participants_message_send(
+            opportunity=opportunity,
+            sender=worker,
+            subject="S",
+            body="B",
+            groups=["confirmed"],
+            send_key=uuid.uuid4(),
+        )
+    assert not Message.objects.filter(kind=Kind.PARTICIPANT_MESSAGE).exists()
+
+
+def test_a_key_used_on_another_opportunity_is_refused(lead, activity):
+    opportunity, _ = activity
+    other = OpportunityFactory(lead_worker=lead)
+    signup_create(opportunity=other, person=rep("Ozzy"))
+    key = uuid.uuid4()
+    participants_message_send(
+        opportunity=opportunity, sender=lead, subject="S", body="B", groups=["confirmed"], send_key=key
+    )
+    with pytest.raises(OpportunityError, match="already been used"):
+        participants_message_send(
+            opportunity=other, sender=lead, subject="S", body="B", groups=["confirmed"], send_key=key
+        )
+
+
+def test_the_participants_page_lists_the_messages_sent(client, lead, activity, worker):
+    opportunity, _ = activity
+    participants_message_send(
+        opportunity=opportunity,
+        sender=lead,
+        subject="Room change",
+        body="Room 4.",
+        groups=["confirmed", "waiting"],
+        send_key=uuid.uuid4(),
+    )
+    client.force_login(lead)
+    page = client.get(reverse("opportunities:participants", args=[opportunity.pk])).content.decode()
+    assert "Write to the people taking part" in page
+    history = page.split("Messages sent")[1]
+    assert "Room change" in history
+    assert "Lee Lead" in history
+    assert "Confirmed, Waiting" in history
+    assert ">3</td>" in history.replace("People </span>", "")
+    # Another worker sees the history on the participants page but is not offered the form.
+    client.force_login(worker)
+    page = client.get(reverse("opportunities:participants", args=[opportunity.pk])).content.decode()
+    assert "Room change" in page
+    assert "Write to the people taking part" not in page
+
+
+@pytest.mark.parametrize("rows", [3, 30], ids=["few", "many"])
+def test_the_participants_page_runs_a_fixed_number_of_queries_however_many_messages(
+    client, lead, rows, django_assert_max_num_queries
+):
+    opportunity = OpportunityFactory(lead_worker=lead, places=rows)
+    for number in range(rows):
+        signup_create(opportunity=opportunity, person=rep(f"P{number}"))
+    for number in range(rows):
+        # Each by a different sender would be the worst case; the lead is the only sender.
+        participants_message_send(
+            opportunity=opportunity,
+            sender=lead,
+            subject=f"News {number}",
+            body="B",
+            groups=["confirmed"],
+            send_key=uuid.uuid4(),
+        )
+    client.force_login(lead)
+    client.get(reverse("opportunities:participants", args=[opportunity.pk]))
+    with django_assert_max_num_queries(15):  # measured: 13
+        response = client.get(reverse("opportunities:participants", args=[opportunity.pk]))
+    assert len(response.context["sent_messages"]) == rows
