@@ -111,6 +111,12 @@ class StaffInviteForm(forms.ModelForm):
         model = User
         fields = ["email", "first_name", "last_name"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model allows no address (people registered by a worker, ADR 13); staff log in
+        # with theirs, so the invitation needs one.
+        self.fields["email"].required = True
+
     def clean_roles(self):
         roles = set(self.cleaned_data["roles"])
         if not roles - {Role.REPRESENTATIVE}:
@@ -151,9 +157,10 @@ class ProfileInline(admin.StackedInline):
         "pace_per_month",
         "privacy_consent_version",
         "privacy_consent_at",
+        "registered_by",
         "onboarded_at",
     ]
-    readonly_fields = ["privacy_consent_version", "privacy_consent_at", "onboarded_at"]
+    readonly_fields = ["privacy_consent_version", "privacy_consent_at", "registered_by", "onboarded_at"]
     autocomplete_fields = ["named_worker"]
 
 

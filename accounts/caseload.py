@@ -22,7 +22,7 @@ def _name(user: User | None) -> str:
     if user is None:
         return ""
     profile = getattr(user, "profile", None)
-    return getattr(profile, "display_name", "") or user.get_full_name() or user.email
+    return getattr(profile, "display_name", "") or user.get_full_name() or user.email or ""
 
 
 def named_worker_assign(*, person: User, worker: User, by: User, reason: str = "") -> NamedWorkerChange:

@@ -44,7 +44,10 @@ class User(AbstractUser):
     """
 
     username = None
-    email = models.EmailField("e-mail address", unique=True)
+    # Empty (NULL) for a person a worker registered who has no e-mail address (assisted
+    # digital, docs/adr/0013-assisted-digital.md): they cannot log in, and their messages
+    # become texts or tasks for their worker. Unique when present; PostgreSQL lets NULLs be.
+    email = models.EmailField("e-mail address", unique=True, null=True, blank=True)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: list[str] = []
@@ -58,7 +61,11 @@ class User(AbstractUser):
         ordering = ["email"]
 
     def __str__(self) -> str:
-        return self.get_full_name() or self.email
+        return self.get_full_name() or self.email or f"Person {self.pk}"
+
+    @property
+    def has_email(self) -> bool:
+        return bool(self.email)
 
 
 class ContactMethod(models.TextChoices):
@@ -198,6 +205,12 @@ class Profile(models.Model):
     calendar_token = models.CharField(max_length=64, unique=True, null=True, blank=True)
     privacy_consent_version = models.CharField(max_length=20, blank=True)
     privacy_consent_at = models.DateTimeField(null=True, blank=True)
+    # Assisted digital (docs/adr/0013-assisted-digital.md): the worker who registered a
+    # person without an e-mail address, having read them the privacy notice (its version is
+    # `privacy_consent_version`) and heard their consent; empty for people who registered
+    # themselves. Their address is for letters, when they have no phone.
+    registered_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    postal_address = models.TextField("postal address", max_length=300, blank=True)
     onboarded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -206,7 +219,7 @@ class Profile(models.Model):
         indexes = [models.Index(fields=["named_worker"])]
 
     def __str__(self) -> str:
-        return f"Profile of {self.user.email}"
+        return f"Profile of {self.user}"
 
     def is_on_break(self, today: date | None = None) -> bool:
         """Taking a break, and the chosen return date (if any) has not passed."""

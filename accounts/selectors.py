@@ -74,7 +74,7 @@ def names_by_person_id(*, person_ids: Iterable[int]) -> dict[int, str]:
     For records that keep ids rather than names, such as a selection's ranking, so that
     erasing a person changes what every page shows of them at once."""
     rows = User.objects.filter(pk__in=list(person_ids)).values_list("pk", "profile__display_name", "email")
-    return {pk: display_name or email for pk, display_name, email in rows}
+    return {pk: display_name or email or "" for pk, display_name, email in rows}
 
 
 # New registrants count as new for this long on the people list and the worker's home.

@@ -85,3 +85,73 @@ class Message(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class ContactTask(models.Model):
+    """A call to make, or a letter to send, to one person: the outbox's channel for what no
+    e-mail or text can carry (issue 13, items 4 and 7).
+
+    Made by `message_store` in the transaction of the change that causes it, keyed by that
+    message's key so that the same cause never makes two: for a person with no e-mail address
+    (and no confirmed mobile), every message becomes one, for their named worker (or the
+    worker who registered them); for a person who prefers a phone call, an offer of a place
+    or a change to a session they are in is one too, for their named worker or else the
+    lead worker, due by the offer's expiry or the session's start. The worker logs each try
+    ("reached", "no answer", "left a message", "letter sent"), each written to the person's
+    contact log; any but "no answer" closes it.
+
+    It lives here, not in opportunities or home: the outbox makes it, and this is the lowest
+    app that knows about messages; opportunities asks for it through `message_create`, and
+    home lists it on the worker's home. Its words are the message's: no special-category data.
+    """
+
+    class Method(models.TextChoices):
+        PHONE = "phone", "Phone call"
+        LETTER = "letter", "Letter"
+
+    class Outcome(models.TextChoices):
+        REACHED = "reached", "Reached them"
+        NO_ANSWER = "no_answer", "No answer"
+        LEFT_MESSAGE = "left_message", "Left a message"
+        LETTER_SENT = "letter_sent", "Letter sent"
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contact_tasks"
+    )
+    # Who should make it. Empty only if the person has no named worker and nobody else was
+    # given; any worker who may see the person may then take it.
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    method = models.CharField(max_length=10, choices=Method.choices)
+    # The message's kind (a `Kind` value), kept without choices so that a new kind of message
+    # needs no migration of this table.
+    kind = models.CharField(max_length=40)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    subject = models.CharField(max_length=200)
+    body_text = models.TextField(blank=True)
+    due_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = [models.F("due_at").asc(nulls_last=True), "created_at", "pk"]
+        indexes = [
+            # The worker's home: their open tasks, soonest due first.
+            models.Index(
+                fields=["worker", "due_at"], name="contacttask_open_idx", condition=Q(closed_at__isnull=True)
+            ),
+            models.Index(fields=["person", "-created_at"], name="contacttask_person_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} to {self.person}: {self.subject}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None

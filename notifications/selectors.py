@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from accounts.permissions import is_representative, is_staff_member
 from notifications.kinds import INBOX_KINDS, Channel, optional_kinds, text_kinds
-from notifications.models import Message
+from notifications.models import ContactTask, Message
 
 
 def _inbox(*, user: User) -> QuerySet[Message]:
@@ -48,3 +48,21 @@ def text_kind_choices(*, user: User) -> list[tuple[str, str]]:
         return []
     kinds = text_kinds(staff=is_staff_member(user), representative=is_representative(user))
     return [(kind.value, kind.label) for kind in kinds]
+
+
+def contact_task_get(*, task_id: int) -> ContactTask | None:
+    return (
+        ContactTask.objects.select_related("person__profile__named_worker", "worker__profile")
+        .filter(pk=task_id)
+        .first()
+    )
+
+
+def open_contact_tasks_for_worker(*, worker: User) -> QuerySet[ContactTask]:
+    """The calls and letters a worker owes, soonest due first (those with no deadline last):
+    one query, with each person's name and phone."""
+    return ContactTask.objects.filter(worker=worker, closed_at__isnull=True).select_related("person__profile")
+
+
+def contact_tasks_for_person(*, person: User) -> QuerySet[ContactTask]:
+    return ContactTask.objects.filter(person=person).select_related("worker__profile", "closed_by__profile")

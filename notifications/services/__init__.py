@@ -5,6 +5,7 @@ By concern, one module each: `outbox` (writing, and the rules a person's choices
 Notify), `wipes` (wiping account messages' codes and links), `inbox`. Callers import from here.
 """
 
+from notifications.services.contact_tasks import CallRequest, contact_task_log
 from notifications.services.delivery import (
     CLAIM_SQL,
     Claimed,
@@ -35,11 +36,13 @@ from notifications.services.wipes import messages_wipe_secrets
 
 __all__ = [
     "CLAIM_SQL",
+    "CallRequest",
     "Claimed",
     "DeliveryReport",
     "NotificationsError",
     "TEXT_KEY_SUFFIX",
     "RenderedMessage",
+    "contact_task_log",
     "inbox_mark_read",
     "message_create",
     "message_resend",

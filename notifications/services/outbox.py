@@ -14,11 +14,12 @@ from django.template.backends.django import Template as DjangoBackendTemplate
 from django.template.loader import get_template, render_to_string
 from django.utils import timezone
 
-from accounts.models import Profile, User
+from accounts.models import ContactMethod, Profile, User
 from accounts.selectors import profile_for_user
 from notifications.kinds import RULES, TEMPLATE_CHOICES, TEXT_MAX_CHARS, Channel, DigestFrequency, Kind
-from notifications.models import Message
+from notifications.models import ContactTask, Message
 from notifications.selectors import existing_dedupe_keys
+from notifications.services.contact_tasks import CallRequest, contact_task_store
 from notifications.services.errors import NotificationsError
 
 logger = logging.getLogger(__name__)
@@ -160,6 +161,7 @@ def message_store(
     rendered: RenderedMessage,
     recipient: User | None = None,
     to_email: str | None = None,
+    call: CallRequest | None = None,
 ) -> Message | None:
     """Write one message to the outbox, in the caller's transaction.
 
@@ -167,12 +169,26 @@ def message_store(
     None when the person has paused this kind (a break, or digests turned off). E-mail
     delivery is queued only once the transaction commits; a rollback leaves neither a row
     nor a task.
+
+    A person with no e-mail address (registered by a worker, docs/adr/0013-assisted-digital.md)
+    gets a text where the kind may come by text and they have a confirmed mobile, and
+    otherwise a task for their worker to phone them or write (returning None then). With
+    `call`, a person who prefers a phone call gets one too (a task, keyed by the message).
     """
     _check_kind(kind)
     profile = profile_for_user(user=recipient) if recipient else None
     status = _start_status(kind=kind, profile=profile)
     if status is None:
         return None
+    if recipient is not None and profile is not None and not recipient.email and not to_email:
+        return _store_without_email(
+            kind=kind,
+            dedupe_key=dedupe_key,
+            rendered=rendered,
+            recipient=recipient,
+            profile=profile,
+            call=call,
+        )
     address = to_email or (recipient.email if recipient else "")
     if not address:
         raise NotificationsError("A message needs a recipient or an e-mail address.")
@@ -189,9 +205,104 @@ def message_store(
             )
             if text_created:
                 transaction.on_commit(partial(queue_delivery, text.pk))
+        if created and call is not None and profile is not None and recipient is not None:
+            _call_task(
+                kind=kind,
+                dedupe_key=dedupe_key,
+                rendered=rendered,
+                recipient=recipient,
+                profile=profile,
+                call=call,
+            )
     if created and status == Message.Status.PENDING:
         transaction.on_commit(partial(queue_delivery, message.pk))
     return message
+
+
+def _call_task(
+    *,
+    kind: str,
+    dedupe_key: str,
+    rendered: RenderedMessage,
+    recipient: User,
+    profile: Profile,
+    call: CallRequest,
+) -> None:
+    """The call a person who prefers a phone call gets about an offer or a changed session,
+    made by their named worker or else the one the change names (the lead worker)."""
+    if profile.contact_method != ContactMethod.PHONE or not profile.phone:
+        return
+    worker_id = profile.named_worker_id or (call.worker.pk if call.worker else None)
+    contact_task_store(
+        person=recipient,
+        profile=profile,
+        kind=kind,
+        dedupe_key=dedupe_key,
+        subject=rendered.subject,
+        body_text=rendered.body_text,
+        worker_id=worker_id,
+        due_at=call.due_at,
+        method=ContactTask.Method.PHONE,
+    )
+
+
+def _store_without_email(
+    *,
+    kind: str,
+    dedupe_key: str,
+    rendered: RenderedMessage,
+    recipient: User,
+    profile: Profile,
+    call: CallRequest | None,
+) -> Message | None:
+    """A message for somebody with no e-mail address is never lost: a text to their
+    confirmed mobile where the kind may come by text (whatever kinds they chose: they have
+    no other channel), else a task for their named worker, or the worker who registered
+    them, to phone them (or write, with no phone). Account messages, which hold secrets and
+    are only ever asked for by e-mail, are never turned into either."""
+    if RULES[kind].holds_secret:
+        return None
+    with transaction.atomic():
+        if (
+            RULES[kind].text
+            and rendered.body_sms
+            and profile.mobile_number
+            and settings.TEXT_MESSAGES_ENABLED
+        ):
+            text, created = Message.objects.get_or_create(
+                dedupe_key=dedupe_key + TEXT_KEY_SUFFIX,
+                defaults=_text_fields(
+                    kind=kind, rendered=rendered, recipient=recipient, to_phone=profile.mobile_number
+                ),
+            )
+            if created:
+                transaction.on_commit(partial(queue_delivery, text.pk))
+            if call is not None:
+                _call_task(
+                    kind=kind,
+                    dedupe_key=dedupe_key,
+                    rendered=rendered,
+                    recipient=recipient,
+                    profile=profile,
+                    call=call,
+                )
+            return text
+        worker_id = (
+            profile.named_worker_id
+            or profile.registered_by_id
+            or (call.worker.pk if call is not None and call.worker else None)
+        )
+        contact_task_store(
+            person=recipient,
+            profile=profile,
+            kind=kind,
+            dedupe_key=dedupe_key,
+            subject=rendered.subject,
+            body_text=rendered.body_text,
+            worker_id=worker_id,
+            due_at=call.due_at if call is not None else None,
+        )
+    return None
 
 
 def text_code_create(
@@ -215,11 +326,17 @@ def text_code_create(
 
 
 def message_create(
-    *, recipient: User, kind: Kind | str, dedupe_key: str, context: dict | None = None
+    *,
+    recipient: User,
+    kind: Kind | str,
+    dedupe_key: str,
+    context: dict | None = None,
+    call: CallRequest | None = None,
 ) -> Message | None:
-    """Render the kind's templates for this person and write the message to the outbox."""
+    """Render the kind's templates for this person and write the message to the outbox
+    (with `call`, a phone call as well for a person who prefers one: `message_store`)."""
     rendered = render_message(kind=kind, context={"recipient": recipient, **(context or {})})
-    return message_store(kind=kind, dedupe_key=dedupe_key, rendered=rendered, recipient=recipient)
+    return message_store(kind=kind, dedupe_key=dedupe_key, rendered=rendered, recipient=recipient, call=call)
 
 
 def unique_key(prefix: str) -> str:
@@ -248,11 +365,38 @@ def messages_store_bulk(*, kind: Kind | str, items: list[tuple[User, str, Render
     _check_kind(kind)
     done = existing_dedupe_keys(keys=[key for _, key, _ in items]) if items else set()
     rows = []
+    tasks: list[ContactTask] = []
     for recipient, dedupe_key, rendered in items:
         if dedupe_key in done:
             continue
         status = _start_status(kind=kind, profile=recipient.profile)
         if status is None:
+            continue
+        if not recipient.email:
+            # No e-mail address (ADR 13): a text where one may go, else a task for their worker.
+            profile = recipient.profile
+            if (
+                RULES[kind].text
+                and rendered.body_sms
+                and profile.mobile_number
+                and settings.TEXT_MESSAGES_ENABLED
+            ):
+                text = _text_fields(
+                    kind=kind, rendered=rendered, recipient=recipient, to_phone=profile.mobile_number
+                )
+                rows.append(Message(dedupe_key=dedupe_key + TEXT_KEY_SUFFIX, **text))
+            elif not RULES[kind].holds_secret:
+                tasks.append(
+                    ContactTask(
+                        person=recipient,
+                        worker_id=profile.named_worker_id or profile.registered_by_id,
+                        method=ContactTask.Method.PHONE if profile.phone else ContactTask.Method.LETTER,
+                        kind=kind,
+                        dedupe_key=dedupe_key,
+                        subject=rendered.subject,
+                        body_text=rendered.body_text,
+                    )
+                )
             continue
         fields = _message_fields(
             kind=kind, rendered=rendered, recipient=recipient, to_email=recipient.email, status=status
@@ -262,11 +406,20 @@ def messages_store_bulk(*, kind: Kind | str, items: list[tuple[User, str, Render
         if to_phone and rendered.body_sms:
             text = _text_fields(kind=kind, rendered=rendered, recipient=recipient, to_phone=to_phone)
             rows.append(Message(dedupe_key=dedupe_key + TEXT_KEY_SUFFIX, **text))
+    if tasks:
+        # Only when somebody in the batch has no e-mail address: one query more, then.
+        made = set(
+            ContactTask.objects.filter(dedupe_key__in=[task.dedupe_key for task in tasks]).values_list(
+                "dedupe_key", flat=True
+            )
+        )
+        tasks = [task for task in tasks if task.dedupe_key not in made]
+        ContactTask.objects.bulk_create(tasks, ignore_conflicts=True, batch_size=1000)
     if not rows:
-        return 0
+        return len(tasks)
     Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     transaction.on_commit(queue_sweep)
-    return len(rows)
+    return len(rows) + len(tasks)
 
 
 def queue_sweep() -> None:

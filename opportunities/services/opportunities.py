@@ -98,7 +98,7 @@ def _check_lead_change(current: Opportunity | None, *, lead_worker: User, by: Us
 
 def _name(user: User | None) -> str:
     profile = getattr(user, "profile", None)
-    return (getattr(profile, "display_name", "") or user.get_full_name() or user.email) if user else ""
+    return (getattr(profile, "display_name", "") or user.get_full_name() or user.email or "") if user else ""
 
 
 def _record_lead_change(

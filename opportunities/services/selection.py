@@ -155,7 +155,7 @@ def offer_passes_over(*, signup: SignUp) -> list[PassedOver]:
 
 
 def _applicant_name(signup: SignUp) -> str:
-    return getattr(signup.person.profile, "display_name", "") or signup.person.email
+    return getattr(signup.person.profile, "display_name", "") or signup.person.email or ""
 
 
 def selection_preview(*, opportunity: Opportunity, by: User) -> SelectionDraw:

@@ -125,7 +125,7 @@ def _export_claims(batch: ExportBatch) -> list[_ExportClaim]:
     for pk, choice, calculated, adjusted, reduced, charity, day, first, last, email, ref, title, team in rows:
         # The fee as the model works it out (Claim.fee_payable), from the same columns.
         fee = Claim(choice=choice, calculated_fee=calculated, adjusted_fee=adjusted, reduced_amount=reduced)
-        name = f"{first} {last}".strip() or email
+        name = f"{first} {last}".strip() or email or ""
         claims.append(
             _ExportClaim(pk, fee.fee_payable, choice, charity, day, ref or "", name, title, team or "")
         )
