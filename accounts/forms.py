@@ -216,6 +216,7 @@ class ProfileForm(LengthLimitsMixin, MessagePreferencesMixin):
             "phone",
             "contact_notes",
             "interests",
+            "access_needs_shared",
             "support_needs",
             "what_helps_me",
             "payment_preference",
@@ -230,6 +231,7 @@ class ProfileForm(LengthLimitsMixin, MessagePreferencesMixin):
             "payment_preference": forms.RadioSelect,
             "support_needs": forms.Textarea(attrs={"rows": 4}),
             "what_helps_me": forms.Textarea(attrs={"rows": 4}),
+            "access_needs_shared": forms.Textarea(attrs={"rows": 3}),
             "pace_per_month": forms.NumberInput(
                 attrs={"inputmode": "numeric", "class": "nhsuk-input--width-2"}
             ),

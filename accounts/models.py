@@ -149,6 +149,20 @@ class Profile(models.Model):
         max_length=2000,
         help_text="For example, who to contact, or what you would like staff to do or not do.",
     )
+    # Not the support note: words the person chose to share with the lead worker of each
+    # activity they join, printed on that worker's register for the day (issue 13). Writing
+    # them is the consent, and the profile page says so beside the box; every staff reading
+    # is access-logged like the support note.
+    access_needs_shared = models.TextField(
+        "access needs to share with the lead worker (optional)",
+        blank=True,
+        max_length=1000,
+        help_text=(
+            "For example, step-free access, a hearing loop, large print, or a seat near the door. "
+            "We share this with the worker leading each activity you join, on their register for "
+            "the day. Leave it empty to share nothing."
+        ),
+    )
     payment_preference = models.CharField(
         "how would you like to be paid?",
         max_length=20,
@@ -268,6 +282,8 @@ class AccessLogEntry(models.Model):
         # Not a read: the one change staff may make to another person's log-in, kept here
         # with the reads because it is evidence of the same kind.
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset"
+        # The access needs people shared with the lead worker, read on a session's register.
+        ACCESS_NEEDS = "access_needs", "Access needs shared for the day"
 
     viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     subject = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
