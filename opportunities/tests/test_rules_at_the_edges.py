@@ -9,7 +9,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -641,7 +643,8 @@ def test_cancelling_needs_a_reason_which_each_person_is_sent_and_the_history_kee
 
 def test_a_copy_is_a_fresh_draft_with_the_same_sessions_and_a_title_that_fits(worker, other_worker):
     long_title = "A" * 150
-    opportunity = OpportunityFactory(lead_worker=worker, title=long_title)
+    opportunity = OpportunityFactory(lead_worker=worker, title=long_title, format="hybrid")
+    opportunity.sessions.update(joining_link="https://meet.example.org/panel")
     opportunity_cancel(opportunity=opportunity, by=worker, reason="Postponed.")
     copy = opportunity_duplicate(opportunity=opportunity, by=other_worker)
     copy.refresh_from_db()
@@ -653,3 +656,121 @@ def test_a_copy_is_a_fresh_draft_with_the_same_sessions_and_a_title_that_fits(wo
         original.location,
         original.joining_link,
     )
+
+
+def test_a_selection_confirmed_twice_or_too_early_says_why(worker):
+    opportunity = fair_share()
+    draw = selection_preview(opportunity=opportunity, by=worker)
+    with pytest.raises(OpportunityError) as refused:
+        selection_run(opportunity=opportunity, draw=draw, by=worker)
+    assert str(refused.value) == (
+        "Places can be offered only after the sign-up deadline, "
+        f"{nhs_datetime(opportunity.signup_deadline)}. Until then the ranking is provisional."
+    )
+    with time_machine.travel(opportunity.signup_deadline + timedelta(minutes=1)):
+        selection_run(opportunity=opportunity, draw=draw, by=worker)
+        with pytest.raises(OpportunityError) as refused:
+            selection_run(opportunity=opportunity, draw=draw, by=worker)
+    assert str(refused.value) == "This selection has already been confirmed."
+
+
+def test_a_preview_records_who_made_it(worker):
+    draw = selection_preview(opportunity=fair_share(), by=worker)
+    draw.refresh_from_db()
+    assert draw.run_by == worker
+
+
+def test_an_activity_that_ended_just_over_a_year_ago_is_not_one_of_the_last_12_months():
+    """ "The last 12 months" is 365 days back from now: an activity that ended 365 and a half
+    days ago still makes the person someone involved before, but not recently."""
+    person_ = rep()
+    ended = timezone.now() - timedelta(days=365, hours=12)
+    past = OpportunityFactory(sessions=[(ended - timedelta(hours=2), ended)])
+    SignUp.objects.create(opportunity=past, person=person_, state=State.ATTENDED)
+    opportunity = OpportunityFactory(selection_method="fair_share")
+    signup_create(opportunity=opportunity, person=person_)
+    [ranked] = selection_rank(opportunity=opportunity, seed="a recorded seed")
+    assert (ranked.never_involved, ranked.activities_last_year) == (False, 0)
+    assert ranked.reason.startswith("0 activities in the last 12 months; random draw ")
+
+
+# --- every service that tells many people: no query per person -----------------------------------
+
+LAZY_LOAD = re.compile(r'FROM "(accounts_user|opportunities_opportunity)" WHERE "\1"\."id" = \d+ LIMIT 21$')
+
+
+def rows_read_one_by_one(operation) -> int:
+    """How many people or opportunities `operation` reads one at a time by id (what a missing
+    select_related costs: one query for each person told)."""
+    with CaptureQueriesContext(connection) as queries:
+        operation()
+    return sum(1 for query in queries.captured_queries if LAZY_LOAD.search(query["sql"]))
+
+
+def a_selection(worker, people):
+    opportunity = fair_share(places=1, applicants=people)
+    draw = selection_preview(opportunity=opportunity, by=worker)
+
+    def run():
+        with time_machine.travel(opportunity.signup_deadline + timedelta(minutes=1)):
+            selection_run(opportunity=opportunity, draw=draw, by=worker)
+
+    return run
+
+
+def a_cancellation(worker, people):
+    opportunity = OpportunityFactory(places=people)
+    for _ in range(people):
+        signup_create(opportunity=opportunity, person=rep())
+    return lambda: opportunity_cancel(opportunity=opportunity, by=worker, reason="Postponed.")
+
+
+def a_completion(worker, people):
+    start = timezone.now() - timedelta(days=2)
+    opportunity = OpportunityFactory(sessions=[(start, start + timedelta(hours=2))])
+    for _ in range(people):
+        SignUp.objects.create(opportunity=opportunity, person=rep(), state=State.APPLIED)
+    return lambda: opportunity_complete(opportunity=opportunity, by=worker)
+
+
+def offers_lapsing(worker, people):
+    opportunity = OpportunityFactory(places=people)
+    holders = [rep() for _ in range(people)]
+    held = [signup_create(opportunity=opportunity, person=someone) for someone in holders]
+    for _ in range(people):
+        signup_create(opportunity=opportunity, person=rep())
+    for signup, someone in zip(held, holders, strict=True):
+        signup_withdraw(signup=signup, person=someone)
+    later = timezone.now() + timedelta(hours=49)
+    return lambda: offers_expire(now=later)
+
+
+def reminders(worker, people):
+    start = timezone.now() + timedelta(hours=30)
+    opportunity = OpportunityFactory(places=people, sessions=[(start, start + timedelta(hours=1))])
+    for _ in range(people):
+        signup_create(opportunity=opportunity, person=rep())
+    return reminders_send
+
+
+def a_session_moved(worker, people):
+    opportunity = OpportunityFactory(lead_worker=worker, places=people)
+    for _ in range(people):
+        signup_create(opportunity=opportunity, person=rep())
+    session = opportunity.sessions.get()
+    moved = as_data(
+        session,
+        starts_at=session.starts_at + timedelta(hours=1),
+        ends_at=session.ends_at + timedelta(hours=1),
+    )
+    return lambda: opportunity_save(opportunity=opportunity, sessions=[moved], by=worker)
+
+
+@pytest.mark.parametrize(
+    "setup", [a_selection, a_cancellation, a_completion, offers_lapsing, reminders, a_session_moved]
+)
+def test_telling_three_people_reads_no_more_rows_one_by_one_than_telling_one(worker, setup):
+    """Each of these tells everyone concerned; each person and their opportunity come with
+    their sign-up, so the work of a selection of 200 applicants stays in a few queries per
+    person, none of them to find out who the person is."""
+    assert rows_read_one_by_one(setup(worker, 3)) == rows_read_one_by_one(setup(worker, 1))
