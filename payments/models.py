@@ -154,6 +154,15 @@ class Claim(models.Model):
         return f"Claim {self.pk} for {self.opportunity}"
 
     @property
+    def can_still_change(self) -> bool:
+        """The person may still change it: not sent yet, or returned to them."""
+        return self.state in EDITABLE_STATES
+
+    @property
+    def is_returned(self) -> bool:
+        return self.state == self.State.RETURNED
+
+    @property
     def fee(self) -> Decimal:
         """The fee owed for the activity, before the person's choice."""
         return self.adjusted_fee if self.adjusted_fee is not None else self.calculated_fee
@@ -171,6 +180,10 @@ class Claim(models.Model):
     def earnings(self) -> Decimal:
         """What counts as the person's earnings for their benefits: never expenses."""
         return self.fee_payable if self.choice in EARNING_CHOICES else ZERO
+
+
+# States in which the person may still change their claim (the services and rules use these).
+EDITABLE_STATES = frozenset({Claim.State.DRAFT, Claim.State.RETURNED})
 
 
 class ClaimEvent(models.Model):

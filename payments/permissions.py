@@ -21,14 +21,14 @@ from accounts.permissions import (
     is_representative,
     is_worker,
 )
-from payments.models import Claim
+from payments.models import EDITABLE_STATES, Claim
 from payments.selectors import claim_get
 
 if TYPE_CHECKING:
     from accounts.permissions import Anyone
 
 # States in which the person may still change their claim.
-EDITABLE = frozenset({Claim.State.DRAFT, Claim.State.RETURNED})
+EDITABLE = EDITABLE_STATES
 
 
 @rules.predicate

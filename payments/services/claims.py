@@ -27,6 +27,7 @@ from opportunities.models import Attendance, SignUp
 from payments import receipts
 from payments.models import (
     EARNING_CHOICES,
+    EDITABLE_STATES,
     Claim,
     ClaimEvent,
     ExpenseKind,
@@ -50,7 +51,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     State.EXPORTED: frozenset({State.PAID}),
     State.PAID: frozenset(),
 }
-EDITABLE = frozenset({State.DRAFT, State.RETURNED})
+EDITABLE = EDITABLE_STATES
 # Most a worker may set a fee to, and most one expense line may be: beyond them is a typo.
 MOST_FEE = Decimal("5000")
 MOST_EXPENSE = Decimal("1000")

@@ -24,7 +24,7 @@ def test_a_manager_filters_the_dashboard_and_downloads_a_table(checked_page, set
 
     page.get_by_text("Change the period, team or type").click()
     page.get_by_label("This quarter").check()
-    page.get_by_label("Team").select_option(label="Recruitment and workforce")
+    page.get_by_label("Team", exact=True).select_option(label="Recruitment and workforce")
     page.get_by_role("button", name="Show figures").click()
     checked_page.check_accessibility()
     expect(page).to_have_url(re.compile("period=this_quarter"))
