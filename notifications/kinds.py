@@ -31,6 +31,12 @@ class Kind(models.TextChoices):
     CLAIM_UPDATE = "claim_update", "My payment claims: returned, approved or paid"
     PHONE_CODE = "phone_code", "Codes to confirm my mobile number"
     NAMED_WORKER_CHANGED = "named_worker_changed", "Changes to who is my named involvement worker"
+    CHAT_REPLY = "chat_reply", "Replies to my requests for a chat"
+    INVITATION = "invitation", "Invitations to new opportunities that match my interests"
+    PARTICIPANT_MESSAGE = (
+        "participant_message",
+        "Messages from the lead worker of an activity I signed up for",
+    )
 
 
 class Channel(models.TextChoices):
@@ -84,6 +90,16 @@ RULES: dict[str, KindRules] = {
     Kind.TWO_FACTOR_RESET: KindRules(email_optional=False),
     Kind.CLAIM_UPDATE: KindRules(),
     Kind.NAMED_WORKER_CHANGED: KindRules(),
+    # When the worker will call, and when they marked it done: short, timely, no content.
+    Kind.CHAT_REPLY: KindRules(text=True),
+    # An opportunity published that matches the person's interests (F4): paused by a break,
+    # like the digest it stands in for.
+    Kind.INVITATION: KindRules(paused_by_break=True, text=True),
+    # A lead worker writing to the people on an activity: often timely (a room changed, what
+    # to bring), so it may come by text; the text carries the subject and says where to read
+    # the rest, never the worker's free-text body, which can be long and is better read
+    # signed in than on a phone that may not be the person's alone.
+    Kind.PARTICIPANT_MESSAGE: KindRules(text=True),
     # The code is the secret: not in the inbox, wiped once sent, never sent again.
     Kind.PHONE_CODE: KindRules(email_optional=False, in_inbox=False, holds_secret=True, text_only=True),
 }
