@@ -774,3 +774,29 @@ def test_telling_three_people_reads_no_more_rows_one_by_one_than_telling_one(wor
     their sign-up, so the work of a selection of 200 applicants stays in a few queries per
     person, none of them to find out who the person is."""
     assert rows_read_one_by_one(setup(worker, 3)) == rows_read_one_by_one(setup(worker, 1))
+
+
+def test_completing_declines_an_open_offer_and_the_history_says_the_activity_has_finished(worker):
+    """Someone offered a place that was never accepted declined it in effect; someone who
+    applied or waited was not selected. Each history says why."""
+    start = timezone.now() - timedelta(days=2)
+    opportunity = OpportunityFactory(sessions=[(start, start + timedelta(hours=2))])
+    offered = SignUp.objects.create(
+        opportunity=opportunity,
+        person=rep(),
+        state=State.OFFERED,
+        place_number=1,
+        offer_expires_at=timezone.now() + timedelta(hours=1),
+    )
+    waiting = SignUp.objects.create(
+        opportunity=opportunity, person=rep(), state=State.WAITLISTED, waitlist_position=1
+    )
+    opportunity_complete(opportunity=opportunity, by=worker)
+    for signup, to_state in [(offered, State.DECLINED), (waiting, State.NOT_SELECTED)]:
+        moved = signup.events.order_by("pk").last()
+        assert (moved.from_state, moved.to_state, moved.actor, moved.reason) == (
+            signup.state,
+            to_state,
+            worker,
+            "The activity has finished.",
+        )
