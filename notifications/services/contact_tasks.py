@@ -26,10 +26,10 @@ NOTE_MAX = 250
 @dataclass(frozen=True)
 class CallRequest:
     """Asked for by the change that causes a message (an offer, a session changed): if the
-    person prefers a phone call, their named worker, or else `worker`, calls them by
-    `due_at` as well as the message being sent."""
+    person prefers a phone call, their named worker, or else the worker `worker_id` (the
+    lead worker), calls them by `due_at` as well as the message being sent."""
 
-    worker: User | None
+    worker_id: int | None
     due_at: datetime | None
 
 

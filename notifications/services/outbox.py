@@ -232,7 +232,7 @@ def _call_task(
     made by their named worker or else the one the change names (the lead worker)."""
     if profile.contact_method != ContactMethod.PHONE or not profile.phone:
         return
-    worker_id = profile.named_worker_id or (call.worker.pk if call.worker else None)
+    worker_id = profile.named_worker_id or call.worker_id
     contact_task_store(
         person=recipient,
         profile=profile,
@@ -290,7 +290,7 @@ def _store_without_email(
         worker_id = (
             profile.named_worker_id
             or profile.registered_by_id
-            or (call.worker.pk if call is not None and call.worker else None)
+            or (call.worker_id if call is not None else None)
         )
         contact_task_store(
             person=recipient,

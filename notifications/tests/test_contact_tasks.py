@@ -123,7 +123,7 @@ def test_a_person_who_prefers_a_call_gets_one_from_their_named_worker(representa
         dedupe_key="signup:offered:1:2",
         rendered=rendered(),
         recipient=representative,
-        call=CallRequest(worker=lead, due_at=due),
+        call=CallRequest(worker_id=lead.pk, due_at=due),
     )
     assert message is not None and message.to_email == representative.email
     task = ContactTask.objects.get()
@@ -137,7 +137,7 @@ def test_without_a_named_worker_the_lead_worker_calls(lead):
         dedupe_key="sessions:changed:1:abc",
         rendered=rendered(),
         recipient=caller,
-        call=CallRequest(worker=lead, due_at=None),
+        call=CallRequest(worker_id=lead.pk, due_at=None),
     )
     assert ContactTask.objects.get().worker == lead
 
@@ -156,7 +156,7 @@ def test_no_call_for_a_person_who_prefers_e_mail_or_gave_no_phone(lead, profile_
         dedupe_key="k",
         rendered=rendered(),
         recipient=someone,
-        call=CallRequest(worker=lead, due_at=None),
+        call=CallRequest(worker_id=lead.pk, due_at=None),
     )
     assert not ContactTask.objects.exists()
 
