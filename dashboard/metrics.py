@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from statistics import median
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Aggregate,
@@ -30,7 +31,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Least, TruncMonth
+from django.db.models.functions import Coalesce, Least, TruncDate, TruncMonth
 from django.utils import timezone
 
 from accounts.permissions import Role
@@ -218,8 +219,6 @@ def activity(scope: Scope) -> dict:
 
 
 def feedback_loop(scope: Scope) -> dict:
-    from django.conf import settings
-
     completed = Opportunity.objects.filter(scope.opportunities(), status=Opportunity.Status.COMPLETED)
     counts = completed.aggregate(
         completed=Count("pk"),
@@ -262,6 +261,19 @@ def valued(scope: Scope) -> dict:
         (closed - requested).total_seconds() / 3600
         for requested, closed in follow_ups.values_list("requested_at", "closed_at")
     ]
+    # Picked up within the target: the first answer (picked up with a date to call, or closed)
+    # on or before the follow-up's last day (`due_on`, FOLLOW_UP_TARGET_WORKING_DAYS working
+    # days after it was asked for, in Europe/London), over those that are due: answered, or
+    # unanswered with the last day gone. Waiting never improves the share.
+    answered = Coalesce("picked_up_at", "closed_at")
+    target = (
+        FollowUp.objects.filter(check_in__in=check_ins)
+        .annotate(answered_on=TruncDate(answered, tzinfo=timezone.get_current_timezone()))
+        .aggregate(
+            due=Count("pk", filter=Q(answered_on__isnull=False) | Q(due_on__lt=timezone.localdate())),
+            in_time=Count("pk", filter=Q(answered_on__lte=F("due_on"))),
+        )
+    )
     enough = figures["count"] >= SMALL
     return {
         "check_ins": small(figures["count"]),
@@ -270,6 +282,11 @@ def valued(scope: Scope) -> dict:
         "mean_how_it_went": round(figures["went"], 2) if enough and figures["went"] is not None else None,
         "follow_ups": small(figures["chats"]),
         "median_hours_to_follow_up": round(median(hours), 1) if len(hours) >= SMALL else None,
+        # A share of fewer than five could identify a person: not shown.
+        "picked_up_in_time_share": ratio(target["in_time"], target["due"])
+        if target["due"] >= SMALL
+        else None,
+        "follow_up_target_days": settings.FOLLOW_UP_TARGET_WORKING_DAYS,
         "enough": enough,
     }
 

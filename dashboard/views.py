@@ -80,6 +80,10 @@ def _tables(figures: dict) -> dict[str, tuple[list[str], list[list]]]:
                 ["Mean 'how it went' (1 to 5)", valued_["mean_how_it_went"]],
                 ["Follow-ups requested", valued_["follow_ups"]],
                 ["Median hours to follow-up", valued_["median_hours_to_follow_up"]],
+                [
+                    f"Picked up within {valued_['follow_up_target_days']} working days (%)",
+                    valued_["picked_up_in_time_share"],
+                ],
             ],
         ),
         **_payment_tables(figures["payments"]),

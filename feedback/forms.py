@@ -1,6 +1,7 @@
 """Forms check shape; services check rules."""
 
 from django import forms
+from django.conf import settings
 
 from feedback.models import CheckIn, FollowUp, Outcome
 from involvement.forms import DateField, LengthLimitsMixin
@@ -68,6 +69,36 @@ class CheckInForm(LengthLimitsMixin, forms.ModelForm):
             "wants_chat": "We will tell your worker you would like a chat. "
             "We will not send them what you wrote here by e-mail.",
         }
+
+    # Not a field of the check-in: the follow-up records it (feedback.models.FollowUp).
+    urgency = forms.ChoiceField(
+        label="If you would like a chat, how soon?",
+        choices=FollowUp.Urgency.choices,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        days = settings.FOLLOW_UP_TARGET_WORKING_DAYS
+        self.fields["urgency"].help_text = (
+            f"Your worker will aim to call within {days} working day{'s' if days != 1 else ''}. "
+            "If you need help sooner, use the urgent help numbers on this page."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("wants_chat") and not cleaned.get("urgency"):
+            self.add_error("urgency", "Choose how soon you would like a chat")
+        return cleaned
+
+
+class FollowUpPickUpForm(forms.Form):
+    call_by = DateField(
+        label="I will call you by",
+        help_text="The person will see this date and be told it. For example, 3 12 2026",
+        error_messages={"required": "Enter the date you will call by"},
+    )
 
 
 class FollowUpCloseForm(LengthLimitsMixin, forms.ModelForm):

@@ -1,10 +1,14 @@
 """The feedback loop: outcomes ("You said, we did"), check-ins and follow-ups."""
 
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+
+from involvement.working_days import working_days_after
 
 SCORE = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -98,12 +102,28 @@ class CheckIn(models.Model):
         return f"Check-in by {self.person_id}"
 
 
+def due_on_if_asked_today() -> date:
+    """A follow-up's last day when it is asked for now (the service sets it from the time it
+    was asked: `feedback.services.follow_up_due_on`)."""
+    return working_days_after(timezone.localdate(), settings.FOLLOW_UP_TARGET_WORKING_DAYS)
+
+
 class FollowUp(models.Model):
-    """A request for a chat, for the person's named worker (or the lead worker)."""
+    """A request for a chat, for the person's named worker (or the lead worker).
+
+    Open until the worker closes it; while open, the worker may pick it up, saying when they
+    will call (`call_by`), which the person sees. It should be picked up (or closed) by
+    `due_on`, FOLLOW_UP_TARGET_WORKING_DAYS working days after it was asked for."""
 
     class Status(models.TextChoices):
         OPEN = "open", "Waiting"
         CLOSED = "closed", "Done"
+
+    class Urgency(models.TextChoices):
+        # The order is the worker's order: the home lists the most urgent first.
+        TODAY = "today", "Today, if you can"
+        THIS_WEEK = "this_week", "This week"
+        NO_RUSH = "no_rush", "There is no rush"
 
     check_in = models.OneToOneField(CheckIn, on_delete=models.CASCADE, related_name="follow_up")
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="follow_ups")
@@ -112,6 +132,12 @@ class FollowUp(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     requested_at = models.DateTimeField(default=timezone.now)
+    urgency = models.CharField(max_length=10, choices=Urgency.choices, default=Urgency.THIS_WEEK)
+    # The last day to pick it up within the target, fixed when it is asked for (so that a
+    # change to the target or the bank holidays never moves a follow-up already waiting).
+    due_on = models.DateField(default=due_on_if_asked_today)
+    picked_up_at = models.DateTimeField(null=True, blank=True)
+    call_by = models.DateField("I will call you by", null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Who followed the person up, and what they did, is the record that somebody did.
     closed_by = models.ForeignKey(
@@ -130,6 +156,15 @@ class FollowUp(models.Model):
     @property
     def is_closed(self) -> bool:
         return self.status == self.Status.CLOSED
+
+    @property
+    def is_picked_up(self) -> bool:
+        return self.picked_up_at is not None
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        """Still waiting to be picked up after its last day."""
+        today = today or timezone.localdate()
+        return self.is_open and not self.is_picked_up and self.due_on < today
 
     @property
     def hours_to_close(self) -> float | None:

@@ -1,6 +1,6 @@
 """Reads for outcomes, check-ins and follow-ups."""
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils import timezone
 
 from accounts.models import User
@@ -65,14 +65,25 @@ def check_ins_due(*, person: User, within_days: int = 30) -> QuerySet[Opportunit
 
 
 def check_ins_of(*, person: User) -> QuerySet[CheckIn]:
-    return CheckIn.objects.filter(person=person).select_related("opportunity", "follow_up", "person__profile")
+    return CheckIn.objects.filter(person=person).select_related(
+        "opportunity", "follow_up__worker__profile", "person__profile"
+    )
+
+
+# The worker's order: the most urgent first (FollowUp.Urgency's order), then the oldest.
+URGENCY_RANK = Case(
+    *(When(urgency=value, then=Value(rank)) for rank, value in enumerate(FollowUp.Urgency.values)),
+    default=Value(len(FollowUp.Urgency.values)),
+    output_field=IntegerField(),
+)
 
 
 def follow_ups_waiting(*, worker: User) -> QuerySet[FollowUp]:
+    """The worker's open follow-ups, most urgent first, then oldest first."""
     return (
         FollowUp.objects.filter(worker=worker, status=FollowUp.Status.OPEN)
         .select_related("person__profile", "check_in__opportunity")
-        .order_by("requested_at")
+        .order_by(URGENCY_RANK, "requested_at", "pk")
     )
 
 

@@ -1,5 +1,6 @@
 """Pages for the feedback loop: outcomes, check-ins and follow-ups."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
@@ -11,7 +12,7 @@ from rules.contrib.views import permission_required
 from accounts.models import AccessLogEntry
 from accounts.permissions import get_person_for_staff
 from accounts.services import access_log_record
-from feedback.forms import CheckInForm, FollowUpCloseForm, OutcomeForm
+from feedback.forms import CheckInForm, FollowUpCloseForm, FollowUpPickUpForm, OutcomeForm
 from feedback.permissions import (
     check_ins_readable_by,
     get_follow_up_for_worker,
@@ -28,6 +29,7 @@ from feedback.selectors import (
 from feedback.services import (
     check_in_create,
     follow_up_close,
+    follow_up_pick_up,
     outcome_due_on,
     outcome_publish,
     outcome_save,
@@ -133,11 +135,27 @@ def my_check_ins(request: HttpRequest) -> HttpResponse:
 
 @permission_required("accounts.use_worker_area", raise_exception=True)
 def follow_up_detail(request: HttpRequest, follow_up_id: int) -> HttpResponse:
-    """The follow-up with the check-in behind it; reading it is written to the access log."""
+    """The follow-up with the check-in behind it; reading it is written to the access log.
+    Two forms: pick it up with a date to call by (`action=pick_up`), or close it."""
     follow_up = get_follow_up_for_worker(request.user, follow_up_id)
+    picking_up = request.method == "POST" and request.POST.get("action") == "pick_up"
+    pick_up_form = FollowUpPickUpForm(request.POST if picking_up else None, prefix="pick_up")
     # The form works on a copy: what the page shows stays what the database holds.
-    form = FollowUpCloseForm(request.POST or None, instance=follow_up_get(follow_up_id=follow_up_id))
-    if (
+    form = FollowUpCloseForm(
+        request.POST if request.method == "POST" and not picking_up else None,
+        instance=follow_up_get(follow_up_id=follow_up_id),
+    )
+    if picking_up:
+        if pick_up_form.is_valid() and attempt(
+            request,
+            lambda: follow_up_pick_up(
+                follow_up=follow_up, by=request.user, call_by=pick_up_form.cleaned_data["call_by"]
+            ),
+            "Picked up. We have told them when you will call.",
+            form=pick_up_form,
+        ):
+            return redirect("feedback:follow_up", follow_up.pk)
+    elif (
         request.method == "POST"
         and form.is_valid()
         and attempt(
@@ -156,7 +174,16 @@ def follow_up_detail(request: HttpRequest, follow_up_id: int) -> HttpResponse:
     return render(
         request,
         "feedback/follow_up_detail.html",
-        {"follow_up": follow_up, "form": form, "check_in": follow_up.check_in},
+        {
+            "follow_up": follow_up,
+            "form": form,
+            "pick_up_form": pick_up_form,
+            "check_in": follow_up.check_in,
+            "target_days": settings.FOLLOW_UP_TARGET_WORKING_DAYS,
+            "overdue": follow_up.is_overdue(),
+            # The title says "Error:" for either form (base.html looks at `form` alone).
+            "page_has_errors": bool(pick_up_form.errors),
+        },
     )
 
 

@@ -354,6 +354,23 @@ CELERY_BEAT_SCHEDULE = beat_schedule(
 OUTCOME_DUE_DAYS = env.int("OUTCOME_DUE_DAYS", default=28)
 CHECK_IN_INVITE_WITHIN_DAYS = env.int("CHECK_IN_INVITE_WITHIN_DAYS", default=30)
 DIGEST_BATCH_SIZE = env.int("DIGEST_BATCH_SIZE", default=500)
+# A request for a chat should be picked up within this many working days (issue 13): days
+# that are not a Saturday, a Sunday or one of BANK_HOLIDAYS (England and Wales, from
+# gov.uk/bank-holidays; extend the list each year, ISO dates, comma-separated).
+FOLLOW_UP_TARGET_WORKING_DAYS = env.int("FOLLOW_UP_TARGET_WORKING_DAYS", default=2)
+BANK_HOLIDAYS = env.list(
+    "BANK_HOLIDAYS",
+    default=[
+        *("2026-01-01", "2026-04-03", "2026-04-06", "2026-05-04", "2026-05-25", "2026-08-31"),
+        *("2026-12-25", "2026-12-28", "2027-01-01", "2027-03-26", "2027-03-29", "2027-05-03"),
+        *("2027-05-31", "2027-08-30", "2027-12-27", "2027-12-28"),
+    ],
+)
+# Invitations that widen reach (issue 13, F4): when an opportunity is published, at most this
+# many people whose interests match are invited at once, never or least involved first; and
+# nobody is invited more than once in INVITATION_GAP_DAYS.
+INVITATIONS_PER_OPPORTUNITY = env.int("INVITATIONS_PER_OPPORTUNITY", default=30)
+INVITATION_GAP_DAYS = env.int("INVITATION_GAP_DAYS", default=7)
 
 # Payments (issue 12): days from an activity to payment that count as on time; where receipts
 # are kept (outside the static and media roots: served only through a permission check); and

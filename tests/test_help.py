@@ -104,7 +104,7 @@ def test_asking_for_a_chat_is_confirmed_with_where_to_get_help_now(client, repre
     client.force_login(representative)
     response = client.post(
         reverse("feedback:check_in_new"),
-        {"how_it_went": "2", "felt_valued": "2", "wants_chat": "on"},
+        {"how_it_went": "2", "felt_valued": "2", "wants_chat": "on", "urgency": "today"},
         follow=True,
     )
     page = response.content.decode()

@@ -7,7 +7,14 @@ carries a check-in's answers.
 """
 
 # The services by concern, one module each; callers import them from here.
-from feedback.services.check_ins import check_in_create, check_in_invitations_send, follow_up_close
+from feedback.services.check_ins import (
+    check_in_create,
+    check_in_invitations_send,
+    follow_up_close,
+    follow_up_due_on,
+    follow_up_pick_up,
+    worker_name,
+)
 from feedback.services.digests import digest_period, digests_build
 from feedback.services.errors import FeedbackError
 from feedback.services.outcomes import outcome_due_on, outcome_publish, outcome_save, outcomes_overdue
@@ -20,6 +27,9 @@ __all__ = [
     "digest_period",
     "digests_build",
     "follow_up_close",
+    "follow_up_due_on",
+    "follow_up_pick_up",
+    "worker_name",
     "outcome_due_on",
     "outcome_publish",
     "outcome_save",

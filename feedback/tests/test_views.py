@@ -616,7 +616,9 @@ def test_asking_for_a_chat_tells_the_named_worker_without_what_was_written(
     response = client.post(
         check_in_url(attended),
         {
-            **scores(went_well=WENT_WELL, could_be_better=COULD_BE_BETTER, wants_chat="on"),
+            **scores(
+                went_well=WENT_WELL, could_be_better=COULD_BE_BETTER, wants_chat="on", urgency="this_week"
+            ),
             "opportunity": attended.pk,
         },
         follow=True,
@@ -640,14 +642,19 @@ def test_asking_for_a_chat_tells_the_named_worker_without_what_was_written(
 def test_a_chat_goes_to_the_lead_worker_for_someone_with_no_named_worker(client, outsider, other_worker):
     opportunity = finished(other_worker, attended=[outsider])
     client.force_login(outsider)
-    client.post(check_in_url(opportunity), {**scores(wants_chat="on"), "opportunity": opportunity.pk})
+    client.post(
+        check_in_url(opportunity),
+        {**scores(wants_chat="on", urgency="this_week"), "opportunity": opportunity.pk},
+    )
     assert FollowUp.objects.get().worker == other_worker
     assert Message.objects.get(kind=Kind.FOLLOW_UP_REQUESTED).recipient == other_worker
 
 
 def test_a_chat_about_anything_with_no_worker_at_all_is_explained(client, outsider):
     client.force_login(outsider)
-    response = client.post(check_in_url(), scores(wants_chat="on", went_well="Typed and kept"))
+    response = client.post(
+        check_in_url(), scores(wants_chat="on", urgency="no_rush", went_well="Typed and kept")
+    )
     assert response.status_code == 200
     page = text_of(response)
     assert "We could not find an involvement worker for you. Please contact the involvement team." in page
@@ -678,13 +685,15 @@ def test_a_person_reads_only_their_own_check_ins(client, representative, outside
     client.force_login(representative)
     page = text_of(client.get(reverse("feedback:my_check_ins")))
     assert "The finished panel" in page and WENT_WELL in page and COULD_BE_BETTER in page
-    assert "You asked for a chat." in page and "Your worker followed it up." not in page
+    assert "You asked for a chat (this week). Waiting for your worker to pick it up." in page
+    assert "followed it up" not in page
     assert "Olive wrote this" not in page
     # Reading your own check-ins is not an access by staff.
     assert AccessLogEntry.objects.count() == 0
 
     follow_up_close(follow_up=world.follow_up, by=world.follow_up.worker, action_taken="Phoned.")
-    assert "Your worker followed it up." in text_of(client.get(reverse("feedback:my_check_ins")))
+    page = text_of(client.get(reverse("feedback:my_check_ins")))
+    assert f"Done: Wendy Worker followed it up on {nhs_date(timezone.now())}." in page
 
     client.force_login(outsider)
     page = text_of(client.get(reverse("feedback:my_check_ins")))

@@ -129,6 +129,10 @@ def check_ins(representative, worker):
                     worker=worker,
                     status=FollowUp.Status.CLOSED if closed else FollowUp.Status.OPEN,
                     closed_at=timezone.now() if closed else None,
+                    due_on=timezone.localdate(),
+                    # Picked up, so that the page names the worker of each: still no more queries.
+                    picked_up_at=timezone.now() if number % 8 == 2 else None,
+                    call_by=timezone.localdate() if number % 8 == 2 else None,
                 )
 
     return make
@@ -144,7 +148,9 @@ def test_my_check_ins_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(11):  # measured: 9
         response = client.get(reverse("feedback:my_check_ins"))
     assert len(response.context["page"].object_list) == min(rows, 20)
-    assert "Your worker followed it up." in response.content.decode()
+    page = response.content.decode()
+    assert "Done: Wendy Worker followed it up on" in page
+    assert "Wendy Worker will call you by" in page
 
 
 @SIZES

@@ -102,6 +102,7 @@ def test_an_outcome_is_published_and_a_check_in_is_followed_up(checked_page, ano
     rp.get_by_label("4: valued", exact=True).check()
     rp.get_by_label("What went well? (optional)").fill(WENT_WELL)
     rp.get_by_label("Yes, I would like a chat with my involvement worker").check()
+    rp.get_by_label("This week", exact=True).check()
     rp.get_by_role("button", name="Send").click()
     robin_page.check_accessibility()
     expect(rp).to_have_url(re.compile("/me/$"))
