@@ -30,6 +30,7 @@ from opportunities.services import (
     offers_expire,
     opportunity_cancel,
     opportunity_change_lead,
+    opportunity_close,
     opportunity_complete,
     opportunity_duplicate,
     opportunity_publish,
@@ -800,3 +801,29 @@ def test_completing_declines_an_open_offer_and_the_history_says_the_activity_has
             worker,
             "The activity has finished.",
         )
+        told = Message.objects.filter(recipient=signup.person).latest("pk")
+        assert told.subject == f"About your application: {opportunity.title}"
+
+
+def test_a_change_of_status_that_is_not_allowed_says_which(worker):
+    draft = OpportunityFactory(status=Status.DRAFT)
+    with pytest.raises(OpportunityError) as refused:
+        opportunity_close(opportunity=draft, by=worker)
+    assert str(refused.value) == "A draft opportunity cannot be made closed."
+    # A draft cancelled was never published, and the record says so.
+    opportunity_cancel(opportunity=draft, by=worker, reason="Not needed after all.")
+    draft.refresh_from_db()
+    assert (draft.status, draft.published_at) == (Status.CANCELLED, None)
+
+
+def test_reopening_a_closed_opportunity_keeps_when_it_was_first_published(worker):
+    opportunity = OpportunityFactory(status=Status.DRAFT)
+    opportunity_publish(opportunity=opportunity, by=worker)
+    opportunity.refresh_from_db()
+    first_published = opportunity.published_at
+    assert first_published is not None
+    opportunity_close(opportunity=opportunity, by=worker)
+    with time_machine.travel(timezone.now() + timedelta(hours=1)):
+        opportunity_publish(opportunity=opportunity, by=worker)
+    opportunity.refresh_from_db()
+    assert (opportunity.status, opportunity.published_at) == (Status.PUBLISHED, first_published)
