@@ -3,39 +3,16 @@ released together, against PostgreSQL. The profile's row lock puts the choices i
 each change records the worker before it truly was, and nobody is told of a change that a
 second, simultaneous one silently undid."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from accounts.caseload import named_worker_assign
 from accounts.models import NamedWorkerChange
 from accounts.permissions import Role
 from accounts.services import AccountsError
 from accounts.tests.factories import person
+from involvement.concurrency import run_together
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(jobs) -> list:
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def runner(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as error:  # collected and asserted on by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_workers_taking_on_the_same_person_at_once_are_put_in_order():

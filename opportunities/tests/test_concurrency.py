@@ -1,17 +1,16 @@
 """Places under real concurrency: threads with their own database connections, started
 together by a barrier, against PostgreSQL (transactional tests, nothing faked)."""
 
-import threading
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection
 from django.utils import timezone
 
 from accounts.permissions import Role
 from accounts.tests.factories import person
+from involvement.concurrency import run_together
 from opportunities.models import Opportunity, SelectionDraw, SignUp
 from opportunities.services import (
     HOLDS_PLACE,
@@ -26,28 +25,6 @@ from opportunities.tests.factories import OpportunityFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 State = SignUp.State
-
-
-def run_together(jobs) -> list:
-    """Run each job in its own thread, all released at once; return results or errors."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def runner(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as error:  # collected and asserted on by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def assert_consistent(opportunity) -> None:

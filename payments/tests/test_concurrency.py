@@ -2,15 +2,14 @@
 together by a barrier, against PostgreSQL (transactional tests, nothing faked). Two approvers
 at once make one approval; two exports at once make one batch, each claim in it once."""
 
-import threading
 from collections import Counter
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from accounts.permissions import Role
 from accounts.tests.factories import person
+from involvement.concurrency import run_together
 from notifications.models import Message
 from payments.models import Claim, ClaimEvent, ExportBatch
 from payments.services import (
@@ -25,28 +24,6 @@ from payments.services import (
 from payments.tests.factories import attended_claim, held_opportunity
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_together(jobs) -> list:
-    """Run each job in its own thread, all released at once; return results or errors."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def runner(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as error:  # collected and asserted on by the test
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return results
 
 
 def test_two_approvers_at_once_make_one_approval():
