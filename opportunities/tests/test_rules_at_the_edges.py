@@ -675,10 +675,16 @@ def test_a_selection_confirmed_twice_or_too_early_says_why(worker):
     assert str(refused.value) == "This selection has already been confirmed."
 
 
-def test_a_preview_records_who_made_it(worker):
-    draw = selection_preview(opportunity=fair_share(), by=worker)
+def test_a_preview_records_who_made_it_and_a_seed_that_gives_its_ranking_again(worker):
+    """Anyone checking a selection can work its ranking out again from the seed recorded
+    with it: a random one of 128 bits, made afresh for each preview."""
+    opportunity = fair_share(applicants=4)
+    draw = selection_preview(opportunity=opportunity, by=worker)
     draw.refresh_from_db()
     assert draw.run_by == worker
+    assert re.fullmatch(r"[0-9a-f]{32}", draw.seed), draw.seed
+    again = selection_rank(opportunity=opportunity, seed=draw.seed)
+    assert [r.as_record() for r in again] == draw.ranking
 
 
 def test_an_activity_that_ended_just_over_a_year_ago_is_not_one_of_the_last_12_months():
