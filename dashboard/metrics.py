@@ -19,6 +19,7 @@ from django.db.models import (
     Case,
     Count,
     DecimalField,
+    Exists,
     F,
     FloatField,
     IntegerField,
@@ -36,7 +37,7 @@ from django.utils import timezone
 
 from accounts.permissions import Role
 from catalogue.models import InvolvementLevel
-from feedback.models import CheckIn, FollowUp, Outcome
+from feedback.models import CheckIn, FollowUp, Invitation, Outcome
 from opportunities.models import Opportunity, SignUp
 from payments.models import Claim, ExpenseLine, FeeChoice
 
@@ -170,10 +171,31 @@ def reach(scope: Scope) -> dict:
         "involved": involved,
         "involved_share": ratio(involved, active),
         "first_timers": first_timers,
+        "invited_first_timers": invited_first_timers(scope),
         "places": places,
         "top_decile_share": ratio(top, places),
         "gini": None if gini is None else round(float(gini), 3),
     }
+
+
+def invited_first_timers(scope: Scope) -> int:
+    """First-timers who came through an invitation (F4): sign-ups, whatever became of them,
+    on opportunities in scope, made after the person was invited to that opportunity, by
+    someone who had attended nothing that ended before they signed up. One query."""
+    invited_first = Invitation.objects.filter(
+        person=OuterRef("person"), opportunity=OuterRef("opportunity"), sent_at__lt=OuterRef("created_at")
+    )
+    took_part_before = SignUp.objects.filter(
+        person=OuterRef("person"),
+        state=SignUp.State.ATTENDED,
+        opportunity__ends_at__lt=OuterRef("created_at"),
+    )
+    return (
+        SignUp.objects.filter(scope.opportunities("opportunity__"))
+        .filter(Exists(invited_first))
+        .exclude(Exists(took_part_before))
+        .count()
+    )
 
 
 # --- activity -----------------------------------------------------------------------------------

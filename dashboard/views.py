@@ -44,6 +44,7 @@ def _tables(figures: dict) -> dict[str, tuple[list[str], list[list]]]:
                 ["Active representatives", reach_["active"]],
                 ["Involved at least once in the last 6 months (%)", reach_["involved_share"]],
                 ["First-time participants", reach_["first_timers"]],
+                ["First-timers who came through an invitation", reach_["invited_first_timers"]],
                 ["Share of places taken by the 10% most involved (%)", reach_["top_decile_share"]],
                 ["Gini coefficient of places per active representative", reach_["gini"]],
             ],

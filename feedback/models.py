@@ -171,3 +171,27 @@ class FollowUp(models.Model):
         if self.closed_at is None:
             return None
         return (self.closed_at - self.requested_at).total_seconds() / 3600
+
+
+class Invitation(models.Model):
+    """An invitation to a newly published opportunity, sent to someone whose interests match
+    and who has never, or least, been involved (F4: many users missed out). One per person
+    per opportunity (the constraint), and at most one per person in INVITATION_GAP_DAYS
+    (checked under a lock on the person: feedback.services.invitations). The dashboard counts
+    the first-timers who signed up after one."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="invitations")
+    opportunity = models.ForeignKey(
+        "opportunities.Opportunity", on_delete=models.CASCADE, related_name="invitations"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "opportunity"], name="one_invitation_per_opportunity")
+        ]
+        indexes = [models.Index(fields=["person", "-sent_at"], name="invitation_person_idx")]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.person_id} to {self.opportunity_id}"

@@ -2,7 +2,13 @@
 
 from celery import shared_task
 
-from feedback.services import check_in_invitations_send, digests_build, worker_summaries_send
+from feedback.services import (
+    check_in_invitations_send,
+    digests_build,
+    invitations_send,
+    invitations_send_recent,
+    worker_summaries_send,
+)
 from notifications.kinds import DigestFrequency
 
 
@@ -24,3 +30,14 @@ def send_worker_summaries() -> int:
 @shared_task
 def send_check_in_invitations() -> int:
     return check_in_invitations_send()
+
+
+@shared_task
+def send_opportunity_invitations(opportunity_id: int) -> int:
+    """Queued once an opportunity's publish commits (feedback.services.invitations)."""
+    return invitations_send(opportunity_id=opportunity_id)
+
+
+@shared_task
+def send_recent_invitations() -> int:
+    return invitations_send_recent()

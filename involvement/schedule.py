@@ -23,6 +23,8 @@ def beat_schedule(*, outbox_sweep_every_seconds: float) -> dict[str, dict[str, A
         "send-reminders": {"task": "opportunities.tasks.send_reminders", "schedule": 15 * 60.0},
         "open-claims": {"task": "payments.tasks.open_claims", "schedule": 60 * 60.0},
         "check-in-invitations": {"task": "feedback.tasks.send_check_in_invitations", "schedule": 60 * 60.0},
+        # Invitations are queued when an opportunity is published; this catches a lost task.
+        "recent-invitations": {"task": "feedback.tasks.send_recent_invitations", "schedule": 30 * 60.0},
         "weekly-digests": {
             "task": "feedback.tasks.build_weekly_digests",
             "schedule": crontab(day_of_week="mon", hour=9, minute=0),

@@ -17,6 +17,12 @@ from feedback.services.check_ins import (
 )
 from feedback.services.digests import digest_period, digests_build
 from feedback.services.errors import FeedbackError
+from feedback.services.invitations import (
+    invitation_candidates,
+    invitations_queue,
+    invitations_send,
+    invitations_send_recent,
+)
 from feedback.services.outcomes import outcome_due_on, outcome_publish, outcome_save, outcomes_overdue
 from feedback.services.summaries import worker_summaries_send
 
@@ -29,6 +35,10 @@ __all__ = [
     "follow_up_close",
     "follow_up_due_on",
     "follow_up_pick_up",
+    "invitation_candidates",
+    "invitations_queue",
+    "invitations_send",
+    "invitations_send_recent",
     "worker_name",
     "outcome_due_on",
     "outcome_publish",

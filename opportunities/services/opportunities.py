@@ -9,6 +9,7 @@ from catalogue.selectors import rate_in_force
 from notifications.kinds import Kind
 from notifications.services import message_create
 from opportunities.models import Opportunity, OpportunityEvent, Session
+from opportunities.publishing import opportunity_published
 from opportunities.services.places import (
     _fill_free_places,
     _fit_place_numbers,
@@ -200,6 +201,8 @@ def opportunity_publish(*, opportunity: Opportunity, by: User) -> None:
             raise OpportunityError("The sign-up deadline has passed: change it before publishing.")
         _promise_fee(opportunity)
         _set_status(opportunity, Status.PUBLISHED)
+        # Apps above opportunities act once this commits (feedback's invitations).
+        opportunity_published(opportunity.pk)
 
 
 def _promise_fee(opportunity: Opportunity) -> None:
