@@ -133,6 +133,23 @@ def test_an_outcome_is_published_and_a_check_in_is_followed_up(checked_page, ano
     expect(wp.get_by_text(WENT_WELL)).to_be_visible()
     entry = AccessLogEntry.objects.get()
     assert (entry.viewer, entry.subject, entry.what) == (named, robin, AccessLogEntry.What.CHECK_IN)
+    # Wendy picks it up, saying when she will call; Robin sees it on their check-ins page.
+    call_by = timezone.localdate() + timedelta(days=1)
+    group = wp.get_by_role("group", name="I will call you by")
+    group.get_by_label("Day").fill(str(call_by.day))
+    group.get_by_label("Month").fill(str(call_by.month))
+    group.get_by_label("Year").fill(str(call_by.year))
+    wp.get_by_role("button", name="Pick it up").click()
+    named_page.check_accessibility()
+    expect(wp.get_by_text("Picked up. We have told them when you will call.")).to_be_visible()
+    follow_up.refresh_from_db()
+    assert follow_up.call_by == call_by and follow_up.is_open
+    robin_page.goto("/me/check-ins/")
+    robin_page.check_accessibility()
+    expect(
+        rp.get_by_text(f"Wendy Worker will call you by {call_by:%A} {call_by.day} {call_by:%B}.")
+    ).to_be_visible()
+    assert Message.objects.get(kind=Kind.CHAT_REPLY).recipient == robin
     wp.get_by_label("What did you do?").fill("Phoned Robin and arranged a coffee on Friday.")
     wp.get_by_role("button", name="Close the follow-up").click()
     named_page.check_accessibility()
