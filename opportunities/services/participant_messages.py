@@ -68,8 +68,8 @@ def participants_message_send(
     person's copy is keyed `participant_message:<message>:<person>`, so the outbox refuses a
     second copy too."""
     subject, body = subject.strip(), body.strip()
-    groups = sorted(set(groups), key=ParticipantGroup.values.index)
     _check(subject=subject, body=body, groups=groups)
+    groups = sorted(set(groups), key=ParticipantGroup.values.index)
     if opportunity.lead_worker_id != sender.pk:
         raise OpportunityError("Only the lead worker can write to the people taking part.")
     with transaction.atomic():

@@ -367,3 +367,13 @@ def test_the_participants_page_runs_a_fixed_number_of_queries_however_many_messa
     with django_assert_max_num_queries(15):  # measured: 13
         response = client.get(reverse("opportunities:participants", args=[opportunity.pk]))
     assert len(response.context["sent_messages"]) == rows
+
+
+@pytest.mark.parametrize("groups", [[], ["everyone"], ["confirmed", "everyone"]])
+def test_the_service_refuses_groups_it_does_not_know(lead, activity, groups):
+    opportunity, _ = activity
+    with pytest.raises(OpportunityError, match="Choose who the message is for"):
+        participants_message_send(
+            opportunity=opportunity, sender=lead, subject="S", body="B", groups=groups, send_key=uuid.uuid4()
+        )
+    assert not ParticipantMessage.objects.exists()
