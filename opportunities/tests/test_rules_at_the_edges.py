@@ -685,6 +685,10 @@ def test_a_preview_records_who_made_it_and_a_seed_that_gives_its_ranking_again(w
     assert re.fullmatch(r"[0-9a-f]{32}", draw.seed), draw.seed
     again = selection_rank(opportunity=opportunity, seed=draw.seed)
     assert [r.as_record() for r in again] == draw.ranking
+    applicants = opportunity.signups.values_list("pk", "person_id")
+    assert sorted((r["signup_id"], r["person_id"]) for r in draw.ranking) == sorted(applicants)
+    # Newcomers all: none involved before, none in the last 12 months.
+    assert {(r["never_involved"], r["activities_last_year"]) for r in draw.ranking} == {(True, 0)}
 
 
 def test_an_activity_that_ended_just_over_a_year_ago_is_not_one_of_the_last_12_months():
@@ -712,6 +716,11 @@ def rows_read_one_by_one(operation) -> int:
     with CaptureQueriesContext(connection) as queries:
         operation()
     return sum(1 for query in queries.captured_queries if LAZY_LOAD.search(query["sql"]))
+
+
+def a_preview(worker, people):
+    opportunity = fair_share(places=1, applicants=people)
+    return lambda: selection_preview(opportunity=opportunity, by=worker)
 
 
 def a_selection(worker, people):
@@ -774,7 +783,8 @@ def a_session_moved(worker, people):
 
 
 @pytest.mark.parametrize(
-    "setup", [a_selection, a_cancellation, a_completion, offers_lapsing, reminders, a_session_moved]
+    "setup",
+    [a_preview, a_selection, a_cancellation, a_completion, offers_lapsing, reminders, a_session_moved],
 )
 def test_telling_three_people_reads_no_more_rows_one_by_one_than_telling_one(worker, setup):
     """Each of these tells everyone concerned; each person and their opportunity come with
@@ -833,3 +843,28 @@ def test_reopening_a_closed_opportunity_keeps_when_it_was_first_published(worker
         opportunity_publish(opportunity=opportunity, by=worker)
     opportunity.refresh_from_db()
     assert (opportunity.status, opportunity.published_at) == (Status.PUBLISHED, first_published)
+
+
+def test_the_draw_a_recorded_seed_gives_never_changes():
+    """A selection is checked later by working its ranking out again from its seed, perhaps
+    after the code has changed: the same seed must give the same draw in every version."""
+    opportunity = fair_share(applicants=2)
+    ranked = selection_rank(opportunity=opportunity, seed="a recorded seed")
+    assert sorted(round(r.draw, 6) for r in ranked) == [0.208476, 0.318213]
+
+
+def test_only_an_application_not_selected_in_the_last_12_months_gives_priority():
+    recently_turned_down, long_ago, went_elsewhere = rep(), rep(), rep()
+    SignUp.objects.create(
+        opportunity=OpportunityFactory(), person=recently_turned_down, state=State.NOT_SELECTED
+    )
+    old = SignUp.objects.create(opportunity=OpportunityFactory(), person=long_ago, state=State.NOT_SELECTED)
+    SignUp.objects.filter(pk=old.pk).update(updated_at=timezone.now() - timedelta(days=400))
+    SignUp.objects.create(opportunity=OpportunityFactory(), person=went_elsewhere, state=State.WITHDRAWN)
+    opportunity = OpportunityFactory(selection_method="fair_share")
+    for someone in (recently_turned_down, long_ago, went_elsewhere):
+        signup_create(opportunity=opportunity, person=someone)
+    ranked = {r.person_id: r for r in selection_rank(opportunity=opportunity, seed="a recorded seed")}
+    assert ranked[recently_turned_down.pk].not_selected_last_time
+    assert not ranked[long_ago.pk].not_selected_last_time
+    assert not ranked[went_elsewhere.pk].not_selected_last_time
