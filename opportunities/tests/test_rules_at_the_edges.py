@@ -687,6 +687,7 @@ def test_a_preview_records_who_made_it_and_a_seed_that_gives_its_ranking_again(w
     assert [r.as_record() for r in again] == draw.ranking
     applicants = opportunity.signups.values_list("pk", "person_id")
     assert sorted((r["signup_id"], r["person_id"]) for r in draw.ranking) == sorted(applicants)
+    assert sorted(r["rank"] for r in draw.ranking) == [1, 2, 3, 4]
     # Newcomers all: none involved before, none in the last 12 months.
     assert {(r["never_involved"], r["activities_last_year"]) for r in draw.ranking} == {(True, 0)}
 
