@@ -719,6 +719,16 @@ def rows_read_one_by_one(operation) -> int:
     return sum(1 for query in queries.captured_queries if LAZY_LOAD.search(query["sql"]))
 
 
+def passed_over(worker, people):
+    opportunity = OpportunityFactory(places=1)
+    for position in range(1, people + 1):
+        SignUp.objects.create(
+            opportunity=opportunity, person=rep(), state=State.WAITLISTED, waitlist_position=position
+        )
+    last = SignUp.objects.create(opportunity=opportunity, person=rep(), state=State.NOT_SELECTED)
+    return lambda: offer_passes_over(signup=SignUp.objects.get(pk=last.pk))
+
+
 def a_preview(worker, people):
     opportunity = fair_share(places=1, applicants=people)
     return lambda: selection_preview(opportunity=opportunity, by=worker)
@@ -785,7 +795,16 @@ def a_session_moved(worker, people):
 
 @pytest.mark.parametrize(
     "setup",
-    [a_preview, a_selection, a_cancellation, a_completion, offers_lapsing, reminders, a_session_moved],
+    [
+        passed_over,
+        a_preview,
+        a_selection,
+        a_cancellation,
+        a_completion,
+        offers_lapsing,
+        reminders,
+        a_session_moved,
+    ],
 )
 def test_telling_three_people_reads_no_more_rows_one_by_one_than_telling_one(worker, setup):
     """Each of these tells everyone concerned; each person and their opportunity come with
