@@ -232,6 +232,14 @@ class Session(models.Model):
         return self.starts_at <= timezone.now()
 
 
+class AttendanceMode(models.TextChoices):
+    """How a person will join a hybrid activity: asked when they sign up, so the lead worker
+    knows who to expect in the room (the register) and who online."""
+
+    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", "Online"
+
+
 # States that hold one of the places: the services count these (HOLDS_PLACE), and each holds a place number.
 PLACE_HOLDING_STATES = ("confirmed", "offered", "attended", "no_show")
 
@@ -262,6 +270,10 @@ class SignUp(models.Model):
         blank=True,
         max_length=2000,
         help_text="For example, a seat near the door, a large-print pack, or a break every hour.",
+    )
+    # Asked only when the opportunity is hybrid; empty otherwise (its format says how).
+    attendance_mode = models.CharField(
+        "how will you join?", max_length=10, choices=AttendanceMode.choices, blank=True
     )
     waitlist_position = models.PositiveIntegerField(null=True, blank=True)
     offer_expires_at = models.DateTimeField(null=True, blank=True)
@@ -317,6 +329,11 @@ class SignUpEvent(models.Model):
     to_state = models.CharField(max_length=20)
     # Who moved it: the person, a worker (an offer by hand), or nobody (a job). Evidence, so kept.
     actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Set when a worker (the actor) did what the person would do themselves, for them: signed
+    # them up, withdrew or accepted an offer (assisted digital, docs/adr/0013-assisted-digital.md).
+    on_behalf_of = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.CharField(max_length=300, blank=True)
