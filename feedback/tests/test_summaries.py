@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.permissions import Role
 from accounts.tests.factories import person
 from feedback import summary_sections
+from feedback.models import CheckIn, FollowUp
 from feedback.services import check_in_create, worker_summaries_send
 from feedback.summary_sections import SummaryLine, SummarySection
 from involvement.templatetags.nhs_dates import nhs_date
@@ -156,3 +157,18 @@ def test_registering_a_section_again_replaces_it(worker, extra_section):
     summary_sections.summary_section_register("test", lambda *, today: dict(extra_section))
     worker_summaries_send()
     assert summary_for(worker).body_text.count("only once") == 1
+
+
+def test_each_person_waiting_for_a_chat_is_listed_with_a_link_to_their_request(worker, representative):
+    """`make mutation`: a list of follow-ups with nothing in it (each entry lost) still gave a
+    summary; the worker must be able to open each request from it."""
+    activity = OpportunityFactory(lead_worker=worker)
+    check_in = CheckIn.objects.create(
+        person=representative, opportunity=activity, how_it_went=3, felt_valued=3, wants_chat=True
+    )
+    # Asked today: due in FOLLOW_UP_TARGET_WORKING_DAYS, so not yet late.
+    follow_up = FollowUp.objects.create(check_in=check_in, person=representative, worker=worker)
+    assert worker_summaries_send() == 1
+    body = summary_for(worker).body_text
+    assert "People waiting for a chat:" in body
+    assert f"/worker/follow-ups/{follow_up.pk}/" in body
