@@ -13,7 +13,7 @@ from accounts.permissions import Role
 
 def person_get(*, person_id: int) -> User | None:
     return (
-        User.objects.select_related("profile", "profile__named_worker")
+        User.objects.select_related("profile", "profile__named_worker", "profile__registered_by__profile")
         .filter(pk=person_id, is_active=True)
         .first()
     )

@@ -23,16 +23,23 @@ from accounts.models import User
 from accounts.permissions import get_person_for_staff, get_person_to_assign
 from accounts.selectors import contact_log_for_person, named_worker_history, people_for_staff, workers
 from feedback.selectors import follow_ups_for_person
+from home.assisted_forms import SignUpForPersonForm
 from home.people_filters import PersonFilter
 from home.people_forms import ContactLogForm, NamedWorkerForm
 from involvement.errors import attempt
-from notifications.selectors import inbox_for_user
+from notifications.selectors import contact_tasks_for_person, inbox_for_user
 from opportunities.models import SignUp
-from opportunities.people_selectors import involvement_for_person, with_last_involved, with_may_open
+from opportunities.people_selectors import (
+    involvement_for_person,
+    with_last_involved,
+    with_may_open,
+)
 
 PAGE_SIZE = 25
 # The person page lists the latest of these; the person's inbox has the rest.
 MESSAGES_SHOWN = 20
+CONTACT_TASKS_SHOWN = 20
+UPCOMING_TITLE = "Coming up, or waiting for a place"
 
 State = SignUp.State
 UPCOMING_STATES = {State.APPLIED, State.WAITLISTED, State.OFFERED, State.CONFIRMED}
@@ -42,7 +49,7 @@ def _name(user: User | None) -> str:
     if user is None:
         return ""
     profile = getattr(user, "profile", None)
-    return getattr(profile, "display_name", "") or user.get_full_name() or user.email
+    return getattr(profile, "display_name", "") or user.get_full_name() or user.email or ""
 
 
 @permission_required("accounts.find_people", raise_exception=True)
@@ -92,7 +99,7 @@ def _involvement(person: User, viewer: User) -> list[tuple[str, list[SignUp]]]:
         else:
             groups["past"].append(signup)
     return [
-        ("Coming up, or waiting for a place", groups["upcoming"]),
+        (UPCOMING_TITLE, groups["upcoming"]),
         ("Attended", groups["attended"]),
         ("Did not attend", groups["no_show"]),
         ("Other past sign-ups", groups["past"]),
@@ -103,11 +110,12 @@ def _named_worker_form(data=None) -> NamedWorkerForm:
     return NamedWorkerForm(data, workers=workers().select_related("profile"))
 
 
-def _person_page(
+def person_page(
     request: HttpRequest,
     person: User,
     *,
     contact_form: ContactLogForm | None = None,
+    signup_form: SignUpForPersonForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     viewer = request.user
@@ -135,7 +143,11 @@ def _person_page(
             "history": named_worker_history(person=person),
             "named_worker_form": _named_worker_form(),
             "can_assign": viewer.has_perm("accounts.assign_named_worker"),
-            "page_has_errors": contact_form is not None and bool(contact_form.errors),
+            "page_has_errors": any(form is not None and form.errors for form in (contact_form, signup_form)),
+            # Assisted digital (issue 13, items 4 and 7): acting for them, what was done on
+            # their behalf, and the calls and letters owed to them.
+            "upcoming_title": UPCOMING_TITLE,
+            "contact_tasks": contact_tasks_for_person(person=person)[:CONTACT_TASKS_SHOWN],
         },
         status=status,
     )
@@ -144,7 +156,7 @@ def _person_page(
 @permission_required("accounts.use_worker_area", raise_exception=True)
 @require_safe
 def person_detail(request: HttpRequest, person_id: int) -> HttpResponse:
-    return _person_page(request, get_person_for_staff(request.user, person_id))
+    return person_page(request, get_person_for_staff(request.user, person_id))
 
 
 @permission_required("accounts.use_worker_area", raise_exception=True)
@@ -167,7 +179,7 @@ def person_contact_log_add(request: HttpRequest, person_id: int) -> HttpResponse
         form=form,
     ):
         return redirect(reverse("worker:person", args=[person.pk]) + "#contact-log")
-    return _person_page(request, person, contact_form=form)
+    return person_page(request, person, contact_form=form)
 
 
 @permission_required("accounts.assign_named_worker", raise_exception=True)

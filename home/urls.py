@@ -4,7 +4,7 @@ here, and the pages of the apps below under the same prefixes and names as ever.
 from django.urls import path
 
 from accounts.urls import me_account_patterns, worker_person_patterns
-from home import people_views, views
+from home import assisted_views, people_views, views
 from notifications.views import MessagePreferencesView
 from opportunities.calendar_urls import me_calendar_patterns
 from payments.urls import me_payment_patterns, worker_claim_patterns
@@ -25,6 +25,10 @@ worker_patterns = (
     [
         path("", views.worker_home, name="home"),
         path("people/", people_views.people_list, name="people"),
+        # Assisted digital (issue 13, item 4): a person with no e-mail address.
+        path("people/register/", assisted_views.person_register, name="person_register"),
+        # Calls and letters as tasks (issue 13, item 7).
+        path("calls/<int:task_id>/", assisted_views.contact_task, name="contact_task"),
         path("people/<int:person_id>/", people_views.person_detail, name="person"),
         path(
             "people/<int:person_id>/contact-log/",

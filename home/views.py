@@ -22,7 +22,7 @@ from feedback.selectors import (
     outcomes_for_person,
 )
 from feedback.services import outcome_due_on
-from notifications.selectors import email_kind_choices
+from notifications.selectors import email_kind_choices, open_contact_tasks_for_worker
 from opportunities.selectors import (
     caseload_with_last_involved,
     offers_lapsing_for_worker,
@@ -36,6 +36,8 @@ from payments.selectors import claims_of, claims_to_review, overdue_claims
 OVERDUE_SHOWN = 20
 # New registrants listed on the worker home; the People page lists them all.
 AWAITING_SHOWN = 10
+# Calls and letters listed on the worker home, soonest due first.
+CONTACT_TASKS_SHOWN = 20
 
 
 @permission_required("accounts.use_representative_area", raise_exception=True)
@@ -122,6 +124,11 @@ def worker_home(request: HttpRequest) -> HttpResponse:
             "awaiting_named_worker": list(people_awaiting_named_worker()[: AWAITING_SHOWN + 1]),
             "awaiting_shown": AWAITING_SHOWN,
             "new_registrant_days": NEW_REGISTRANT_DAYS,
+            # Calls and letters the outbox gave them (issue 13, items 4 and 7): one query.
+            "contact_tasks": list(
+                open_contact_tasks_for_worker(worker=request.user)[: CONTACT_TASKS_SHOWN + 1]
+            ),
+            "contact_tasks_shown": CONTACT_TASKS_SHOWN,
         },
     )
 

@@ -18,9 +18,10 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from accounts.models import User
-from opportunities.models import SignUp
+from opportunities.models import Opportunity, SignUp, SignUpEvent
 from opportunities.selectors import lead_access_q
 
 State = SignUp.State
@@ -91,3 +92,26 @@ def involvement_for_person(*, person: User) -> QuerySet[SignUp]:
         .annotate(ends=Coalesce("opportunity__ends_at", "opportunity__starts_at"))
         .order_by("-ends", "-pk")
     )
+
+
+def opportunities_to_sign_up_for() -> QuerySet[Opportunity]:
+    """What a worker may sign a person up for on their behalf (assisted digital): published,
+    before its sign-up deadline, soonest first; the service checks the rest."""
+    return (
+        Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED, signup_deadline__gt=timezone.now())
+        .only("id", "title", "starts_at")
+        .order_by("starts_at", "pk")
+    )
+
+
+def on_behalf_events_for_person(*, person: User) -> QuerySet[SignUpEvent]:
+    """What workers did for the person on their behalf, newest first, with who and where."""
+    return (
+        SignUpEvent.objects.filter(on_behalf_of=person)
+        .select_related("actor__profile", "signup__opportunity")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def signup_of_person(*, person: User, signup_id: int) -> SignUp | None:
+    return SignUp.objects.select_related("opportunity").filter(pk=signup_id, person=person).first()

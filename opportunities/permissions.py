@@ -124,6 +124,17 @@ rules.add_perm("opportunities.view_register", can_view_register)
 rules.add_perm("opportunities.sign_up", is_representative)
 
 
+@rules.predicate
+def person_is_representative(user: Anyone, person: User | None) -> bool:
+    return person is not None and is_representative(person)
+
+
+# Acting for a person (assisted digital, issue 13 item 4: signing them up, withdrawing,
+# accepting an offer on their behalf): a worker who may see them, and never for staff.
+can_act_for_person = can_view_person & person_is_representative
+rules.add_perm("opportunities.act_for_person", can_act_for_person)
+
+
 def get_opportunity_for_viewer(user: Anyone, opportunity_id: int) -> Opportunity:
     from opportunities.selectors import opportunity_get
 

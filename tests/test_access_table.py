@@ -31,7 +31,7 @@ from accounts.permissions import Role
 from accounts.services import calendar_token_get_or_create
 from accounts.tests.factories import person
 from feedback.services import check_in_create, outcome_save
-from notifications.models import Message
+from notifications.models import ContactTask, Message
 from opportunities.models import Opportunity
 from opportunities.services import (
     attendance_record,
@@ -164,6 +164,21 @@ def world(representative, outsider, worker, other_worker, manager, administrator
     )
 
 
+def call_task(w) -> ContactTask:
+    """A call the representative's named worker owes them (made in the cell's savepoint)."""
+    task, _ = ContactTask.objects.get_or_create(
+        dedupe_key="access-table-call",
+        defaults={
+            "person": w.rep,
+            "worker": w.people["named"],
+            "method": ContactTask.Method.PHONE,
+            "kind": "signup_update",
+            "subject": "Place confirmed",
+        },
+    )
+    return task
+
+
 # Where each page is, for the people and things in `world`.
 ADDRESSES = {
     "landing": lambda w: reverse("landing"),
@@ -247,6 +262,8 @@ ADDRESSES = {
     "worker:person_contact_log": lambda w: reverse("worker:person_contact_log", args=[w.rep.pk]),
     "worker:person_named_worker": lambda w: reverse("worker:person_named_worker", args=[w.rep.pk]),
     "worker:support_note": lambda w: reverse("worker:support_note", args=[w.rep.pk]),
+    "worker:person_register": lambda w: reverse("worker:person_register"),
+    "worker:contact_task": lambda w: reverse("worker:contact_task", args=[call_task(w).pk]),
     "dashboard:home": lambda w: reverse("dashboard:home"),
     "dashboard:export": lambda w: reverse("dashboard:export", args=["reach"]),
     "admin:auth_user_password_change": lambda w: reverse("admin:auth_user_password_change", args=[w.rep.pk]),
@@ -398,6 +415,10 @@ worker:person_named_worker             GET  login    403    403    200    200   
                                        POST login    403    403    200    200    200    200    403
 worker:support_note                    GET  login    403    403    404    200    200    403    403
                                        POST login    403    403    405    405    405    403    403
+worker:person_register                 GET  login    403    403    200    200    200    403    403
+                                       POST login    403    403    200    200    200    403    403
+worker:contact_task                    GET  login    403    403    404    200    200    403    403
+                                       POST login    403    403    404    200    200    403    403
 dashboard:home                         GET  login    403    403    403    403    403    200    200
                                        POST login    403    403    403    403    403    405    405
 dashboard:export                       GET  login    403    403    403    403    403    200    200

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from notifications.kinds import Kind
-from notifications.services import message_create
+from notifications.services import CallRequest, message_create
 from opportunities.models import Opportunity, SignUp, SignUpEvent
 from opportunities.services.states import HOLDS_PLACE, RUNNING, TRANSITIONS, OpportunityError, State
 
@@ -138,12 +138,17 @@ def _next_position(opportunity: Opportunity) -> int:
 
 
 def _notify(signup: SignUp, event: str, **context: Any) -> None:
-    kind = Kind.PLACE_OFFERED if event == "offered" else Kind.SIGNUP_UPDATE
+    offered = event == "offered"
     message_create(
         recipient=signup.person,
-        kind=kind,
+        kind=Kind.PLACE_OFFERED if offered else Kind.SIGNUP_UPDATE,
         dedupe_key=f"signup:{event}:{signup.pk}:{signup.events.count()}",
         context={"signup": signup, "opportunity": signup.opportunity, "event": event, **context},
+        # A person who prefers a phone call is called about an offer, by their named worker
+        # or else the lead worker, before it lapses (issue 13, item 7).
+        call=CallRequest(worker_id=signup.opportunity.lead_worker_id, due_at=signup.offer_expires_at)
+        if offered
+        else None,
     )
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from involvement.templatetags.nhs_dates import nhs_datetime
 from notifications.kinds import Kind
-from notifications.services import message_create
+from notifications.services import CallRequest, message_create
 from opportunities.models import Attendance, Opportunity, Session
 from opportunities.services.states import ACTIVE, OpportunityError
 
@@ -113,8 +113,20 @@ def _tell_about_session_changes(
             (opportunity.pk, version.isoformat() if version else "", [c.fingerprint() for c in changes])
         ).encode()
     ).hexdigest()[:24]
+    # A person who prefers a phone call is called too, by their named worker or else the lead
+    # worker, before the first changed session still to come starts, at its old time or its
+    # new one, whichever is sooner: they would otherwise come at the old (issue 13, item 7).
+    now = timezone.now()
+    starts = [
+        when.starts_at
+        for change in changes
+        for when in (change.after, change.before)
+        if when is not None and when.starts_at > now
+    ]
+    call = CallRequest(worker_id=opportunity.lead_worker_id, due_at=min(starts, default=None))
     for signup in opportunity.signups.filter(state__in=ACTIVE).select_related("person__profile"):
         message_create(
+            call=call,
             recipient=signup.person,
             kind=Kind.SIGNUP_UPDATE,
             dedupe_key=f"sessions:changed:{signup.pk}:{fingerprint}",
