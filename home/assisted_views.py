@@ -1,21 +1,29 @@
 """Assisted digital and calls as tasks (issue 13, items 4 and 7): a worker registers a
-person who has no e-mail address, and logs the calls and letters the outbox gave them to
-make.
+person who has no e-mail address, acts for them from their page (signs them up, withdraws,
+accepts an offer, each recorded as done on their behalf), and logs the calls and letters
+the outbox gave them to make.
 
 Who may: registering is for workers (`accounts.use_worker_area`, a 403 for anyone else).
-A task opens to the worker it is for, or one who may see the person
+Acting for a person needs the person page's rule (`accounts.view_person`, a 404 for a
+worker who may not see them) and then the service's (`opportunities.act_for_person`). A
+task opens to the worker it is for, or one who may see the person
 (`notifications.handle_contact_task`); anybody else gets a 404."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
 from accounts.assisted import person_register_assisted
-from home.assisted_forms import AssistedRegistrationForm, ContactTaskForm
+from accounts.permissions import get_person_for_staff
+from home.assisted_forms import AssistedRegistrationForm, ContactTaskForm, SignUpForPersonForm
+from home.people_views import person_page
 from involvement.errors import attempt
 from notifications.permissions import get_contact_task_for_worker
 from notifications.services import contact_task_log
+from opportunities.people_selectors import opportunities_to_sign_up_for, signup_of_person
+from opportunities.services import signup_accept, signup_create, signup_withdraw
 
 
 def _name(user) -> str:
@@ -41,6 +49,50 @@ def person_register(request: HttpRequest) -> HttpResponse:
     ):
         return redirect("worker:person", registered[0].pk)
     return render(request, "home/people/register.html", {"form": form})
+
+
+def sign_up_form(data=None) -> SignUpForPersonForm:
+    return SignUpForPersonForm(data, opportunities=opportunities_to_sign_up_for())
+
+
+@permission_required("accounts.use_worker_area", raise_exception=True)
+@require_POST
+def person_signup(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Sign the person up for an opportunity on their behalf."""
+    person = get_person_for_staff(request.user, person_id)
+    form = sign_up_form(request.POST)
+    if form.is_valid() and attempt(
+        request,
+        lambda: signup_create(opportunity=form.cleaned_data["opportunity"], person=person, by=request.user),
+        lambda signup: (
+            f"{_name(person)}: {signup.get_state_display().lower()} for "
+            f"{signup.opportunity.title}, on their behalf."
+        ),
+        form=form,
+    ):
+        return redirect(reverse("worker:person", args=[person.pk]) + "#act-for-them")
+    return person_page(request, person, signup_form=form)
+
+
+def _act(request: HttpRequest, person_id: int, signup_id: int, service, done: str) -> HttpResponse:
+    person = get_person_for_staff(request.user, person_id)
+    signup = signup_of_person(person=person, signup_id=signup_id)
+    if signup is None:
+        raise Http404("No such sign-up")  # pragma: no mutate: templates/404.html never shows the text
+    attempt(request, lambda: service(signup=signup, person=person, by=request.user), done)
+    return redirect(reverse("worker:person", args=[person.pk]) + "#involvement")
+
+
+@permission_required("accounts.use_worker_area", raise_exception=True)
+@require_POST
+def person_signup_withdraw(request: HttpRequest, person_id: int, signup_id: int) -> HttpResponse:
+    return _act(request, person_id, signup_id, signup_withdraw, "Withdrawn, on their behalf.")
+
+
+@permission_required("accounts.use_worker_area", raise_exception=True)
+@require_POST
+def person_signup_accept(request: HttpRequest, person_id: int, signup_id: int) -> HttpResponse:
+    return _act(request, person_id, signup_id, signup_accept, "The place is accepted, on their behalf.")
 
 
 @permission_required("accounts.use_worker_area", raise_exception=True)

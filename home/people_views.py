@@ -31,6 +31,8 @@ from notifications.selectors import contact_tasks_for_person, inbox_for_user
 from opportunities.models import SignUp
 from opportunities.people_selectors import (
     involvement_for_person,
+    on_behalf_events_for_person,
+    opportunities_to_sign_up_for,
     with_last_involved,
     with_may_open,
 )
@@ -95,6 +97,8 @@ def _involvement(person: User, viewer: User) -> list[tuple[str, list[SignUp]]]:
         elif signup.state == State.ATTENDED:
             groups["attended"].append(signup)
         elif signup.state in UPCOMING_STATES and not ended:
+            # A place offered waits for an answer a worker may give on their behalf.
+            signup.awaits_answer = signup.state == State.OFFERED
             groups["upcoming"].append(signup)
         else:
             groups["past"].append(signup)
@@ -147,6 +151,9 @@ def person_page(
             # Assisted digital (issue 13, items 4 and 7): acting for them, what was done on
             # their behalf, and the calls and letters owed to them.
             "upcoming_title": UPCOMING_TITLE,
+            "may_act_for_them": viewer.has_perm("opportunities.act_for_person", person),
+            "signup_form": signup_form or SignUpForPersonForm(opportunities=opportunities_to_sign_up_for()),
+            "on_behalf": on_behalf_events_for_person(person=person),
             "contact_tasks": contact_tasks_for_person(person=person)[:CONTACT_TASKS_SHOWN],
         },
         status=status,

@@ -25,8 +25,19 @@ worker_patterns = (
     [
         path("", views.worker_home, name="home"),
         path("people/", people_views.people_list, name="people"),
-        # Assisted digital (issue 13, item 4): a person with no e-mail address.
+        # Assisted digital (issue 13, item 4): a person with no e-mail address, and acting for them.
         path("people/register/", assisted_views.person_register, name="person_register"),
+        path("people/<int:person_id>/sign-up/", assisted_views.person_signup, name="person_signup"),
+        path(
+            "people/<int:person_id>/sign-ups/<int:signup_id>/withdraw/",
+            assisted_views.person_signup_withdraw,
+            name="person_signup_withdraw",
+        ),
+        path(
+            "people/<int:person_id>/sign-ups/<int:signup_id>/accept/",
+            assisted_views.person_signup_accept,
+            name="person_signup_accept",
+        ),
         # Calls and letters as tasks (issue 13, item 7).
         path("calls/<int:task_id>/", assisted_views.contact_task, name="contact_task"),
         path("people/<int:person_id>/", people_views.person_detail, name="person"),

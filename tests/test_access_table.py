@@ -263,6 +263,13 @@ ADDRESSES = {
     "worker:person_named_worker": lambda w: reverse("worker:person_named_worker", args=[w.rep.pk]),
     "worker:support_note": lambda w: reverse("worker:support_note", args=[w.rep.pk]),
     "worker:person_register": lambda w: reverse("worker:person_register"),
+    "worker:person_signup": lambda w: reverse("worker:person_signup", args=[w.rep.pk]),
+    "worker:person_signup_withdraw": lambda w: reverse(
+        "worker:person_signup_withdraw", args=[w.rep.pk, w.signup.pk]
+    ),
+    "worker:person_signup_accept": lambda w: reverse(
+        "worker:person_signup_accept", args=[w.rep.pk, w.offered_signup.pk]
+    ),
     "worker:contact_task": lambda w: reverse("worker:contact_task", args=[call_task(w).pk]),
     "dashboard:home": lambda w: reverse("dashboard:home"),
     "dashboard:export": lambda w: reverse("dashboard:export", args=["reach"]),
@@ -417,6 +424,12 @@ worker:support_note                    GET  login    403    403    404    200   
                                        POST login    403    403    405    405    405    403    403
 worker:person_register                 GET  login    403    403    200    200    200    403    403
                                        POST login    403    403    200    200    200    403    403
+worker:person_signup                   GET  login    403    403    405    405    405    403    403
+                                       POST login    403    403    404    200    200    403    403
+worker:person_signup_withdraw          GET  login    403    403    405    405    405    403    403
+                                       POST login    403    403    404    302    302    403    403
+worker:person_signup_accept            GET  login    403    403    405    405    405    403    403
+                                       POST login    403    403    404    302    302    403    403
 worker:contact_task                    GET  login    403    403    404    200    200    403    403
                                        POST login    403    403    404    200    200    403    403
 dashboard:home                         GET  login    403    403    403    403    403    200    200

@@ -94,13 +94,26 @@ def _free_place_number(signup: SignUp) -> int | None:
     return next((number for number in range(1, places + 1) if number not in held), None)
 
 
-def _move(signup: SignUp, to_state: str, *, actor: User | None, reason: str = "", **fields: Any) -> None:
+def _move(
+    signup: SignUp,
+    to_state: str,
+    *,
+    actor: User | None,
+    reason: str = "",
+    on_behalf_of: User | None = None,
+    **fields: Any,
+) -> None:
     if to_state not in TRANSITIONS[signup.state]:
         raise OpportunityError(
             f"This sign-up is {signup.get_state_display().lower()}, so it cannot be changed that way."
         )
     SignUpEvent.objects.create(
-        signup=signup, from_state=signup.state, to_state=to_state, actor=actor, reason=reason
+        signup=signup,
+        from_state=signup.state,
+        to_state=to_state,
+        actor=actor,
+        on_behalf_of=on_behalf_of,
+        reason=reason,
     )
     signup.state = to_state
     for name, value in fields.items():

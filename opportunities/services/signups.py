@@ -38,10 +38,24 @@ from opportunities.services.states import (
 )
 
 
+def _acting(person: User, by: User | None) -> tuple[User, User | None]:
+    """Who acts and for whom: the person themselves, or a worker on their behalf (assisted
+    digital, docs/adr/0013-assisted-digital.md), who must be allowed to act for them."""
+    if by is None or by.pk == person.pk:
+        return person, None
+    if not by.has_perm("opportunities.act_for_person", person):
+        raise OpportunityError("Only a worker who looks after this person can act for them.")
+    return by, person
+
+
 @_retry_on_conflict
-def signup_create(*, opportunity: Opportunity, person: User, note: str = "") -> SignUp:
+def signup_create(
+    *, opportunity: Opportunity, person: User, note: str = "", by: User | None = None
+) -> SignUp:
     """Sign a person up. First come: confirmed while places last, then the waiting list.
-    Fair share: applied, until the selection after the deadline."""
+    Fair share: applied, until the selection after the deadline. `by`: a worker signing
+    them up on their behalf, recorded as such."""
+    actor, on_behalf_of = _acting(person, by)
     with transaction.atomic():
         opportunity = _lock(opportunity.pk)
         signup = SignUp.objects.select_for_update().filter(opportunity=opportunity, person=person).first()
@@ -63,9 +77,19 @@ def signup_create(*, opportunity: Opportunity, person: User, note: str = "") -> 
             if to_state in HOLDS_PLACE:
                 signup.place_number = _free_place_number(signup)
             signup.save(force_insert=True)
-            SignUpEvent.objects.create(signup=signup, to_state=to_state, actor=person)
+            SignUpEvent.objects.create(
+                signup=signup, to_state=to_state, actor=actor, on_behalf_of=on_behalf_of
+            )
         else:
-            _move(signup, to_state, actor=person, reason="Signed up again.", note=note, **extra)
+            _move(
+                signup,
+                to_state,
+                actor=actor,
+                on_behalf_of=on_behalf_of,
+                reason="Signed up again.",
+                note=note,
+                **extra,
+            )
         _recount(opportunity)
         _notify(signup, to_state)
     return signup
@@ -84,12 +108,13 @@ def _check_action(signup: SignUp, person: User, opportunity: Opportunity, action
 
 
 @_retry_on_conflict
-def signup_withdraw(*, signup: SignUp, person: User) -> SignUp:
+def signup_withdraw(*, signup: SignUp, person: User, by: User | None = None) -> SignUp:
+    actor, on_behalf_of = _acting(person, by)
     with transaction.atomic():
         opportunity, signup = _lock_signup(signup)
         _check_action(signup, person, opportunity, WITHDRAW)
         held_place = signup.state in HOLDS_PLACE
-        _move(signup, State.WITHDRAWN, actor=person)
+        _move(signup, State.WITHDRAWN, actor=actor, on_behalf_of=on_behalf_of)
         _notify(signup, "withdrawn")
         if held_place:
             _fill_free_places(opportunity, actor=None)
@@ -97,11 +122,12 @@ def signup_withdraw(*, signup: SignUp, person: User) -> SignUp:
     return signup
 
 
-def signup_accept(*, signup: SignUp, person: User) -> SignUp:
+def signup_accept(*, signup: SignUp, person: User, by: User | None = None) -> SignUp:
+    actor, on_behalf_of = _acting(person, by)
     with transaction.atomic():
         opportunity, signup = _lock_signup(signup)
         _check_action(signup, person, opportunity, ACCEPT)
-        _move(signup, State.CONFIRMED, actor=person)
+        _move(signup, State.CONFIRMED, actor=actor, on_behalf_of=on_behalf_of)
         _notify(signup, "confirmed")
         _recount(opportunity)
     return signup
