@@ -158,3 +158,83 @@ def test_people_who_have_left_get_no_digest():
     published_outcome("Menu review", someone, published=WEDNESDAY - timedelta(days=1))
     User.objects.filter(pk=someone.pk).update(is_active=False)
     assert digests_build() == 0
+
+
+# --- written for the survivors of `make mutation` at cc819dc (docs/testing.md) ------------------
+
+
+def confirmed_for(
+    someone, title: str, *, start: datetime, status=Opportunity.Status.PUBLISHED, state=State.CONFIRMED
+):
+    opportunity = OpportunityFactory(
+        title=title,
+        status=status,
+        sessions=[(start, start + timedelta(hours=1))],
+        signup_deadline=WEDNESDAY - timedelta(days=5),
+    )
+    SignUp.objects.create(opportunity=opportunity, person=someone, state=state)
+    return opportunity
+
+
+@pytest.mark.parametrize(
+    ("days_after_today", "gets_one"),
+    [(None, False), (1, False), (0, False), (-1, True)],
+    ids=["open-ended break", "ends tomorrow", "ends today", "ended yesterday"],
+)
+def test_someone_on_a_break_gets_no_digest_until_the_day_after_it_ends(days_after_today, gets_one):
+    today = WEDNESDAY.date()
+    until = None if days_after_today is None else today + timedelta(days=days_after_today)
+    someone = rep(taking_break=True, break_until=until)
+    confirmed_for(someone, "Soon panel", start=WEDNESDAY + timedelta(days=2))
+    assert digests_build() == (1 if gets_one else 0)
+
+
+def test_the_next_sessions_are_those_still_to_come_of_places_confirmed_on_activities_going_ahead():
+    someone = rep()
+    confirmed_for(someone, "Coming panel", start=WEDNESDAY + timedelta(days=2))
+    confirmed_for(someone, "Yesterday panel", start=WEDNESDAY - timedelta(days=1))
+    confirmed_for(
+        someone, "Cancelled panel", start=WEDNESDAY + timedelta(days=3), status=Opportunity.Status.CANCELLED
+    )
+    confirmed_for(someone, "Withdrawn panel", start=WEDNESDAY + timedelta(days=4), state=State.WITHDRAWN)
+    assert digests_build() == 1
+    body = digest_of(someone).body_text
+    assert "Coming panel" in body
+    for title in ("Yesterday panel", "Cancelled panel", "Withdrawn panel"):
+        assert title not in body
+
+
+def test_someone_with_nothing_this_week_does_not_stop_the_digests_of_the_people_after_them():
+    nothing_for_them, someone = rep(), rep()
+    assert nothing_for_them.pk < someone.pk
+    confirmed_for(someone, "Soon panel", start=WEDNESDAY + timedelta(days=2))
+    assert digests_build() == 1
+    assert digest_of(someone)
+
+
+def test_an_interest_with_nothing_new_this_week_does_not_stop_the_digest():
+    someone = rep()
+    someone.profile.interests.set([ActivityTypeFactory(name="Reading group")])
+    confirmed_for(someone, "Soon panel", start=WEDNESDAY + timedelta(days=2))
+    assert digests_build() == 1
+    assert "Soon panel" in digest_of(someone).body_text
+
+
+def test_a_weekly_digest_goes_again_the_next_week(on_a_wednesday):
+    someone = rep()
+    confirmed_for(someone, "Soon panel", start=WEDNESDAY + timedelta(days=2))
+    confirmed_for(someone, "Next week's panel", start=WEDNESDAY + timedelta(days=9))
+    assert digests_build() == 1
+    on_a_wednesday.shift(timedelta(days=7))
+    assert digests_build() == 1
+    assert Message.objects.filter(kind=Kind.DIGEST, recipient=someone).count() == 2
+
+
+def test_a_digest_lists_at_most_ten_new_opportunities():
+    interview = ActivityTypeFactory(name="Interview panel")
+    someone = rep()
+    someone.profile.interests.set([interview])
+    for number in range(11):
+        OpportunityFactory(activity_type=interview, title=f"Panel number {number}", published_at=WEDNESDAY)
+    assert digests_build() == 1
+    assert digest_of(someone).body_text.count("- Panel number ") == 10
