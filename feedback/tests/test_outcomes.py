@@ -89,3 +89,14 @@ def test_a_cancelled_or_unfinished_activity_never_owes_an_outcome():
     finished("Cancelled review", days_ago=40, status=Opportunity.Status.CANCELLED)
     finished("Closed review", days_ago=40, status=Opportunity.Status.CLOSED)
     assert list(outcomes_overdue()) == [overdue]
+
+
+def test_an_outcome_of_an_activity_not_yet_completed_cannot_be_published_and_says_why():
+    """`make mutation` (docs/testing.md): the refusal's words were not checked."""
+    opportunity = finished(status=Opportunity.Status.PUBLISHED)
+    outcome = outcome_save(opportunity=opportunity, by=opportunity.lead_worker, you_said="a", we_did="b")
+    with pytest.raises(FeedbackError) as refused:
+        outcome_publish(outcome=outcome, by=opportunity.lead_worker)
+    assert str(refused.value) == "Mark the opportunity as completed before publishing its outcome."
+    outcome.refresh_from_db()
+    assert outcome.status == Outcome.Status.DRAFT
