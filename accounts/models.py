@@ -67,6 +67,13 @@ class User(AbstractUser):
     def has_email(self) -> bool:
         return bool(self.email)
 
+    def clean(self) -> None:
+        super().clean()
+        # Django's clean() turns a missing address into "", which the unique index would
+        # then allow only once: no address stays NULL (a form in the admin runs clean()).
+        if not self.email:
+            self.email = None
+
 
 class ContactMethod(models.TextChoices):
     EMAIL = "email", "E-mail"

@@ -123,3 +123,15 @@ def test_nobody_logs_in_as_a_person_without_an_address(worker, client):
     response = client.post(reverse("account_login"), {"login": "", "password": "x"})
     assert response.status_code == 200
     assert "_auth_user_id" not in client.session
+
+
+def test_cleaning_a_person_without_an_address_keeps_it_empty_not_blank(worker):
+    # Django's clean() would make it "", and a second person saved so would break the
+    # unique index (the admin's change form cleans the person it saves).
+    first = register(worker, phone="01632 960001")
+    second = register(worker, phone="01632 960002")
+    for someone in (first, second):
+        someone.full_clean()
+        someone.save()
+        someone.refresh_from_db()
+        assert someone.email is None
