@@ -8,6 +8,8 @@ tests before these could not tell."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.permissions import Role
@@ -100,3 +102,20 @@ def test_an_outcome_of_an_activity_not_yet_completed_cannot_be_published_and_say
     assert str(refused.value) == "Mark the opportunity as completed before publishing its outcome."
     outcome.refresh_from_db()
     assert outcome.status == Outcome.Status.DRAFT
+
+
+def test_publishing_to_three_people_reads_nobody_one_query_at_a_time():
+    """`make mutation`: each person told comes with their sign-up, not from a query each."""
+
+    def one_by_one(people: int) -> int:
+        opportunity = finished(title=f"Panel for {people}")
+        for _ in range(people):
+            attended(opportunity, person(roles=[Role.REPRESENTATIVE]))
+        outcome = outcome_save(opportunity=opportunity, by=opportunity.lead_worker, you_said="a", we_did="b")
+        with CaptureQueriesContext(connection) as queries:
+            outcome_publish(outcome=outcome, by=opportunity.lead_worker)
+        return sum(
+            'FROM "accounts_user" WHERE "accounts_user"."id" = ' in q["sql"] for q in queries.captured_queries
+        )
+
+    assert one_by_one(3) == one_by_one(1)
