@@ -119,3 +119,15 @@ def test_publishing_to_three_people_reads_nobody_one_query_at_a_time():
         )
 
     assert one_by_one(3) == one_by_one(1)
+
+
+def test_an_outcome_saved_without_evidence_has_none_and_a_cancelled_activity_has_no_outcome():
+    """`make mutation`: a default link to evidence, and the refusal's words, went unnoticed."""
+    opportunity = finished()
+    outcome = outcome_save(opportunity=opportunity, by=opportunity.lead_worker, you_said="a", we_did="b")
+    outcome.refresh_from_db()
+    assert outcome.evidence_url == ""
+    cancelled = finished(title="Called off", status=Opportunity.Status.CANCELLED)
+    with pytest.raises(FeedbackError) as refused:
+        outcome_save(opportunity=cancelled, by=cancelled.lead_worker, you_said="a", we_did="b")
+    assert str(refused.value) == "A cancelled opportunity has no outcome to write."
