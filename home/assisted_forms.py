@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 
 from accounts.assisted import ADDRESS_MAX, NAME_MAX, NOTES_MAX
+from accounts.forms import MobileNumberForm
 from involvement.forms import LengthLimitsMixin
 from notifications.models import ContactTask
 from notifications.services.contact_tasks import NOTE_MAX, OUTCOMES_FOR
@@ -101,3 +102,14 @@ class ContactTaskForm(LengthLimitsMixin, forms.Form):
         self.fields["outcome"].choices = [
             (outcome.value, outcome.label) for outcome in OUTCOMES_FOR[ContactTask.Method(task.method)]
         ]
+
+
+class TheirMobileNumberForm(MobileNumberForm):
+    """The person's own form, in the words a worker reads on their behalf."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["mobile_number"]
+        field.label = "Their mobile number"
+        field.help_text = "A UK mobile number, like 07700 900 982. We will send a code to it by text."
+        field.error_messages["required"] = "Enter their mobile number, like 07700 900 982"

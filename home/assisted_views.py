@@ -9,6 +9,8 @@ worker who may not see them) and then the service's (`opportunities.act_for_pers
 task opens to the worker it is for, or one who may see the person
 (`notifications.handle_contact_task`); anybody else gets a 404."""
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,8 +18,17 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rules.contrib.views import permission_required
 
 from accounts.assisted import person_register_assisted
+from accounts.forms import PhoneCodeForm
 from accounts.permissions import get_person_for_staff
-from home.assisted_forms import AssistedRegistrationForm, ContactTaskForm, SignUpForPersonForm
+from accounts.phones import national_format
+from accounts.selectors import profile_for_user
+from accounts.services import phone_confirm, phone_confirmation_pending, phone_confirmation_start
+from home.assisted_forms import (
+    AssistedRegistrationForm,
+    ContactTaskForm,
+    SignUpForPersonForm,
+    TheirMobileNumberForm,
+)
 from home.people_views import person_page
 from involvement.errors import attempt
 from notifications.permissions import get_contact_task_for_worker
@@ -127,5 +138,60 @@ def contact_task(request: HttpRequest, task_id: int) -> HttpResponse:
             "profile": task.person.profile,
             "name": _name(task.person),
             "form": form,
+        },
+    )
+
+
+@permission_required("accounts.use_worker_area", raise_exception=True)
+@require_http_methods(["GET", "HEAD", "POST"])
+def person_mobile(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Confirm a person's mobile number with them on the phone, so that their messages can
+    come by text (ADR 12 and 13): a code goes by text to the number they give, and they read
+    it back to the worker, who types it here. The same services as the person's own page,
+    with the same limits (codes an hour, wrong tries)."""
+    person = get_person_for_staff(request.user, person_id)
+    if not request.user.has_perm("opportunities.act_for_person", person):
+        raise PermissionDenied
+    number_form = TheirMobileNumberForm(request.POST if "mobile_number" in request.POST else None)
+    code_form = PhoneCodeForm(request.POST if "code" in request.POST else None)
+    if request.method == "POST" and settings.TEXT_MESSAGES_ENABLED:
+        if "mobile_number" in request.POST and number_form.is_valid():
+            if attempt(
+                request,
+                lambda: phone_confirmation_start(
+                    user=person, number=number_form.cleaned_data["mobile_number"]
+                ),
+                "A code is on its way to their phone by text. Ask them to read it to you.",
+                form=number_form,
+            ):
+                return redirect("worker:person_mobile", person.pk)
+        elif "code" in request.POST and code_form.is_valid():
+            if attempt(
+                request,
+                lambda: phone_confirm(user=person, code=code_form.cleaned_data["code"]),
+                lambda number: (
+                    f"Their mobile number {national_format(number)} is confirmed: "
+                    "messages that may come by text now do."
+                ),
+                form=code_form,
+            ):
+                return redirect("worker:person", person.pk)
+        elif not request.POST.get("mobile_number") and not request.POST.get("code"):
+            number_form = TheirMobileNumberForm(request.POST)
+            number_form.is_valid()
+    profile = profile_for_user(user=person)
+    pending = phone_confirmation_pending(user=person)
+    return render(
+        request,
+        "home/people/mobile.html",
+        {
+            "person": person,
+            "name": _name(person),
+            "number_form": number_form,
+            "code_form": code_form,
+            "current": national_format(profile.mobile_number) if profile.mobile_number else "",
+            "pending_number": national_format(pending.number) if pending else "",
+            "texts_on": settings.TEXT_MESSAGES_ENABLED,
+            "page_has_errors": bool(number_form.errors or code_form.errors),
         },
     )

@@ -38,6 +38,7 @@ worker_patterns = (
             assisted_views.person_signup_accept,
             name="person_signup_accept",
         ),
+        path("people/<int:person_id>/mobile/", assisted_views.person_mobile, name="person_mobile"),
         # Calls and letters as tasks (issue 13, item 7).
         path("calls/<int:task_id>/", assisted_views.contact_task, name="contact_task"),
         path("people/<int:person_id>/", people_views.person_detail, name="person"),

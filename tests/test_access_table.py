@@ -263,6 +263,7 @@ ADDRESSES = {
     "worker:person_named_worker": lambda w: reverse("worker:person_named_worker", args=[w.rep.pk]),
     "worker:support_note": lambda w: reverse("worker:support_note", args=[w.rep.pk]),
     "worker:person_register": lambda w: reverse("worker:person_register"),
+    "worker:person_mobile": lambda w: reverse("worker:person_mobile", args=[w.rep.pk]),
     "worker:person_signup": lambda w: reverse("worker:person_signup", args=[w.rep.pk]),
     "worker:person_signup_withdraw": lambda w: reverse(
         "worker:person_signup_withdraw", args=[w.rep.pk, w.signup.pk]
@@ -424,6 +425,8 @@ worker:support_note                    GET  login    403    403    404    200   
                                        POST login    403    403    405    405    405    403    403
 worker:person_register                 GET  login    403    403    200    200    200    403    403
                                        POST login    403    403    200    200    200    403    403
+worker:person_mobile                   GET  login    403    403    404    200    200    403    403
+                                       POST login    403    403    404    200    200    403    403
 worker:person_signup                   GET  login    403    403    405    405    405    403    403
                                        POST login    403    403    404    200    200    403    403
 worker:person_signup_withdraw          GET  login    403    403    405    405    405    403    403

@@ -123,3 +123,62 @@ def test_the_sign_up_history_on_the_participants_page_says_on_whose_behalf(clien
     client.force_login(worker)
     text = page(client.get(reverse("opportunities:participants", args=[opportunity.pk])))
     assert "by Wendy Worker on behalf of Pat" in text
+
+
+# --- a mobile number confirmed with them on the phone ---------------------------------------
+
+MOBILE = "+447700900982"
+
+
+def test_a_worker_confirms_their_mobile_with_them_so_messages_come_by_text(client, worker, pat, settings):
+    import re
+
+    from notifications.models import ContactTask
+
+    settings.TEXT_MESSAGES_ENABLED = True
+    client.force_login(worker)
+    url = reverse("worker:person_mobile", args=[pat.pk])
+    assert "Confirm their mobile number for texts" in page(
+        client.get(reverse("worker:person", args=[pat.pk]))
+    )
+    client.post(url, {"mobile_number": "07700 900982"})
+    text = Message.objects.get(recipient=pat, channel="text", to_phone=MOBILE)
+    code = re.search(r"\b(\d{6})\b", text.body_text).group(1)
+    wrong = client.post(url, {"code": "000000" if code != "000000" else "111111"})
+    assert "That code is not right" in page(wrong) and "<title>Error: " in page(wrong)
+    response = client.post(url, {"code": code}, follow=True)
+    assert "Their mobile number 07700 900982 is confirmed" in page(response)
+    pat.profile.refresh_from_db()
+    assert pat.profile.mobile_number == MOBILE
+    # Now a sign-up on their behalf is told by text, and no call is needed.
+    signup_create(opportunity=OpportunityFactory(), person=pat, by=worker)
+    assert Message.objects.filter(recipient=pat, kind="signup_update", channel="text").count() == 1
+    assert not ContactTask.objects.filter(person=pat).exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"mobile_number": ""}, "Enter their mobile number"),
+        ({"mobile_number": "0113 496 0000"}, "this looks like a landline"),
+        ({"code": ""}, "Enter the 6-number code"),
+        ({"code": "123456"}, "Ask for a code first"),
+        ({}, "Enter their mobile number"),
+    ],
+)
+def test_every_mistake_on_the_mobile_page_is_said(client, worker, pat, settings, data, error):
+    settings.TEXT_MESSAGES_ENABLED = True
+    client.force_login(worker)
+    response = client.post(reverse("worker:person_mobile", args=[pat.pk]), data)
+    assert response.status_code == 200
+    assert error in page(response) and "<title>Error: " in page(response)
+    pat.profile.refresh_from_db()
+    assert pat.profile.mobile_number == ""
+
+
+def test_with_texts_off_the_mobile_page_says_so_and_sends_nothing(client, worker, pat, settings):
+    settings.TEXT_MESSAGES_ENABLED = False
+    client.force_login(worker)
+    response = client.post(reverse("worker:person_mobile", args=[pat.pk]), {"mobile_number": "07700 900982"})
+    assert "We cannot send texts at the moment" in page(response)
+    assert not Message.objects.filter(recipient=pat).exists()
