@@ -111,6 +111,9 @@ class Claim(models.Model):
     # What workers see of the limit: only that this claim brings the person near it (or past
     # it), set when the claim is sent; never the figure, never why they have one.
     near_limit = models.BooleanField(default=False)
+    # Paid hours this calendar month, with this claim, pass the payment policy's cap (30 in
+    # the seeded example): a flag for the approver to look at, set when sent, not a refusal.
+    over_hours_cap = models.BooleanField(default=False)
     return_reason = models.CharField(max_length=500, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)

@@ -368,11 +368,31 @@ def claim_submit(*, claim: Claim, by: User) -> Claim:
         _check_choice(claim, data)
         check = _check_limit(claim, data)
         claim.near_limit = _near(check, claim.earnings)
+        claim.over_hours_cap = _over_hours_cap(claim)
         _move(claim, State.SUBMITTED, actor=by)
         claim.submitted_at = timezone.now()
         claim.return_reason = ""
         claim.save()
     return claim
+
+
+def _over_hours_cap(claim: Claim) -> bool:
+    """Whether the person's paid hours in the claim's calendar month, counting this claim and
+    the others they have sent, pass the cap in the payment policy of the day (if it has one).
+    Only claims with a fee count: hours on an unpaid activity, or declined, are not paid."""
+    policy = policy_in_force(day=claim.activity_date)
+    if policy is None or policy.monthly_paid_hours_cap is None or claim.fee_payable <= 0:
+        return False
+    day = claim.activity_date
+    others = (
+        Claim.objects.filter(
+            person_id=claim.person_id, activity_date__year=day.year, activity_date__month=day.month
+        )
+        .exclude(pk=claim.pk)
+        .exclude(state=State.DRAFT)
+    )
+    hours = claim.hours + sum((other.hours for other in others if other.fee_payable > 0), Decimal(0))
+    return hours > policy.monthly_paid_hours_cap
 
 
 def _near(check: LimitCheck | None, earnings: Decimal) -> bool:

@@ -1,7 +1,7 @@
 """Payments' services at their edges: the fee a rate gives, who may approve, the order of
 states, the export, payment by hand and from finance's file."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -302,3 +302,28 @@ def test_a_paid_activity_published_without_a_rate_needs_its_fee_set_before_appro
         claim_approve(claim=claim, by=lead)
     claim_adjust_fee(claim=claim, by=lead, fee=Decimal("25"), reason="The advert said £25 for the session")
     assert claim_approve(claim=claim, by=lead).fee == Decimal("25.00")
+
+
+def _sent_claim(someone, *, day: int, hours: float, **fields) -> Claim:
+    starts = timezone.make_aware(datetime(2026, 11, day, 10, 0))
+    claim = attended_claim(person=someone, starts_at=starts, hours=hours, **fields)
+    return claim_submit(claim=claim, by=someone)
+
+
+def test_paid_hours_past_the_monthly_cap_are_flagged_for_the_approver(representative):
+    # The seeded policy caps paid hours at 30 a calendar month.
+    _sent_claim(representative, day=2, hours=20)
+    within = _sent_claim(representative, day=5, hours=10)
+    assert within.over_hours_cap is False  # exactly 30 hours
+    over = _sent_claim(representative, day=9, hours=0.5)
+    assert over.over_hours_cap is True
+    # Hours not paid (the fee declined) do not count, and another month starts afresh.
+    declined = attended_claim(
+        person=representative, starts_at=timezone.make_aware(datetime(2026, 11, 11, 10, 0)), hours=3
+    )
+    claim_choose(claim=declined, by=representative, data=ChoiceData(choice=FeeChoice.DECLINE))
+    assert claim_submit(claim=declined, by=representative).over_hours_cap is False
+    october = attended_claim(
+        person=representative, starts_at=timezone.make_aware(datetime(2026, 10, 30, 10, 0)), hours=2
+    )
+    assert claim_submit(claim=october, by=representative).over_hours_cap is False
