@@ -12,6 +12,7 @@ from involvement.forms import DateField, LengthLimitsMixin
 from opportunities.models import (
     PARTICIPANT_MESSAGE_BODY_MAX,
     PARTICIPANT_MESSAGE_SUBJECT_MAX,
+    AttendanceMode,
     Opportunity,
     ParticipantGroup,
     SignUp,
@@ -199,10 +200,24 @@ class LeadWorkerForm(LengthLimitsMixin, forms.Form):
 
 
 class SignUpForm(LengthLimitsMixin, forms.ModelForm):
+    """The note, and for a hybrid opportunity how the person will join (the lead worker's
+    register says who to expect in the room)."""
+
     class Meta:
         model = SignUp
-        fields = ["note"]
-        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+        fields = ["note", "attendance_mode"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3}), "attendance_mode": forms.RadioSelect}
+        error_messages = {"attendance_mode": {"required": "Choose in person or online"}}
+
+    def __init__(self, *args, hybrid: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if hybrid:
+            field = self.fields["attendance_mode"]
+            field.required = True
+            field.choices = AttendanceMode.choices
+            field.help_text = "You can be in the room or join online. Tell us which, so we can plan the day."
+        else:
+            del self.fields["attendance_mode"]
 
 
 class OfferForm(LengthLimitsMixin, forms.Form):

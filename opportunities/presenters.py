@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.selectors import names_by_person_id
 from opportunities.calendar_selectors import PUBLIC_STATUSES as CALENDAR_STATUSES
-from opportunities.models import Opportunity, SelectionDraw, SelectionMethod, SignUp
+from opportunities.models import AttendanceMode, Format, Opportunity, SelectionDraw, SelectionMethod, SignUp
 from opportunities.services.states import (
     ACCEPT,
     DECLINE,
@@ -286,3 +286,56 @@ def selection_ranking_rows(*, draw: SelectionDraw) -> list[RankingRow]:
         )
         for row in draw.ranking
     ]
+
+
+# --- the register for a session --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    name: str
+    # "In person" or "Online": asked at sign-up for a hybrid activity, else its format.
+    joins: str
+    # What the person chose to share with the lead worker for the day; "" for none, and
+    # always "" once their sign-up no longer opens their details (ADR 6).
+    access_needs: str
+
+
+@dataclass(frozen=True)
+class RegisterPage:
+    rows: list[RegisterRow]
+    in_person: int
+    online: int
+    not_said: int
+    # The people whose shared needs the page shows: each opening is in the access log.
+    shown_needs_of: list
+
+
+NOT_SAID = "Not said"
+
+
+def register_page(*, opportunity: Opportunity, signups: list[SignUp]) -> RegisterPage:
+    hybrid = opportunity.format == Format.HYBRID
+    rows, shown = [], []
+    for signup in signups:
+        profile = signup.person.profile
+        if hybrid:
+            joins = signup.get_attendance_mode_display() or NOT_SAID
+        else:
+            joins = (
+                AttendanceMode.ONLINE.label
+                if opportunity.format == Format.ONLINE
+                else AttendanceMode.IN_PERSON.label
+            )
+        needs = profile.access_needs_shared if getattr(signup, "lead_access_open", False) else ""
+        if needs:
+            shown.append(signup.person)
+        name = profile.display_name or signup.person.get_full_name() or signup.person.email or ""
+        rows.append(RegisterRow(name=name, joins=joins, access_needs=needs))
+    return RegisterPage(
+        rows=rows,
+        in_person=sum(row.joins == AttendanceMode.IN_PERSON.label for row in rows),
+        online=sum(row.joins == AttendanceMode.ONLINE.label for row in rows),
+        not_said=sum(row.joins == NOT_SAID for row in rows),
+        shown_needs_of=shown,
+    )

@@ -119,6 +119,27 @@ def participants(*, opportunity: Opportunity) -> QuerySet[SignUp]:
     )
 
 
+# Who is expected at a session: people holding a place. Someone marked attended (or not) at
+# an earlier session still holds theirs for the next ones.
+COMING = [State.CONFIRMED, State.ATTENDED, State.NO_SHOW]
+
+
+def session_get(*, opportunity: Opportunity, session_id: int) -> Session | None:
+    """One of the opportunity's sessions, from those `opportunity_get` prefetched."""
+    return next((session for session in opportunity.sessions.all() if session.pk == session_id), None)
+
+
+def register_for_session(*, opportunity: Opportunity) -> QuerySet[SignUp]:
+    """The people coming, with their profiles (the access needs they shared) and whether the
+    sign-up still opens their details to the lead worker (`lead_access_q`), in one query."""
+    return (
+        opportunity.signups.filter(state__in=COMING)
+        .select_related("person__profile")
+        .annotate(lead_access_open=ExpressionWrapper(lead_access_q(), output_field=BooleanField()))
+        .order_by("person__profile__display_name", "person__last_name", "pk")
+    )
+
+
 def participant_messages_sent(*, opportunity: Opportunity) -> QuerySet[ParticipantMessage]:
     """The messages the lead worker wrote to the people taking part, newest first, with who
     sent each: one query however many."""

@@ -48,5 +48,10 @@ urlpatterns = [
         participants.cancel_signup,
         name="cancel_signup",
     ),
+    path(
+        "<int:opportunity_id>/sessions/<int:session_id>/register/",
+        participants.session_register,
+        name="register",
+    ),
     *opportunity_calendar_patterns,
 ]

@@ -215,6 +215,9 @@ ADDRESSES = {
     "opportunities:message_participants": lambda w: reverse(
         "opportunities:message_participants", args=[w.published.pk]
     ),
+    "opportunities:register": lambda w: reverse(
+        "opportunities:register", args=[w.published.pk, w.published.sessions.first().pk]
+    ),
     "opportunities:participant_note": lambda w: reverse(
         "opportunities:participant_note", args=[w.published.pk, w.signup.pk]
     ),
@@ -349,6 +352,8 @@ opportunities:selection                GET  login    403    403    200    200   
                                        POST login    403    403    302    302    302    403    403
 opportunities:message_participants     GET  login    403    403    403    200    403    403    403
                                        POST login    403    403    403    200    403    403    403
+opportunities:register                 GET  login    403    403    403    200    403    403    403
+                                       POST login    405    405    405    405    405    405    405
 opportunities:participant_note         GET  login    403    403    404    200    200    403    403
                                        POST login    405    405    405    405    405    405    405
 opportunities:offer_place              GET  login    403    403    200    200    200    403    403

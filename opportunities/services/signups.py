@@ -8,7 +8,16 @@ from django.utils import timezone
 
 from accounts.models import User
 from involvement.templatetags.nhs_dates import nhs_datetime
-from opportunities.models import Attendance, Opportunity, SelectionMethod, Session, SignUp, SignUpEvent
+from opportunities.models import (
+    Attendance,
+    AttendanceMode,
+    Format,
+    Opportunity,
+    SelectionMethod,
+    Session,
+    SignUp,
+    SignUpEvent,
+)
 from opportunities.services.places import (
     _fill_free_places,
     _free_place_number,
@@ -50,12 +59,23 @@ def _acting(person: User, by: User | None) -> tuple[User, User | None]:
 
 @_retry_on_conflict
 def signup_create(
-    *, opportunity: Opportunity, person: User, note: str = "", by: User | None = None
+    *,
+    opportunity: Opportunity,
+    person: User,
+    note: str = "",
+    attendance_mode: str = "",
+    by: User | None = None,
 ) -> SignUp:
     """Sign a person up. First come: confirmed while places last, then the waiting list.
-    Fair share: applied, until the selection after the deadline. `by`: a worker signing
-    them up on their behalf, recorded as such."""
+    Fair share: applied, until the selection after the deadline. `attendance_mode` (in person
+    or online) is kept for a hybrid opportunity, where the sign-up form asks it; any other
+    says by its format how people join. `by`: a worker signing them up on their behalf,
+    recorded as such."""
     actor, on_behalf_of = _acting(person, by)
+    if attendance_mode and attendance_mode not in AttendanceMode.values:
+        raise OpportunityError("Choose in person or online", field="attendance_mode")
+    if opportunity.format != Format.HYBRID:
+        attendance_mode = ""
     with transaction.atomic():
         opportunity = _lock(opportunity.pk)
         signup = SignUp.objects.select_for_update().filter(opportunity=opportunity, person=person).first()
@@ -73,7 +93,14 @@ def signup_create(
         else:
             to_state, extra = State.WAITLISTED, {"waitlist_position": _next_position(opportunity)}
         if signup is None:
-            signup = SignUp(opportunity=opportunity, person=person, state=to_state, note=note, **extra)
+            signup = SignUp(
+                opportunity=opportunity,
+                person=person,
+                state=to_state,
+                note=note,
+                attendance_mode=attendance_mode,
+                **extra,
+            )
             if to_state in HOLDS_PLACE:
                 signup.place_number = _free_place_number(signup)
             signup.save(force_insert=True)
@@ -88,6 +115,7 @@ def signup_create(
                 on_behalf_of=on_behalf_of,
                 reason="Signed up again.",
                 note=note,
+                attendance_mode=attendance_mode,
                 **extra,
             )
         _recount(opportunity)

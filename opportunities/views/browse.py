@@ -13,7 +13,7 @@ from rules.contrib.views import permission_required
 from involvement.errors import attempt
 from opportunities.filters import OpportunityFilter
 from opportunities.forms import SignUpForm
-from opportunities.models import Opportunity
+from opportunities.models import Format, Opportunity
 from opportunities.permissions import get_opportunity_for_viewer
 from opportunities.presenters import opportunity_page, signed_up_message, signup_action_page, your_signup
 from opportunities.selectors import (
@@ -80,7 +80,7 @@ def _detail_page(
         "can_manage": request.user.has_perm("opportunities.manage_opportunity", opportunity),
         # Signed-in people see exact addresses and joining links; visitors see the area only.
         "show_private": request.user.is_authenticated,
-        "form": form or SignUpForm(),
+        "form": form or SignUpForm(hybrid=opportunity.format == Format.HYBRID),
         "can_change_lead": request.user.has_perm("opportunities.change_lead", opportunity),
         "history": None,  # staff only, below
     }
@@ -102,13 +102,18 @@ def _back(opportunity_id: int) -> HttpResponse:
 @permission_required("opportunities.sign_up", raise_exception=True)
 def sign_up(request: HttpRequest, opportunity_id: int) -> HttpResponse:
     opportunity = get_opportunity_for_viewer(request.user, opportunity_id)
-    form = SignUpForm(request.POST)
+    form = SignUpForm(request.POST, hybrid=opportunity.format == Format.HYBRID)
     if not form.is_valid():
         # The page again, with the note as typed and the message by it: a redirect would lose it.
         return _detail_page(request, opportunity, form=form)
     attempt(
         request,
-        lambda: signup_create(opportunity=opportunity, person=request.user, note=form.cleaned_data["note"]),
+        lambda: signup_create(
+            opportunity=opportunity,
+            person=request.user,
+            note=form.cleaned_data["note"],
+            attendance_mode=form.cleaned_data.get("attendance_mode", ""),
+        ),
         signed_up_message,
     )
     return _back(opportunity.pk)

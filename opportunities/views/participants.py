@@ -9,18 +9,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from accounts.models import AccessLogEntry
-from accounts.services import access_log_record
+from accounts.services import access_log_record, access_log_record_many
 from involvement.errors import attempt
 from opportunities.forms import OfferForm, ParticipantMessageForm, ReasonForm
 from opportunities.models import Opportunity, SelectionMethod, SignUp
 from opportunities.permissions import get_opportunity_for_manager, get_opportunity_for_viewer
 from opportunities.presenters import participants_page as participants_presenter
-from opportunities.presenters import selection_ranking_rows, still_open_to_apply
+from opportunities.presenters import register_page, selection_ranking_rows, still_open_to_apply
 from opportunities.selectors import (
     participant_get,
     participant_messages_sent,
     participants,
+    register_for_session,
     selection_draw_get,
+    session_get,
 )
 from opportunities.services import (
     ParticipantMessageSent,
@@ -47,6 +49,7 @@ def participants_page(request: HttpRequest, opportunity_id: int) -> HttpResponse
             "page": participants_presenter(user=request.user, opportunity=opportunity, signups=signups),
             "sessions": list(opportunity.sessions.all()),
             "can_message": request.user.has_perm("opportunities.message_participants", opportunity),
+            "can_view_register": request.user.has_perm("opportunities.view_register", opportunity),
             "sent_messages": list(participant_messages_sent(opportunity=opportunity)),
         },
     )
@@ -89,6 +92,31 @@ def message_participants(request: HttpRequest, opportunity_id: int) -> HttpRespo
         request,
         "opportunities/participant_message_form.html",
         {"opportunity": opportunity, "form": form, "send_key": send_key or uuid.uuid4()},
+    )
+
+
+@require_safe
+def session_register(request: HttpRequest, opportunity_id: int, session_id: int) -> HttpResponse:
+    """The printable register for one session: who is coming, in person or online, and the
+    access needs each chose to share with the lead worker. For the lead worker alone; every
+    opening is written to the access log for each person whose needs it shows."""
+    opportunity = get_opportunity_for_viewer(request.user, opportunity_id)
+    if not request.user.has_perm("opportunities.view_register", opportunity):
+        raise PermissionDenied
+    session = session_get(opportunity=opportunity, session_id=session_id)
+    if session is None:
+        raise Http404("No such session")
+    page = register_page(opportunity=opportunity, signups=list(register_for_session(opportunity=opportunity)))
+    access_log_record_many(
+        viewer=request.user,
+        subjects=page.shown_needs_of,
+        what=AccessLogEntry.What.ACCESS_NEEDS,
+        path=request.path,
+    )
+    return render(
+        request,
+        "opportunities/session_register.html",
+        {"opportunity": opportunity, "session": session, "page": page},
     )
 
 
