@@ -222,3 +222,31 @@ def test_a_broker_that_is_down_loses_no_bulk_message(monkeypatch, caplog, django
         assert messages_store_bulk(kind=Kind.WORKER_SUMMARY, items=[(someone, "s:1", rendered("Hi"))]) == 1
     assert Message.objects.get().status == Message.Status.PENDING  # the periodic sweep sends it
     assert caplog.messages == ["Could not queue a delivery sweep (ConnectionRefusedError)."]
+
+
+# --- written for the survivors of `make mutation` at cc819dc (docs/testing.md) ------------------
+
+
+def test_a_message_that_fails_for_good_at_its_only_attempt_records_why(refusing, settings):
+    settings.OUTBOX_MAX_ATTEMPTS = 1
+    refused = welcome()
+    refusing.refuse = {refused.to_email}
+    report = messages_deliver()
+    assert report.failed == [refused.pk]
+    assert refreshed(refused).status == Message.Status.FAILED
+    assert refused.last_error.startswith("SMTPRecipientsRefused: ")
+
+
+def test_only_a_message_still_being_sent_after_the_lease_is_handed_back(settings):
+    settings.OUTBOX_SENDING_LEASE_SECONDS = 300
+    long_ago = timezone.now() - timedelta(seconds=600)
+    stuck, sent, failed = welcome(), welcome(), welcome()
+    Message.objects.filter(pk=stuck.pk).update(status=Message.Status.SENDING, claimed_at=long_ago)
+    Message.objects.filter(pk=sent.pk).update(status=Message.Status.SENT, claimed_at=long_ago)
+    Message.objects.filter(pk=failed.pk).update(status=Message.Status.FAILED, claimed_at=long_ago)
+    assert delivery.messages_release_stale() == 1
+    assert [refreshed(m).status for m in (stuck, sent, failed)] == [
+        Message.Status.PENDING,
+        Message.Status.SENT,
+        Message.Status.FAILED,
+    ]
