@@ -13,6 +13,8 @@ NOT_TYPED_BY_A_PERSON = {
     "notifications.Message.body_text",
     "notifications.Message.body_html",
     "notifications.Message.last_error",
+    # A call or letter task carries the rendered message it stands in for.
+    "notifications.ContactTask.body_text",
 }
 
 
