@@ -250,3 +250,14 @@ def test_only_a_message_still_being_sent_after_the_lease_is_handed_back(settings
         Message.Status.SENT,
         Message.Status.FAILED,
     ]
+
+
+def test_a_message_sent_at_its_second_attempt_keeps_no_error(refusing):
+    message = welcome()
+    refusing.refuse = {message.to_email}
+    assert messages_deliver().retrying == [message.pk]
+    assert refreshed(message).last_error.startswith("SMTPRecipientsRefused: ")
+    refusing.refuse = set()
+    Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
+    assert messages_deliver().sent == [message.pk]
+    assert (refreshed(message).status, message.last_error) == (Message.Status.SENT, "")
