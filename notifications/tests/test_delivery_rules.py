@@ -261,3 +261,28 @@ def test_a_message_sent_at_its_second_attempt_keeps_no_error(refusing):
     Message.objects.filter(pk=message.pk).update(next_attempt_at=timezone.now())
     assert messages_deliver().sent == [message.pk]
     assert (refreshed(message).status, message.last_error) == (Message.Status.SENT, "")
+
+
+def test_one_delivery_takes_no_more_than_a_batch(settings):
+    settings.OUTBOX_BATCH_SIZE = 2
+    for _ in range(3):
+        welcome()
+    assert len(messages_deliver().sent) == 2
+    assert len(messages_deliver().sent) == 1
+
+
+class UnreachableBackend(EmailBackend):
+    """A mail server that cannot be reached at all."""
+
+    def open(self):
+        raise ConnectionRefusedError("Connection refused")
+
+
+def test_a_mail_server_that_cannot_be_reached_leaves_every_message_of_the_batch_to_retry(settings):
+    settings.EMAIL_BACKEND = f"{__name__}.UnreachableBackend"
+    first, second = welcome(), welcome()
+    report = messages_deliver()
+    assert sorted(report.retrying) == sorted([first.pk, second.pk])
+    for message in (first, second):
+        assert refreshed(message).status == Message.Status.PENDING
+        assert message.last_error == "ConnectionRefusedError: Connection refused"
