@@ -71,3 +71,37 @@ def test_a_check_in_with_only_the_two_scores_records_no_words(representative):
     check_in = check_in_create(person=representative, opportunity=None, how_it_went=4, felt_valued=5)
     check_in.refresh_from_db()
     assert (check_in.went_well, check_in.could_be_better, check_in.wants_chat) == ("", "", False)
+
+
+# --- written for the survivors of `make mutation` at cc819dc (docs/testing.md) ------------------
+
+
+def test_no_invitation_before_the_activity_has_ended(representative):
+    """Someone recorded as attending the first session of an activity still going on is asked
+    how it went once it is over, not before."""
+    start = timezone.now() - timedelta(days=1)
+    still_going = OpportunityFactory(
+        title="Still going",
+        sessions=[
+            (start, start + timedelta(hours=2)),
+            (start + timedelta(days=7), start + timedelta(days=7, hours=2)),
+        ],
+        signup_deadline=start - timedelta(days=5),
+    )
+    SignUp.objects.create(opportunity=still_going, person=representative, state=SignUp.State.ATTENDED)
+    assert check_in_invitations_send() == 0
+
+
+def test_the_refusals_of_a_check_in_and_of_closing_a_follow_up_say_why(representative, worker):
+    not_there = finished("Menu review", days_ago=2)
+    with pytest.raises(FeedbackError) as refused:
+        check_in_create(person=representative, opportunity=not_there, how_it_went=3, felt_valued=3)
+    assert str(refused.value) == "You can check in about activities you took part in."
+
+    SignUp.objects.create(opportunity=not_there, person=representative, state=SignUp.State.ATTENDED)
+    check_in_create(
+        person=representative, opportunity=not_there, how_it_went=2, felt_valued=2, wants_chat=True
+    )
+    with pytest.raises(FeedbackError) as refused:
+        follow_up_close(follow_up=FollowUp.objects.get(), by=worker, action_taken="  ")
+    assert str(refused.value) == "Write what you did, so the record shows the person was followed up."
