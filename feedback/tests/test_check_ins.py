@@ -105,3 +105,13 @@ def test_the_refusals_of_a_check_in_and_of_closing_a_follow_up_say_why(represent
     with pytest.raises(FeedbackError) as refused:
         follow_up_close(follow_up=FollowUp.objects.get(), by=worker, action_taken="  ")
     assert str(refused.value) == "Write what you did, so the record shows the person was followed up."
+
+
+def test_each_person_who_took_part_checks_in_once_and_a_second_time_is_refused(representative, outsider):
+    opportunity = finished("Menu review", days_ago=2)
+    for someone in (representative, outsider):
+        SignUp.objects.create(opportunity=opportunity, person=someone, state=SignUp.State.ATTENDED)
+        check_in_create(person=someone, opportunity=opportunity, how_it_went=4, felt_valued=4)
+    with pytest.raises(FeedbackError) as refused:
+        check_in_create(person=representative, opportunity=opportunity, how_it_went=1, felt_valued=1)
+    assert str(refused.value) == "You have already checked in about this activity. Thank you."
