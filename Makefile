@@ -61,13 +61,15 @@ wrk:
 # Performance figures (recorded in docs/benchmarks.md): production settings with DEBUG off
 # (bench/production.py), a database of their own, real workers. The outbox with a Celery worker
 # (in-memory mail, then a real SMTP server on localhost), the opportunity pages and the sign-up
-# race under gunicorn, the weekly digests, then the finance export of 10,000 claims.
+# race under gunicorn, the weekly digests, the finance export of 10,000 claims, then the people
+# list over 20,000 people.
 bench: install wrk
 	mkdir -p tmp
 	$(PY) bench/outbox.py
 	$(PY) bench/opportunities.py
 	$(PY) bench/digests.py
 	$(PY) bench/payments.py
+	$(PY) bench/people.py
 
 # The dashboard over a million sign-ups: builds its own data set (several minutes) once.
 bench-dashboard: install
