@@ -32,6 +32,7 @@ from opportunities.services import (
     opportunity_change_lead,
     opportunity_close,
     opportunity_complete,
+    opportunity_complete_refusal,
     opportunity_duplicate,
     opportunity_publish,
     opportunity_save,
@@ -41,10 +42,12 @@ from opportunities.services import (
     selection_run,
     selections_due,
     signup_accept,
+    signup_action_refusal,
     signup_create,
     signup_offer_by_hand,
     signup_withdraw,
 )
+from opportunities.services.states import ACCEPT, WITHDRAW, signup_create_refusal
 from opportunities.tests.factories import OpportunityFactory
 from opportunities.tests.test_views_forms import new_opportunity_post
 
@@ -888,3 +891,44 @@ def test_only_an_application_not_selected_in_the_last_12_months_gives_priority()
     assert ranked[recently_turned_down.pk].not_selected_last_time
     assert not ranked[long_ago.pk].not_selected_last_time
     assert not ranked[went_elsewhere.pk].not_selected_last_time
+
+
+# --- states.py, with the full test selection (cc819dc) ---------------------------------------------
+
+
+def test_each_refusal_of_a_sign_up_or_of_completing_says_why_word_for_word():
+    draft = OpportunityFactory(status=Status.DRAFT)
+    assert (
+        signup_create_refusal(opportunity=draft, signup=None) == "This opportunity is not open for sign-ups."
+    )
+    assert (
+        opportunity_complete_refusal(opportunity=draft) == "A draft opportunity cannot be marked completed."
+    )
+
+    cancelled = OpportunityFactory(status=Status.CANCELLED)
+    signup = SignUp.objects.create(opportunity=cancelled, person=rep(), state=State.CANCELLED)
+    assert signup_action_refusal(signup=signup, opportunity=cancelled, action=WITHDRAW) == (
+        "This activity has finished or been cancelled, so the sign-up cannot change now."
+    )
+    running = OpportunityFactory()
+    withdrawn = SignUp.objects.create(opportunity=running, person=rep(), state=State.WITHDRAWN)
+    assert signup_action_refusal(signup=withdrawn, opportunity=running, action=WITHDRAW) == (
+        "There is nothing to withdraw from."
+    )
+
+
+def test_an_offer_cannot_be_accepted_at_the_very_moment_it_expires():
+    opportunity = OpportunityFactory()
+    expires = timezone.now() + timedelta(hours=1)
+    offer = SignUp.objects.create(
+        opportunity=opportunity, person=rep(), state=State.OFFERED, place_number=1, offer_expires_at=expires
+    )
+    assert signup_action_refusal(signup=offer, opportunity=opportunity, action=ACCEPT, now=expires) == (
+        "Sorry, this offer has expired."
+    )
+
+
+def test_an_opportunity_may_be_completed_at_the_very_moment_its_last_session_ends():
+    start = timezone.now() - timedelta(hours=2)
+    opportunity = OpportunityFactory(sessions=[(start, start + timedelta(hours=1))])
+    assert opportunity_complete_refusal(opportunity=opportunity, now=opportunity.ends_at) == ""
