@@ -915,6 +915,12 @@ def test_each_refusal_of_a_sign_up_or_of_completing_says_why_word_for_word():
     assert signup_action_refusal(signup=withdrawn, opportunity=running, action=WITHDRAW) == (
         "There is nothing to withdraw from."
     )
+    confirmed = SignUp.objects.create(
+        opportunity=running, person=rep(), state=State.CONFIRMED, place_number=1
+    )
+    assert (
+        signup_create_refusal(opportunity=running, signup=confirmed) == "You have already signed up for this."
+    )
 
 
 def test_an_offer_cannot_be_accepted_at_the_very_moment_it_expires():
