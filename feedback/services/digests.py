@@ -123,7 +123,8 @@ def _digests_store(people: Sequence[User], *, period: _Period) -> int:
         Session.objects.filter(
             starts_at__gte=now,
             starts_at__lte=now + timedelta(days=14),
-            opportunity__status=Opportunity.Status.PUBLISHED,
+            # A closed opportunity still happens for those confirmed on it.
+            opportunity__status__in=[Opportunity.Status.PUBLISHED, Opportunity.Status.CLOSED],
             opportunity__signups__person_id__in=ids,
             opportunity__signups__state=SignUp.State.CONFIRMED,
         )

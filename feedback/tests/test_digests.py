@@ -197,9 +197,13 @@ def test_the_next_sessions_are_those_still_to_come_of_places_confirmed_on_activi
         someone, "Cancelled panel", start=WEDNESDAY + timedelta(days=3), status=Opportunity.Status.CANCELLED
     )
     confirmed_for(someone, "Withdrawn panel", start=WEDNESDAY + timedelta(days=4), state=State.WITHDRAWN)
+    # Closed to newcomers, still going ahead for those confirmed.
+    confirmed_for(
+        someone, "Closed panel", start=WEDNESDAY + timedelta(days=5), status=Opportunity.Status.CLOSED
+    )
     assert digests_build() == 1
     body = digest_of(someone).body_text
-    assert "Coming panel" in body
+    assert "Coming panel" in body and "Closed panel" in body
     for title in ("Yesterday panel", "Cancelled panel", "Withdrawn panel"):
         assert title not in body
 

@@ -17,7 +17,7 @@ from notifications.services import message_create
 from opportunities.models import Opportunity, SelectionDraw, SelectionMethod, Session, SignUp
 from opportunities.services.places import _fill_free_places, _lock, _move, _notify, _recount
 from opportunities.services.selection import selection_run
-from opportunities.services.states import RUNNING, State, Status
+from opportunities.services.states import RUNNING, State
 
 
 def offers_expire(*, now: datetime | None = None) -> int:
@@ -92,7 +92,9 @@ def reminders_send(*, now: datetime | None = None) -> int:
         signups = list(
             SignUp.objects.filter(
                 state=State.CONFIRMED,
-                opportunity__status=Status.PUBLISHED,
+                # Published or closed: closing shuts the door to newcomers, and the people
+                # already confirmed still need reminding.
+                opportunity__status__in=RUNNING,
                 opportunity__sessions__starts_at__gt=now + timedelta(hours=shorter),
                 opportunity__sessions__starts_at__lte=now + timedelta(hours=hours),
             )

@@ -147,3 +147,19 @@ def test_every_sign_up_event_has_its_own_subject(event):
     assert "Ward panel" in rendered.subject
     assert not rendered.subject.startswith("An update about"), event
     assert rendered.body_text.strip()
+
+
+def test_people_confirmed_on_a_closed_opportunity_are_still_reminded():
+    """Closing shuts the door to newcomers; the activity still happens for those confirmed."""
+    now = timezone.now().replace(second=0, microsecond=0)
+    start = now + timedelta(hours=40)
+    opportunity = OpportunityFactory(
+        places=2, sessions=[(start, start + timedelta(hours=2))], signup_deadline=now + timedelta(hours=1)
+    )
+    someone = rep()
+    signup_create(opportunity=opportunity, person=someone)
+    opportunity.status = opportunity.Status.CLOSED
+    opportunity.save(update_fields=["status"])
+
+    assert reminders_send() == 1
+    assert len(messages_to(someone, Kind.REMINDER)) == 1
