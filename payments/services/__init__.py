@@ -1,20 +1,13 @@
 """Payments' services: every write to claims, expenses, limits and batches."""
 
+from payments.services.approval import claim_adjust_fee, claim_approve, claim_return, days_to_pay, is_overdue
 from payments.services.claims import (
     ChoiceData,
     ExpenseData,
-    attended_hours,
-    claim_adjust_fee,
-    claim_approve,
     claim_choose,
-    claim_open,
-    claim_return,
     claim_submit,
-    claims_open,
-    days_to_pay,
     expense_add,
     expense_remove,
-    is_overdue,
 )
 from payments.services.errors import ClaimError
 from payments.services.exports import (
@@ -32,6 +25,7 @@ from payments.services.limits import (
     limit_period,
     payroll_reference_set,
 )
+from payments.services.opening import attended_hours, claim_open, claims_open
 
 __all__ = [
     "ChoiceData",

@@ -1,15 +1,10 @@
-"""Claims from an attended activity to approval: opening them, the person's choice about the
-fee, expenses and receipts, sending, returning with a reason, adjusting, approving.
-
-Every change locks the claim's row and re-reads its state first, so two approvers at once
-make one approval, and a claim never changes under someone who is looking at it. Each
-change of state is recorded with who and when (ClaimEvent)."""
+"""The person's part of a claim: their choice about the fee, expenses and receipts, and
+sending it. Every change locks the claim's row and re-reads its state first (states.py), so a
+claim never changes under someone who is looking at it."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -17,19 +12,13 @@ from django.utils import timezone
 from accounts.models import User
 from catalogue.models import PaymentPolicy, Vehicle, to_pence
 from catalogue.selectors import policy_in_force
-from involvement.jobs import each_in_own_transaction
-from notifications.kinds import Kind
-from notifications.services import message_create
-from opportunities.models import Attendance, SignUp
 
 # The module, not the function: payments.receipts imports this package's errors, so either
 # may be imported first without finding the other half-made.
 from payments import receipts
 from payments.models import (
     EARNING_CHOICES,
-    EDITABLE_STATES,
     Claim,
-    ClaimEvent,
     ExpenseKind,
     ExpenseLine,
     FeeChoice,
@@ -37,132 +26,16 @@ from payments.models import (
 )
 from payments.selectors import car_miles_before
 from payments.services.errors import ClaimError
-from payments.services.fees import fee_for, mileage_for
+from payments.services.fees import mileage_for
 from payments.services.limits import LimitCheck, earnings_limit_check
+from payments.services.opening import _calculated_fee, attended_hours
+from payments.services.states import EDITABLE, State, _lock, _move
 
-State = Claim.State
-
-# The allowed changes of state, written down once.
-TRANSITIONS: dict[str, frozenset[str]] = {
-    State.DRAFT: frozenset({State.SUBMITTED}),
-    State.SUBMITTED: frozenset({State.APPROVED, State.RETURNED}),
-    State.RETURNED: frozenset({State.SUBMITTED}),
-    State.APPROVED: frozenset({State.EXPORTED}),
-    State.EXPORTED: frozenset({State.PAID}),
-    State.PAID: frozenset(),
-}
-EDITABLE = EDITABLE_STATES
-# Most a worker may set a fee to, and most one expense line may be: beyond them is a typo.
-MOST_FEE = Decimal("5000")
+# The most one expense line may be, and the most miles: beyond them is a typo.
 MOST_EXPENSE = Decimal("1000")
 MOST_MILES = Decimal("1000")
 # "Near their limit": at or past this share of a person's own limit in the claim's period.
 NEAR_LIMIT_SHARE = Decimal("0.9")
-
-
-def _lock(claim: Claim) -> Claim:
-    return (
-        Claim.objects.select_for_update(of=("self",))
-        .select_related("person__profile", "opportunity")
-        .get(pk=claim.pk)
-    )
-
-
-def _move(claim: Claim, to_state: str, *, actor: User | None, reason: str = "") -> None:
-    if to_state not in TRANSITIONS[claim.state]:
-        raise ClaimError(f"A claim that is “{claim.get_state_display().lower()}” cannot be changed that way.")
-    ClaimEvent.objects.create(
-        claim=claim, from_state=claim.state, to_state=to_state, actor=actor, reason=reason
-    )
-    claim.state = to_state
-
-
-def _tell(claim: Claim, event: str) -> None:
-    message_create(
-        recipient=claim.person,
-        kind=Kind.CLAIM_UPDATE,
-        dedupe_key=f"claim_{event}:{claim.pk}:{claim.events.count()}",
-        context={"claim": claim, "event": event, "target_days": settings.PAYMENT_TARGET_DAYS},
-    )
-
-
-# --- opening claims --------------------------------------------------------------------------
-
-
-def attended_hours(signup: SignUp) -> tuple[Decimal, date | None]:
-    """The hours of the sessions the person attended, and the day of the last of them."""
-    sessions = [
-        record.session
-        for record in Attendance.objects.filter(signup=signup, attended=True).select_related("session")
-    ]
-    if not sessions:
-        return Decimal("0.00"), None
-    seconds = sum((session.ends_at - session.starts_at).total_seconds() for session in sessions)
-    last = max(session.starts_at for session in sessions)
-    return (Decimal(seconds) / 3600).quantize(Decimal("0.01")), timezone.localdate(last)
-
-
-def _calculated_fee(signup: SignUp, hours: Decimal) -> Decimal:
-    opportunity = signup.opportunity
-    if not opportunity.is_paid or opportunity.fee_amount is None:
-        return Decimal("0.00")
-    return fee_for(
-        unit=opportunity.fee_unit,
-        amount=opportunity.fee_amount,
-        block_hours=opportunity.fee_block_hours,
-        preparation_hours=opportunity.fee_preparation_hours or Decimal(0),
-        hours=hours,
-    )
-
-
-def claim_open(*, signup: SignUp) -> Claim | None:
-    """The claim for an attended sign-up, opened once: the fee from the rate promised when
-    the opportunity was published and the hours recorded, and the person's usual choice.
-    Running it again changes nothing."""
-    existing = Claim.objects.filter(signup=signup).first()
-    if existing is not None:
-        return existing
-    # Read again: the caller's copy may be from before the attendance was recorded.
-    signup = SignUp.objects.select_related("person__profile", "opportunity").get(pk=signup.pk)
-    if signup.state != SignUp.State.ATTENDED:
-        return None
-    hours, last_day = attended_hours(signup)
-    if last_day is None:
-        return None
-    profile = getattr(signup.person, "profile", None)
-    usual = getattr(profile, "payment_preference", "") or FeeChoice.FULL_FEE
-    claim, _created = Claim.objects.get_or_create(
-        signup=signup,
-        defaults={
-            "person": signup.person,
-            "opportunity": signup.opportunity,
-            "activity_date": last_day,
-            "hours": hours,
-            "calculated_fee": _calculated_fee(signup, hours),
-            "choice": usual if usual in FeeChoice.values else FeeChoice.FULL_FEE,
-        },
-    )
-    return claim
-
-
-def claims_open(*, now: datetime | None = None) -> int:
-    """The job: a claim for every attended sign-up of an activity that has ended. Idempotent;
-    each claim in a transaction of its own."""
-    now = now or timezone.now()
-    signups = (
-        SignUp.objects.filter(state=SignUp.State.ATTENDED, opportunity__ends_at__lte=now, claim__isnull=True)
-        .select_related("person__profile", "opportunity")
-        .order_by("pk")
-    )
-    return each_in_own_transaction(
-        signups,
-        lambda signup: int(claim_open(signup=signup) is not None),
-        job="open claims",  # pragma: no mutate: the job's name only labels its log line
-        item_id=lambda signup: f"sign-up {signup.pk}",
-    )
-
-
-# --- the person's part -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -397,83 +270,3 @@ def _over_hours_cap(claim: Claim) -> bool:
 
 def _near(check: LimitCheck | None, earnings: Decimal) -> bool:
     return check is not None and check.earned + earnings >= check.limit * NEAR_LIMIT_SHARE
-
-
-# --- staff: adjust, return, approve ----------------------------------------------------------------
-
-
-def _approver(claim: Claim, by: User) -> None:
-    if not by.has_perm("payments.approve_claim", claim):
-        raise ClaimError("Only the activity's lead worker or a manager can do this.")
-
-
-def claim_adjust_fee(*, claim: Claim, by: User, fee: Decimal, reason: str) -> Claim:
-    reason = reason.strip()
-    if not reason:
-        raise ClaimError("Give a reason: the person sees it with their claim.", field="reason")
-    if fee < 0:
-        raise ClaimError("The fee cannot be less than £0.", field="fee")
-    if fee > MOST_FEE:
-        raise ClaimError(f"The fee must be £{MOST_FEE:,.0f} or less.", field="fee")
-    with transaction.atomic():
-        claim = _lock(claim)
-        _approver(claim, by)
-        if claim.state not in {State.DRAFT, State.SUBMITTED, State.RETURNED}:
-            raise ClaimError("The fee cannot change once the claim is approved.")
-        claim.adjusted_fee, claim.adjustment_reason = to_pence(fee), reason[:300]
-        ClaimEvent.objects.create(
-            claim=claim,
-            from_state=claim.state,
-            to_state=claim.state,
-            actor=by,
-            reason=f"Fee changed from £{claim.calculated_fee:,.2f} to £{claim.adjusted_fee:,.2f}: {reason}"[
-                :500
-            ],
-        )
-        claim.save()
-    return claim
-
-
-def claim_return(*, claim: Claim, by: User, reason: str) -> Claim:
-    reason = reason.strip()
-    if not reason:
-        raise ClaimError("Say what needs to change: the person sees your words.", field="reason")
-    with transaction.atomic():
-        claim = _lock(claim)
-        _approver(claim, by)
-        _move(claim, State.RETURNED, actor=by, reason=reason[:500])
-        claim.return_reason = reason[:500]
-        claim.save()
-        _tell(claim, "returned")
-    return claim
-
-
-def claim_approve(*, claim: Claim, by: User) -> Claim:
-    with transaction.atomic():
-        claim = _lock(claim)
-        _approver(claim, by)
-        if claim.state == State.APPROVED:
-            raise ClaimError("This claim has already been approved.")
-        opportunity = claim.opportunity
-        if opportunity.is_paid and opportunity.fee_amount is None and claim.adjusted_fee is None:
-            # Published before rate cards, or without one: nobody has said what it pays.
-            raise ClaimError(
-                "This activity was published without a rate, so its fee is not set: "
-                "change the fee, with a reason, before approving."
-            )
-        _move(claim, State.APPROVED, actor=by)
-        claim.approved_at, claim.approved_by = timezone.now(), by
-        claim.save()
-        _tell(claim, "approved")
-    return claim
-
-
-def days_to_pay(claim: Claim) -> int | None:
-    return (claim.paid_on - claim.activity_date).days if claim.paid_on else None
-
-
-def is_overdue(claim: Claim, today: date | None = None) -> bool:
-    today = today or timezone.localdate()
-    return claim.state != State.PAID and claim.activity_date < today - timedelta(
-        days=settings.PAYMENT_TARGET_DAYS
-    )

@@ -27,7 +27,7 @@ from payments.services import claim_adjust_fee, claim_approve, claim_return, is_
 
 PAGE_SIZE = 25
 State = Claim.State
-# A worker may change the fee until the claim is approved (payments.services.claims).
+# A worker may change the fee until the claim is approved (payments.services.approval).
 FEE_CHANGEABLE = frozenset({State.DRAFT, State.SUBMITTED, State.RETURNED})
 
 
