@@ -1,8 +1,9 @@
 """Writing messages to the outbox, delivering them, and the inbox.
 
 By concern, one module each: `outbox` (writing, and the rules a person's choices make),
-`delivery` (claiming, sending, retrying, sweeping), `texts` (the text backends: GOV.UK
-Notify), `wipes` (wiping account messages' codes and links), `inbox`. Callers import from here.
+`rendering` (a kind's templates for a person), `delivery` (claiming, sending, retrying,
+sweeping), `texts` (the text backends: GOV.UK Notify), `wipes` (wiping account messages'
+codes and links), `inbox`. Callers import from here.
 """
 
 from notifications.services.contact_tasks import CallRequest, contact_task_log
@@ -20,18 +21,15 @@ from notifications.services.errors import NotificationsError
 from notifications.services.inbox import inbox_mark_read
 from notifications.services.outbox import (
     TEXT_KEY_SUFFIX,
-    RenderedMessage,
     message_create,
     message_store,
     messages_store_bulk,
     queue_delivery,
     queue_sweep,
-    render_message,
-    render_plain_text,
-    render_text,
     text_code_create,
     unique_key,
 )
+from notifications.services.rendering import RenderedMessage, render_message, render_plain_text, render_text
 from notifications.services.wipes import messages_wipe_secrets
 
 __all__ = [
