@@ -14,7 +14,7 @@ DEPLOY_ENV := ENVIRONMENT=production \
 	REDIS_URL=redis://localhost:6379/0 \
 	EMAIL_URL=smtp+tls://user:password@smtp.example.org:587
 
-.PHONY: install run test lint format check-deploy chromium wrk bench bench-dashboard messages mutation
+.PHONY: install run test lint format check-deploy chromium pango wrk bench bench-dashboard messages mutation
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -38,7 +38,13 @@ chromium:
 		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium; \
 		else echo "Browser tests need Chromium: sudo apt-get install -y chromium" >&2; exit 1; fi; }
 
-run: install
+# Certificates are PDFs made by WeasyPrint, which draws text with Pango; install it like Chromium.
+pango:
+	@/sbin/ldconfig -p | grep -q 'libpango-1.0.so.0' && /sbin/ldconfig -p | grep -q 'libpangoft2-1.0.so.0' || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0; \
+		else echo "Certificates need Pango: sudo apt-get install -y libpango-1.0-0 libpangoft2-1.0-0" >&2; exit 1; fi; }
+
+run: install pango
 	$(PY) scripts/ensure_database.py
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
@@ -48,7 +54,7 @@ run: install
 check-deploy: install
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
 
-test: install chromium check-deploy
+test: install chromium pango check-deploy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest
 
