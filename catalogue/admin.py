@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from catalogue.models import ActivityType, PaymentPolicy, Rate, RateCard, Team
+from catalogue.models import ActivityType, Course, PaymentPolicy, Rate, RateCard, Team
 
 
 @admin.register(Team)
@@ -14,6 +14,13 @@ class TeamAdmin(admin.ModelAdmin):
 class ActivityTypeAdmin(admin.ModelAdmin):
     list_display = ["name", "default_involvement_level", "is_active"]
     list_filter = ["default_involvement_level", "is_active"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(Course)
+class CourseAdmin(admin.ModelAdmin):
+    list_display = ["name", "valid_for_months", "is_active"]
+    list_filter = ["is_active"]
     search_fields = ["name", "description"]
 
 

@@ -1,8 +1,6 @@
 """Reference data every other app reads and administrators keep: teams, activity types, the
-involvement ladder, and what involvement is paid (rate cards and the payment policy). At the
-bottom of the apps: it imports none of them.
-
-Courses join these when training records are built.
+involvement ladder, what involvement is paid (rate cards and the payment policy), and the
+training courses an opportunity may require. At the bottom of the apps: it imports none of them.
 """
 
 from datetime import date
@@ -72,6 +70,29 @@ class ActivityType(models.Model):
     @property
     def default_involvement_level_meaning(self) -> str:
         return INVOLVEMENT_LEVEL_MEANINGS[InvolvementLevel(self.default_involvement_level)]
+
+
+class Course(models.Model):
+    """Training the Trust offers representatives ("Recruitment panel training"), which an
+    opportunity may require. A completion lasts `valid_for_months`, or for ever if blank."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(
+        blank=True, max_length=2000, help_text="Plain English: what the course covers."
+    )
+    valid_for_months = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text="How long the training counts for, in months. Leave blank if it never expires.",
+    )
+    is_active = models.BooleanField(default=True, help_text="Inactive courses are hidden from new choices.")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RateCard(models.Model):

@@ -72,6 +72,8 @@ INSTALLED_APPS = [
     "opportunities",
     "feedback",
     "payments",
+    "records",
+    "charter",
     "home",
     "dashboard",
     # Demo data and `seed_demo`, on top of everything; nothing in the product imports it.

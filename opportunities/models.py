@@ -456,3 +456,7 @@ class ParticipantMessage(models.Model):
 
     def get_groups_display(self) -> list[str]:
         return [ParticipantGroup(group).label.split(":")[0] for group in self.groups]
+
+
+# Training completions live in a module of their own; importing it here registers the model.
+from opportunities.training import TrainingCompletion  # noqa: E402,F401

@@ -57,6 +57,8 @@ OUR_MODULES = (
     "opportunities.",
     "feedback.",
     "payments.",
+    "records.",
+    "charter.",
     "home.",
     "dashboard.",
     "involvement.",

@@ -1,0 +1,1 @@
+"""The co-signed involvement charter and personal agreements (issue 15)."""

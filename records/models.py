@@ -1,0 +1,1 @@
+"""The involvement record: certificates, references and training (issue 14)."""
