@@ -5,6 +5,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -235,9 +236,22 @@ class Profile(models.Model):
     onboarded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # What the people list searches: the names, e-mail and phone numbers (also as bare
+    # national digits) in lower case, in one column with a trigram index, so that a search
+    # is one indexed LIKE a word rather than a scan of six columns over two tables. Written
+    # only by the database (triggers on this table and on the user's names and e-mail,
+    # migration 0014), so nothing can save it stale; never shown.
+    search_text = models.TextField(default="", editable=False)
+    # The list's order, kept the same way: the name it shows (display name, else e-mail) in
+    # lower case, indexed with the user's id so a page is read in order, not sorted.
+    sort_name = models.TextField(default="", editable=False)
 
     class Meta:
-        indexes = [models.Index(fields=["named_worker"])]
+        indexes = [
+            models.Index(fields=["named_worker"]),
+            GinIndex(fields=["search_text"], opclasses=["gin_trgm_ops"], name="profile_search_trgm"),
+            models.Index(fields=["sort_name", "user"], name="profile_sort_name"),
+        ]
 
     def __str__(self) -> str:
         return f"Profile of {self.user}"

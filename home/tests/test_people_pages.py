@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import ContactLogEntry, NamedWorkerChange, User
+from accounts.models import ContactLogEntry, NamedWorkerChange, Profile, User
 from accounts.permissions import Role
 from accounts.tests.factories import person
 from catalogue.tests.factories import ActivityTypeFactory
@@ -127,6 +127,25 @@ def test_it_finds_people_by_part_of_a_name_e_mail_or_phone(
     User.objects.filter(pk=sam.pk).update(first_name="Samuel", last_name="Jones", email="sam@example.net")
     response = login(client, worker).get(PEOPLE, {"q": query})
     assert _names(response) == found
+
+
+def test_people_are_listed_by_the_name_shown_whatever_its_case_and_pages_keep_that_order(
+    client, representative, outsider, worker
+):
+    # Names of our choosing: "zoe" in lower case must not sort after "Zack" by its case, and a
+    # person with no display name is listed by the e-mail address the list shows instead.
+    Profile.objects.filter(user=representative).update(display_name="zoe")
+    Profile.objects.filter(user=outsider).update(display_name="Zack")
+    nameless = person(roles=[Role.REPRESENTATIVE], display_name="")
+    User.objects.filter(pk=nameless.pk).update(email="mo@example.org")
+    for n in range(30):
+        person(roles=[Role.REPRESENTATIVE], display_name=f"Aaron {n:02d}")
+    first = login(client, worker).get(PEOPLE)
+    second = client.get(PEOPLE, {"page": 2})
+    shown = [p.profile.display_name or p.email for p in first.context["page"].object_list] + [
+        p.profile.display_name or p.email for p in second.context["page"].object_list
+    ]
+    assert shown == [f"Aaron {n:02d}" for n in range(30)] + ["mo@example.org", "Zack", "zoe"]
 
 
 @pytest.mark.parametrize("query", ["07700 900777", "07700900777", "+447700900777", "900777"])
