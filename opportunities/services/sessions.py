@@ -24,6 +24,12 @@ class SessionData:
     location: str = ""
     joining_link: str = ""
     id: int | None = None  # an existing session being edited
+    # What to expect on the day: saved, but not a change of time or place that people are told of.
+    meet_by: str = ""
+    what_to_bring: str = ""
+    directions: str = ""
+    map_link: str = ""
+    breaks: str = ""
 
 
 def _sync_dates(opportunity: Opportunity) -> None:
@@ -34,6 +40,9 @@ def _sync_dates(opportunity: Opportunity) -> None:
 
 # What people are told about when it changes: when and where a session is.
 SESSION_DETAILS = ("starts_at", "ends_at", "area", "location", "joining_link")
+# What to expect on the day (issue 14): written as typed, even on a session that has started
+# (a worker may add the directions afterwards for the record), and told of by nobody.
+WHAT_TO_EXPECT = ("meet_by", "what_to_bring", "directions", "map_link", "breaks")
 
 
 @dataclass
@@ -84,8 +93,11 @@ def _save_sessions(
     Session.objects.filter(pk__in=removed).delete()
     for data in sessions:
         fields = {name: getattr(data, name) for name in SESSION_DETAILS}
+        expect = {name: getattr(data, name) for name in WHAT_TO_EXPECT}
         if data.id in existing:
             before = _details(existing[data.id])
+            if any(getattr(existing[data.id], name) != value for name, value in expect.items()):
+                Session.objects.filter(pk=data.id).update(**expect)
             if all(getattr(before, name) == value for name, value in fields.items()):
                 continue
             if running and existing[data.id].has_started:
@@ -96,7 +108,7 @@ def _save_sessions(
             Session.objects.filter(pk=data.id).update(**fields)
             changes.append(SessionChange(before=before, after=SessionData(**fields, id=data.id)))
         else:
-            session = Session.objects.create(opportunity=opportunity, **fields)
+            session = Session.objects.create(opportunity=opportunity, **fields, **expect)
             changes.append(SessionChange(before=None, after=_details(session)))
     return changes
 
