@@ -15,6 +15,7 @@ from accounts.permissions import Role
 from accounts.tests.factories import PASSWORD, person
 from catalogue.models import Course
 from opportunities.models import SignUp
+from opportunities.services import attendance_record, signup_create
 from opportunities.tests.factories import OpportunityFactory
 from opportunities.training import TrainingCompletion
 from tests.browser.test_foundation_journeys import log_in
@@ -115,3 +116,49 @@ def test_a_worker_records_training_and_the_person_signs_up_and_gets_ready(checke
     assert download.status == 200
     assert download.headers["content-type"] == "application/pdf"
     assert download.body().startswith(b"%PDF-")
+
+
+def test_a_worker_records_training_without_javascript(no_js_page):
+    """The person page's training form and the participants page's one step work as plain
+    forms: a date in the future comes back with the message by the field and what was
+    typed kept; everyone who attended a training activity is recorded once."""
+    worker = person(roles=[Role.WORKER], display_name="Wendy Worker")
+    robin = person(roles=[Role.REPRESENTATIVE], display_name="Robin", named_worker=worker)
+    course = Course.objects.create(name="Recruitment panel training", valid_for_months=24)
+    start = timezone.now() - timedelta(days=2)
+    training = OpportunityFactory(
+        title=TRAINING, trains_for=course, lead_worker=worker, sessions=[(start, start + timedelta(hours=3))]
+    )
+    signup = signup_create(opportunity=training, person=robin)
+    attendance_record(signup=signup, session=training.sessions.get(), attended=True, by=worker)
+
+    page = no_js_page.page
+    log_in(no_js_page, worker.email, PASSWORD)
+    expect(page).to_have_url(re.compile("/worker/$"))
+    no_js_page.check_accessibility()
+    no_js_page.goto(f"/worker/people/{robin.pk}/")
+    no_js_page.check_accessibility()
+    form = page.locator("#training ~ form").first
+    form.get_by_label("Course").select_option(label="Recruitment panel training")
+    fill_date(form.get_by_role("group", name="Date completed"), timezone.localdate() + timedelta(days=3))
+    form.get_by_role("button", name="Record the training").click()
+    no_js_page.check_accessibility()
+    expect(page).to_have_title(re.compile("^Error: "))
+    expect(page.get_by_role("alert")).to_contain_text("The date completed must be today or in the past")
+    form = page.locator("#training ~ form").first
+    later = timezone.localdate() + timedelta(days=3)
+    expect(form.get_by_role("group", name="Date completed").get_by_label("Day", exact=True)).to_have_value(
+        str(later.day)
+    )
+    expect(form.get_by_label("Course")).to_have_value(str(course.pk))
+    assert not TrainingCompletion.objects.exists()
+
+    no_js_page.goto(f"/opportunities/{training.pk}/participants/")
+    no_js_page.check_accessibility()
+    page.get_by_role("button", name="Record training for everyone who attended").click()
+    no_js_page.check_accessibility()
+    expect(page.get_by_text("Training recorded for 1 person.")).to_be_visible()
+    page.get_by_role("button", name="Record training for everyone who attended").click()
+    no_js_page.check_accessibility()
+    expect(page.get_by_text("1 person had it recorded already.")).to_be_visible()
+    assert TrainingCompletion.objects.get().person == robin
