@@ -187,7 +187,7 @@ class YourSignUp:
     invites_check_in: bool
     # The course they need first, instead of the sign-up form, with the next date to take it.
     training: TrainingNeeded | None = None
-    # A confirmed place (or one taken part in): the preparation pack and what to expect.
+    # A confirmed place (or one taken part in): opens the preparation pack.
     confirmed: bool = False
 
 

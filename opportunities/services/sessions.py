@@ -162,6 +162,9 @@ def _check_sessions(opportunity: Opportunity, sessions: list[SessionData]) -> No
         # year-9999 session, once stored, would overflow every page that counts from it.
         if timezone.localtime(session.ends_at).year > latest_year:
             raise OpportunityError(f"Sessions can be planned up to the end of {latest_year}.")
+        # Held here too, whoever calls: the link goes to people's phones, https only.
+        if session.map_link and not session.map_link.lower().startswith("https://"):
+            raise OpportunityError("A map link must start with https://.")
     first = min(session.starts_at for session in sessions)
     if opportunity.signup_deadline > first:
         raise OpportunityError("The sign-up deadline must be before the first session.")

@@ -20,7 +20,13 @@ from accounts.tests.factories import person
 from notifications.kinds import Kind
 from notifications.models import Message
 from opportunities.models import Opportunity
-from opportunities.services import reminders_send, signup_create
+from opportunities.services import (
+    OpportunityError,
+    SessionData,
+    opportunity_save,
+    reminders_send,
+    signup_create,
+)
 from opportunities.services.packs import opportunity_pack_save
 from opportunities.tests.factories import OpportunityFactory
 from opportunities.tests.test_views_forms import (
@@ -271,3 +277,23 @@ def test_the_48_hour_reminder_links_to_the_pack(worker, representative):
     assert f"/opportunities/{opportunity.pk}/pack/download/" in with_link.body_html
     plain = Message.objects.get(kind=Kind.REMINDER, dedupe_key__contains=f":{without_pack.signups.get().pk}:")
     assert "pack/download" not in plain.body_text
+
+
+def test_the_service_refuses_a_map_link_that_is_not_https_whoever_calls(worker):
+    opportunity = OpportunityFactory(lead_worker=worker, status=Opportunity.Status.DRAFT)
+    session = opportunity.sessions.get()
+    with pytest.raises(OpportunityError, match="https"):
+        opportunity_save(
+            opportunity=opportunity,
+            sessions=[
+                SessionData(
+                    starts_at=session.starts_at,
+                    ends_at=session.ends_at,
+                    id=session.pk,
+                    map_link="http://maps.example.org/",
+                )
+            ],
+            by=worker,
+        )
+    session.refresh_from_db()
+    assert session.map_link == ""
