@@ -10,6 +10,7 @@ and the lead workers the person's sign-ups open them to; a 404 for anybody else)
 within it no-shows follow PRODUCT.md's narrower rule (the named worker, and the lead worker
 of that activity)."""
 
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -34,14 +35,17 @@ from home.people_filters import PersonFilter
 from home.people_forms import ContactLogForm, NamedWorkerForm
 from involvement.errors import attempt
 from notifications.selectors import contact_tasks_for_person, inbox_for_user
+from opportunities.forms import TrainingCompletionForm
 from opportunities.models import SignUp
 from opportunities.people_selectors import (
     involvement_for_person,
     on_behalf_events_for_person,
     opportunities_to_sign_up_for,
+    training_for_person,
     with_last_involved,
     with_may_open,
 )
+from opportunities.services import training_record
 
 PAGE_SIZE = 25
 # The person page lists the latest of these; the person's inbox has the rest.
@@ -140,6 +144,7 @@ def person_page(
     *,
     contact_form: ContactLogForm | None = None,
     signup_form: SignUpForPersonForm | None = None,
+    training_form: TrainingCompletionForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     viewer = request.user
@@ -167,7 +172,15 @@ def person_page(
             "history": named_worker_history(person=person),
             "named_worker_form": _named_worker_form(),
             "can_assign": viewer.has_perm("accounts.assign_named_worker"),
-            "page_has_errors": any(form is not None and form.errors for form in (contact_form, signup_form)),
+            "page_has_errors": any(
+                form is not None and form.errors for form in (contact_form, signup_form, training_form)
+            ),
+            # Training (issue 14): what they have done, and recording more.
+            "training": training_for_person(person=person),
+            "today": timezone.localdate(),
+            "may_record_training": viewer.has_perm("opportunities.record_training", person),
+            "training_form": training_form
+            or TrainingCompletionForm(initial={"completed_on": timezone.localdate()}),
             # Assisted digital (issue 13, items 4 and 7): acting for them, what was done on
             # their behalf, and the calls and letters owed to them.
             "upcoming_title": UPCOMING_TITLE,
@@ -207,6 +220,35 @@ def person_contact_log_add(request: HttpRequest, person_id: int) -> HttpResponse
     ):
         return redirect(reverse("worker:person", args=[person.pk]) + "#contact-log")
     return person_page(request, person, contact_form=form)
+
+
+@permission_required("accounts.use_worker_area", raise_exception=True)
+@require_POST
+def person_training_add(request: HttpRequest, person_id: int) -> HttpResponse:
+    """Records one completed course from the person page; a mistake shows the page again
+    with what was typed and the message beside the field. The same course on the same day
+    twice is recorded once."""
+    person = get_person_for_staff(request.user, person_id)
+    if not request.user.has_perm("opportunities.record_training", person):
+        raise PermissionDenied
+    form = TrainingCompletionForm(request.POST)
+    if form.is_valid() and attempt(
+        request,
+        lambda: training_record(
+            person=person,
+            course=form.cleaned_data["course"],
+            completed_on=form.cleaned_data["completed_on"],
+            by=request.user,
+        ),
+        lambda result: (
+            f"{result[0].course.name} has been recorded for {_name(person)}."
+            if result[1]
+            else f"{result[0].course.name} on that day was already recorded for {_name(person)}."
+        ),
+        form=form,
+    ):
+        return redirect(reverse("worker:person", args=[person.pk]) + "#training")
+    return person_page(request, person, training_form=form)
 
 
 @permission_required("accounts.assign_named_worker", raise_exception=True)

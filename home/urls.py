@@ -47,6 +47,7 @@ worker_patterns = (
             people_views.person_contact_log_add,
             name="person_contact_log",
         ),
+        path("people/<int:person_id>/training/", people_views.person_training_add, name="person_training"),
         path(
             "people/<int:person_id>/named-worker/",
             people_views.person_named_worker,

@@ -51,6 +51,9 @@ def me_home(request: HttpRequest) -> HttpResponse:
     for signup in signups:
         signup.payment_claim = claims.get(signup.pk)
         by_state.setdefault(signup.state, []).append(signup)
+    # A confirmed place links to the activity's preparation pack, if it has one (issue 14).
+    for signup in by_state.get("confirmed", []):
+        signup.pack_ready = bool(signup.opportunity.preparation_pack)
     return render(
         request,
         "home/me_home.html",

@@ -21,6 +21,11 @@ def beat_schedule(*, outbox_sweep_every_seconds: float) -> dict[str, dict[str, A
         "expire-offers": {"task": "opportunities.tasks.expire_offers", "schedule": 5 * 60.0},
         "run-due-selections": {"task": "opportunities.tasks.run_due_selections", "schedule": 15 * 60.0},
         "send-reminders": {"task": "opportunities.tasks.send_reminders", "schedule": 15 * 60.0},
+        # A month's notice before training runs out; the message key makes it once only.
+        "training-expiry-reminders": {
+            "task": "opportunities.tasks.send_training_expiry_reminders",
+            "schedule": crontab(hour=7, minute=30),
+        },
         "open-claims": {"task": "payments.tasks.open_claims", "schedule": 60 * 60.0},
         "check-in-invitations": {"task": "feedback.tasks.send_check_in_invitations", "schedule": 60 * 60.0},
         # Invitations are queued when an opportunity is published; this catches a lost task.

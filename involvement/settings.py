@@ -380,6 +380,8 @@ INVITATION_GAP_DAYS = env.int("INVITATION_GAP_DAYS", default=7)
 PAYMENT_TARGET_DAYS = env.int("PAYMENT_TARGET_DAYS", default=14)
 PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-media")
 RECEIPT_MAX_BYTES = env.int("RECEIPT_MAX_BYTES", default=10 * 1024 * 1024)
+# An opportunity's preparation pack (issue 14): a PDF or an image, kept beside the receipts.
+PACK_MAX_BYTES = env.int("PACK_MAX_BYTES", default=10 * 1024 * 1024)
 BENEFITS_ADVICE_URL = env.str("BENEFITS_ADVICE_URL", default="/help/#benefits")
 
 # Opportunities: how long an offered place is held, and when reminders go before a session.

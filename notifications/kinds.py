@@ -37,6 +37,7 @@ class Kind(models.TextChoices):
         "participant_message",
         "Messages from the lead worker of an activity I signed up for",
     )
+    TRAINING_EXPIRING = "training_expiring", "Training of mine that is about to run out"
 
 
 class Channel(models.TextChoices):
@@ -100,6 +101,8 @@ RULES: dict[str, KindRules] = {
     # the rest, never the worker's free-text body, which can be long and is better read
     # signed in than on a phone that may not be the person's alone.
     Kind.PARTICIPANT_MESSAGE: KindRules(text=True),
+    # A month's notice that a course runs out (issue 14): not urgent, so e-mail and the inbox.
+    Kind.TRAINING_EXPIRING: KindRules(),
     # The code is the secret: not in the inbox, wiped once sent, never sent again.
     Kind.PHONE_CODE: KindRules(email_optional=False, in_inbox=False, holds_secret=True, text_only=True),
 }

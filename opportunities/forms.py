@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.selectors import workers
-from catalogue.models import ActivityType, RateCard, Team, describe_rate
+from catalogue.models import ActivityType, Course, RateCard, Team, describe_rate
 from involvement.forms import DateField, LengthLimitsMixin
 from opportunities.models import (
     PARTICIPANT_MESSAGE_BODY_MAX,
@@ -45,6 +45,8 @@ class OpportunityForm(LengthLimitsMixin, forms.ModelForm):
             "payment",
             "places",
             "selection_method",
+            "required_course",
+            "trains_for",
             "lead_worker",
         ]
         widgets = {
@@ -96,6 +98,11 @@ class OpportunityForm(LengthLimitsMixin, forms.ModelForm):
             "involvement_level"
         ].help_text = "Be honest: say how much influence people will really have."
         self._set_up_rate_card()
+        for name in ("required_course", "trains_for"):
+            # Active courses, and the one already chosen even if it has since been retired.
+            chosen = getattr(self.instance, f"{name}_id", None)
+            self.fields[name].queryset = Course.objects.filter(Q(is_active=True) | Q(pk=chosen))
+            self.fields[name].empty_label = "None"
         if self.instance.pk and self.instance.signup_deadline:
             self.initial.setdefault(
                 "signup_deadline_date", timezone.localtime(self.instance.signup_deadline).date()
@@ -139,6 +146,14 @@ class OpportunityForm(LengthLimitsMixin, forms.ModelForm):
             )
 
         field.label_from_instance = label
+
+    def clean_trains_for(self):
+        trains_for = self.cleaned_data.get("trains_for")
+        if trains_for is not None and trains_for == self.cleaned_data.get("required_course"):
+            raise forms.ValidationError(
+                "An activity cannot need the course it trains people for: choose one or the other"
+            )
+        return trains_for
 
     def clean_places(self):
         places = self.cleaned_data["places"]
@@ -297,3 +312,47 @@ class ParticipantMessageForm(LengthLimitsMixin, forms.Form):
             "invalid": "This form could not be read. Check the message and send it again.",
         },
     )
+
+
+class PackForm(forms.Form):
+    """The preparation pack: checked by its content in the service (services/packs.py)."""
+
+    pack = forms.FileField(
+        label="Preparation pack",
+        help_text="A PDF or an image (JPEG, PNG or WebP), 10 MB or smaller. Only people with a "
+        "place, and workers, can download it.",
+        error_messages={
+            "required": "Choose a file to upload",
+            "empty": "The file is empty: choose another",
+            "invalid": "Choose a file to upload",
+        },
+    )
+
+
+class TrainingCompletionForm(forms.Form):
+    """A worker recording one person's training: the course and the day it was completed."""
+
+    course = forms.ModelChoiceField(
+        label="Course",
+        queryset=Course.objects.none(),
+        empty_label="Choose a course",
+        error_messages={
+            "required": "Choose the course they completed",
+            "invalid_choice": "Choose a course from the list",
+        },
+    )
+    completed_on = DateField(
+        label="Date completed",
+        help_text="For example, 27 11 2026",
+        error_messages={"required": "Enter the date they completed it"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = Course.objects.filter(is_active=True)
+
+    def clean_completed_on(self):
+        completed_on = self.cleaned_data["completed_on"]
+        if completed_on and completed_on > timezone.localdate():
+            raise forms.ValidationError("The date completed must be today or in the past")
+        return completed_on

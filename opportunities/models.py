@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -13,6 +14,7 @@ from django.utils import timezone
 from catalogue.models import (
     INVOLVEMENT_LEVEL_MEANINGS,
     ActivityType,
+    Course,
     InvolvementLevel,
     RateCard,
     Team,
@@ -37,6 +39,12 @@ SELECTION_METHOD_MEANINGS = {
     SelectionMethod.FAIR_SHARE: "Everyone can apply until the deadline. Then places go first to people who "
     "have never been involved, then to people involved least in the last 12 months.",
 }
+
+
+def packs_storage() -> FileSystemStorage:
+    """Preparation packs sit in the private media root, outside the static and media roots:
+    served only through the permission-checked pack view, like payments' receipts."""
+    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
 
 
 class Opportunity(models.Model):
@@ -98,6 +106,30 @@ class Opportunity(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="led_opportunities"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Training (issue 14): a course people must have, current on the first session's day, to
+    # take part; and the course this activity is itself the training for.
+    required_course = models.ForeignKey(
+        Course,
+        verbose_name="training needed (optional)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="required_by",
+        help_text="People can sign up only with this training, current on the day of the first session.",
+    )
+    trains_for = models.ForeignKey(
+        Course,
+        verbose_name="this activity is training for (optional)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="training_activities",
+        help_text="Everyone who attends can then be recorded as having completed this course, in one step.",
+    )
+    # A preparation pack for the day (a PDF or image), private: only people with a place and
+    # the staff who manage it may download it (opportunities/views/packs.py).
+    preparation_pack = models.FileField(upload_to="packs/%Y/%m/", storage=packs_storage, blank=True)
+    preparation_pack_content_type = models.CharField(max_length=50, blank=True)
     cancel_reason = models.TextField(blank=True, max_length=300)
     # Kept by the services under the opportunity's row lock, so lists and filters read them
     # without counting sign-ups: places held (confirmed, offered, attended or did not
@@ -212,6 +244,12 @@ class Session(models.Model):
         help_text="Only people who are signed in see the address.",
     )
     joining_link = models.URLField("joining link (optional)", blank=True, help_text="For online sessions.")
+    # What to expect on the day (issue 14): shown to people signed in, never to visitors.
+    meet_by = models.CharField("who will meet you (optional)", max_length=200, blank=True)
+    what_to_bring = models.TextField("what to bring (optional)", max_length=1000, blank=True)
+    directions = models.TextField("how to get there (optional)", max_length=1000, blank=True)
+    map_link = models.URLField("map link (optional)", max_length=500, blank=True)
+    breaks = models.CharField("breaks (optional)", max_length=300, blank=True)
 
     class Meta:
         ordering = ["starts_at", "pk"]
@@ -230,6 +268,10 @@ class Session(models.Model):
     @property
     def has_started(self) -> bool:
         return self.starts_at <= timezone.now()
+
+    @property
+    def has_what_to_expect(self) -> bool:
+        return any((self.meet_by, self.what_to_bring, self.directions, self.map_link, self.breaks))
 
 
 class AttendanceMode(models.TextChoices):

@@ -21,7 +21,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
-from opportunities.models import Opportunity, SignUp, SignUpEvent
+from opportunities.models import Opportunity, SignUp, SignUpEvent, TrainingCompletion
 from opportunities.selectors import lead_access_q
 
 State = SignUp.State
@@ -115,3 +115,10 @@ def on_behalf_events_for_person(*, person: User) -> QuerySet[SignUpEvent]:
 
 def signup_of_person(*, person: User, signup_id: int) -> SignUp | None:
     return SignUp.objects.select_related("opportunity").filter(pk=signup_id, person=person).first()
+
+
+def training_for_person(*, person: User) -> QuerySet[TrainingCompletion]:
+    """A person's training, newest first, with its course and who recorded it (one query)."""
+    return TrainingCompletion.objects.filter(person=person).select_related(
+        "course", "opportunity", "recorded_by__profile"
+    )

@@ -16,7 +16,7 @@ from accounts.permissions import (
     is_self,
     is_worker,
 )
-from opportunities.models import Opportunity, SignUp
+from opportunities.models import PARTICIPANT_GROUP_STATES, Opportunity, ParticipantGroup, SignUp
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -133,6 +133,28 @@ def person_is_representative(user: Anyone, person: User | None) -> bool:
 # accepting an offer on their behalf): a worker who may see them, and never for staff.
 can_act_for_person = can_view_person & person_is_representative
 rules.add_perm("opportunities.act_for_person", can_act_for_person)
+
+
+@rules.predicate
+def has_place_on(user: Anyone, opportunity: Opportunity | None) -> bool:
+    """A confirmed place (or one attended): what opens the preparation pack to a person."""
+    return (
+        opportunity is not None
+        and user.is_authenticated
+        and SignUp.objects.filter(
+            opportunity=opportunity,
+            person_id=user.pk,
+            state__in=PARTICIPANT_GROUP_STATES[ParticipantGroup.CONFIRMED],
+        ).exists()
+    )
+
+
+# The preparation pack: the people with a place, and the workers who manage the activity.
+rules.add_perm("opportunities.view_pack", is_worker | has_place_on)
+# Recording a person's training: a worker who may see them (their named worker, or the lead
+# worker of an activity of theirs), for a representative. Everyone who attended a training
+# activity is recorded from its participants page by any worker who manages it.
+rules.add_perm("opportunities.record_training", can_view_person & person_is_representative)
 
 
 def get_opportunity_for_viewer(user: Anyone, opportunity_id: int) -> Opportunity:

@@ -15,7 +15,16 @@ from django.utils import timezone
 
 from accounts.selectors import names_by_person_id
 from opportunities.calendar_selectors import PUBLIC_STATUSES as CALENDAR_STATUSES
-from opportunities.models import AttendanceMode, Format, Opportunity, SelectionDraw, SelectionMethod, SignUp
+from opportunities.models import (
+    PARTICIPANT_GROUP_STATES,
+    AttendanceMode,
+    Format,
+    Opportunity,
+    ParticipantGroup,
+    SelectionDraw,
+    SelectionMethod,
+    SignUp,
+)
 from opportunities.services.states import (
     ACCEPT,
     DECLINE,
@@ -31,6 +40,11 @@ from opportunities.services.states import (
     Status,
     signup_action_refusal,
     signup_create_refusal,
+)
+from opportunities.services.training import (
+    TrainingNeeded,
+    people_with_current_training,
+    training_needed,
 )
 
 if TYPE_CHECKING:
@@ -171,6 +185,10 @@ class YourSignUp:
     open_for_signup: bool
     # They took part: ask how it went.
     invites_check_in: bool
+    # The course they need first, instead of the sign-up form, with the next date to take it.
+    training: TrainingNeeded | None = None
+    # A confirmed place (or one taken part in): opens the preparation pack.
+    confirmed: bool = False
 
 
 def your_signup(*, user: Anyone, opportunity: Opportunity, signup: SignUp | None) -> YourSignUp:
@@ -180,15 +198,26 @@ def your_signup(*, user: Anyone, opportunity: Opportunity, signup: SignUp | None
         )
 
     can_answer_offer = may(DECLINE)  # declining has no deadline; accepting may have passed it
+    could_sign_up = user.has_perm("opportunities.sign_up") and not signup_create_refusal(
+        opportunity=opportunity, signup=signup
+    )
+    # The same rule the sign-up service applies under the lock (services/training.py); an
+    # offer to answer needs it too, since accepting asks it again.
+    training = (
+        training_needed(opportunity=opportunity, person=user)  # type: ignore[arg-type]
+        if (could_sign_up or can_answer_offer) and opportunity.required_course_id
+        else None
+    )
     return YourSignUp(
         has_place=signup is not None and signup.state not in SIGNS_UP_AGAIN,
         can_answer_offer=can_answer_offer,
         # Someone with an offer answers it: accepting or declining, not withdrawing.
         can_withdraw=may(WITHDRAW) and not can_answer_offer,
-        can_sign_up=user.has_perm("opportunities.sign_up")
-        and not signup_create_refusal(opportunity=opportunity, signup=signup),
+        can_sign_up=could_sign_up and training is None,
         open_for_signup=not signup_create_refusal(opportunity=opportunity, signup=None),
         invites_check_in=signup is not None and signup.state == State.ATTENDED,
+        training=training,
+        confirmed=signup is not None and signup.state in PARTICIPANT_GROUP_STATES[ParticipantGroup.CONFIRMED],
     )
 
 
@@ -226,6 +255,8 @@ class ParticipantRow:
     can_cancel: bool
     takes_attendance: bool
     offer_open: bool
+    # Whether their training counts for this activity; None when it needs no course.
+    trained: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -236,12 +267,17 @@ class ParticipantsPage:
     before_deadline: bool
     can_run_selection: bool
     can_complete: bool
+    # Everyone who attended can be recorded as trained in one step (opportunity.trains_for).
+    can_record_training: bool = False
 
 
 def participants_page(
     *, user: Anyone, opportunity: Opportunity, signups: list[SignUp], now: datetime | None = None
 ) -> ParticipantsPage:
     running = opportunity.status in RUNNING
+    trained = people_with_current_training(
+        opportunity=opportunity, person_ids=[signup.person_id for signup in signups]
+    )
     rows = [
         ParticipantRow(
             signup=signup,
@@ -252,6 +288,7 @@ def participants_page(
             can_cancel=State.CANCELLED in TRANSITIONS[signup.state],
             takes_attendance=signup.state in TAKES_ATTENDANCE,
             offer_open=signup.state == State.OFFERED,
+            trained=None if trained is None else signup.person_id in trained,
         )
         for signup in signups
     ]
@@ -264,6 +301,8 @@ def participants_page(
         and bool(applied)
         and opportunity.status not in FINISHED,
         can_complete=Status.COMPLETED in OPPORTUNITY_TRANSITIONS[opportunity.status],
+        can_record_training=opportunity.trains_for_id is not None
+        and any(signup.state == State.ATTENDED for signup in signups),
     )
 
 
@@ -272,17 +311,29 @@ class RankingRow:
     rank: int
     name: str
     reason: str
+    # Whether their training counts for the activity; None when it needs no course.
+    trained: bool | None = None
 
 
-def selection_ranking_rows(*, draw: SelectionDraw) -> list[RankingRow]:
+def selection_ranking_rows(
+    *, draw: SelectionDraw, opportunity: Opportunity | None = None
+) -> list[RankingRow]:
     """The draw's ranking as the selection page shows it. The draw keeps ids, not names
-    (erasure leaves nothing of a person there), so names are read now, in one query."""
-    names = names_by_person_id(person_ids=[row["person_id"] for row in draw.ranking if row.get("person_id")])
+    (erasure leaves nothing of a person there), so names are read now, in one query; and
+    with `opportunity`, whether each person's training counts for it (one more)."""
+    person_ids = [row["person_id"] for row in draw.ranking if row.get("person_id")]
+    names = names_by_person_id(person_ids=person_ids)
+    trained = (
+        people_with_current_training(opportunity=opportunity, person_ids=person_ids)
+        if opportunity is not None
+        else None
+    )
     return [
         RankingRow(
             rank=row["rank"],
             name=names.get(row.get("person_id") or 0, "Someone no longer on Involvement Hub"),
             reason=row["reason"],
+            trained=None if trained is None else row.get("person_id") in trained,
         )
         for row in draw.ranking
     ]

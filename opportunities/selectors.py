@@ -56,7 +56,9 @@ def with_rate_in_force(opportunities: QuerySet[Opportunity]) -> QuerySet[Opportu
 def opportunity_get(*, opportunity_id: int) -> Opportunity | None:
     return (
         with_rate_in_force(
-            Opportunity.objects.select_related("activity_type", "team", "lead_worker__profile")
+            Opportunity.objects.select_related(
+                "activity_type", "team", "lead_worker__profile", "required_course", "trains_for"
+            )
         )
         .prefetch_related("sessions")
         .filter(pk=opportunity_id)
@@ -70,7 +72,7 @@ def opportunities_for_browse() -> QuerySet[Opportunity]:
         with_rate_in_force(
             Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED, ends_at__gte=timezone.now())
         )
-        .select_related("activity_type", "team")
+        .select_related("activity_type", "team", "required_course")
         .defer("description", "accessibility")
         .order_by("starts_at", "pk")
     )
@@ -166,7 +168,15 @@ def signups_for_person(*, person: User) -> QuerySet[SignUp]:
     return (
         SignUp.objects.filter(person=person)
         .select_related("opportunity")
-        .only("state", "offer_expires_at", "opportunity_id", "opportunity__title", "opportunity__starts_at")
+        .only(
+            "state",
+            "offer_expires_at",
+            "opportunity_id",
+            "opportunity__title",
+            "opportunity__starts_at",
+            # The preparation pack's link, for a confirmed place (issue 14).
+            "opportunity__preparation_pack",
+        )
         .order_by("-opportunity__starts_at", "pk")
     )
 

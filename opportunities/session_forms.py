@@ -12,6 +12,7 @@ from django.utils import timezone
 from involvement.forms import DateField, LengthLimitsMixin, years_from_now
 from opportunities.models import Opportunity, Session
 from opportunities.services import SessionData
+from opportunities.services.sessions import WHAT_TO_EXPECT
 
 TIME_FORMATS = ["%H:%M", "%H.%M", "%I:%M%p", "%I.%M%p", "%I%p", "%H%M"]
 
@@ -68,6 +69,40 @@ class SessionForm(LengthLimitsMixin, forms.Form):
         required=False,
         help_text="For online sessions.",
     )
+    # What to expect on the day (issue 14): for the people taking part, signed in.
+    meet_by = forms.CharField(
+        label="Who will meet you (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example, Sam from the involvement team, at the main reception.",
+    )
+    what_to_bring = forms.CharField(
+        label="What to bring (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For example, your reading glasses and the papers we sent you.",
+    )
+    directions = forms.CharField(
+        label="How to get there (optional)",
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Buses, parking, the entrance to use, and step-free routes.",
+    )
+    map_link = forms.URLField(
+        assume_scheme="https",
+        label="Map link (optional)",
+        max_length=Session._meta.get_field("map_link").max_length,
+        required=False,
+        help_text="A web address starting https://, for example a link to the place on a map.",
+    )
+    breaks = forms.CharField(
+        label="Breaks (optional)",
+        max_length=300,
+        required=False,
+        help_text="For example, a 15-minute break every hour, and lunch at 12:30.",
+    )
 
     def __init__(self, *args, originals: dict | None = None, running: bool = False, **kwargs):
         # `originals`: the opportunity's sessions by id; `running`: published or closed, when
@@ -102,6 +137,7 @@ class SessionForm(LengthLimitsMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_map_link(cleaned)
         if self.is_frozen:
             stored = self._as_typed(self.original)
             for name, label in FROZEN_FIELD_NAMES.items():
@@ -118,6 +154,12 @@ class SessionForm(LengthLimitsMixin, forms.Form):
         if start and end and end <= start:
             self.add_error("end_time", "The end time must be after the start time")
         return cleaned
+
+    def _check_map_link(self, cleaned: dict) -> None:
+        # A map link goes to people's phones: only https, never a script or a plain-http page.
+        link = cleaned.get("map_link")
+        if link and not link.lower().startswith("https://"):
+            self.add_error("map_link", "Enter a map link that starts with https://")
 
     def to_session(self) -> SessionData:
         data = self.cleaned_data
@@ -139,6 +181,7 @@ class SessionForm(LengthLimitsMixin, forms.Form):
             location=data["location"],
             joining_link=data["joining_link"],
             id=data.get("id"),
+            **{name: data.get(name, "") for name in WHAT_TO_EXPECT},
         )
 
 
@@ -214,6 +257,7 @@ def session_formset(*, data=None, opportunity: Opportunity | None = None, extra:
                     "area": session.area,
                     "location": session.location,
                     "joining_link": session.joining_link,
+                    **{name: getattr(session, name) for name in WHAT_TO_EXPECT},
                 }
             )
     formset_class = forms.formset_factory(

@@ -2,7 +2,12 @@
 
 from celery import shared_task
 
-from opportunities.services import offers_expire, reminders_send, selections_due
+from opportunities.services import (
+    offers_expire,
+    reminders_send,
+    selections_due,
+    training_expiry_reminders_send,
+)
 
 
 @shared_task
@@ -18,3 +23,8 @@ def run_due_selections() -> int:
 @shared_task
 def send_reminders() -> int:
     return reminders_send()
+
+
+@shared_task
+def send_training_expiry_reminders() -> int:
+    return training_expiry_reminders_send()

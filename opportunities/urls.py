@@ -1,7 +1,7 @@
 from django.urls import path
 
 from opportunities.calendar_urls import opportunity_calendar_patterns
-from opportunities.views import browse, manage, participants
+from opportunities.views import browse, manage, packs, participants, training
 
 app_name = "opportunities"
 
@@ -22,6 +22,9 @@ urlpatterns = [
     path("<int:opportunity_id>/lead/", manage.change_lead, name="change_lead"),
     path("<int:opportunity_id>/participants/", participants.participants_page, name="participants"),
     path("<int:opportunity_id>/participants/attendance/", participants.record_attendance, name="attendance"),
+    path("<int:opportunity_id>/participants/training/", training.record_training, name="record_training"),
+    path("<int:opportunity_id>/pack/", packs.pack, name="pack"),
+    path("<int:opportunity_id>/pack/download/", packs.pack_download, name="pack_download"),
     path(
         "<int:opportunity_id>/participants/selection/", participants.selection_start, name="selection_start"
     ),

@@ -40,9 +40,10 @@ from opportunities.services import (
     signup_create,
     signup_withdraw,
 )
+from opportunities.services.packs import opportunity_pack_save
 from opportunities.tests.factories import OpportunityFactory
 from payments.services import ExpenseData, claim_open, expense_add
-from payments.tests.receipts import receipt_png
+from payments.tests.receipts import receipt_pdf, receipt_png
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +94,8 @@ def world(representative, outsider, worker, other_worker, manager, administrator
 
     published = OpportunityFactory(lead_worker=lead, places=5, title="Published panel")
     signup_create(opportunity=published, person=representative)
+    # Its preparation pack: for the people with a place and workers, a 404 to anyone else.
+    opportunity_pack_save(opportunity=published, upload=receipt_pdf("pack.pdf"), by=lead)
 
     offered = OpportunityFactory(lead_worker=lead, places=1, title="One place")
     taken = signup_create(opportunity=offered, person=outsider)
@@ -212,6 +215,9 @@ ADDRESSES = {
     "opportunities:change_lead": lambda w: reverse("opportunities:change_lead", args=[w.published.pk]),
     "opportunities:participants": lambda w: reverse("opportunities:participants", args=[w.published.pk]),
     "opportunities:attendance": lambda w: reverse("opportunities:attendance", args=[w.finished.pk]),
+    "opportunities:record_training": lambda w: reverse("opportunities:record_training", args=[w.finished.pk]),
+    "opportunities:pack": lambda w: reverse("opportunities:pack", args=[w.published.pk]),
+    "opportunities:pack_download": lambda w: reverse("opportunities:pack_download", args=[w.published.pk]),
     "opportunities:selection_start": lambda w: reverse("opportunities:selection_start", args=[w.fair.pk]),
     "opportunities:selection": lambda w: reverse("opportunities:selection", args=[w.fair.pk, w.draw.pk]),
     "opportunities:message_participants": lambda w: reverse(
@@ -266,6 +272,7 @@ ADDRESSES = {
     "worker:person": lambda w: reverse("worker:person", args=[w.rep.pk]),
     "worker:person_contact_log": lambda w: reverse("worker:person_contact_log", args=[w.rep.pk]),
     "worker:person_named_worker": lambda w: reverse("worker:person_named_worker", args=[w.rep.pk]),
+    "worker:person_training": lambda w: reverse("worker:person_training", args=[w.rep.pk]),
     "worker:support_note": lambda w: reverse("worker:support_note", args=[w.rep.pk]),
     "worker:person_register": lambda w: reverse("worker:person_register"),
     "worker:person_mobile": lambda w: reverse("worker:person_mobile", args=[w.rep.pk]),
@@ -348,6 +355,12 @@ opportunities:participants             GET  login    403    403    200    200   
                                        POST login    405    405    405    405    405    405    405
 opportunities:attendance               GET  login    405    405    405    405    405    405    405
                                        POST login    403    403    302    302    302    403    403
+opportunities:record_training          GET  login    405    405    405    405    405    405    405
+                                       POST login    403    403    302    302    302    403    403
+opportunities:pack                     GET  login    403    403    200    200    200    403    403
+                                       POST login    403    403    200    200    200    403    403
+opportunities:pack_download            GET  login    200    404    200    200    200    404    404
+                                       POST login    405    405    405    405    405    405    405
 opportunities:selection_start          GET  login    405    405    405    405    405    405    405
                                        POST login    403    403    302    302    302    403    403
 opportunities:selection                GET  login    403    403    200    200    200    403    403
@@ -425,6 +438,8 @@ worker:people                          GET  login    403    403    200    200   
 worker:person                          GET  login    403    403    404    200    200    403    403
                                        POST login    403    403    405    405    405    403    403
 worker:person_contact_log              GET  login    403    403    405    405    405    403    403
+                                       POST login    403    403    404    200    200    403    403
+worker:person_training                 GET  login    403    403    405    405    405    403    403
                                        POST login    403    403    404    200    200    403    403
 worker:person_named_worker             GET  login    403    403    200    200    200    200    403
                                        POST login    403    403    200    200    200    200    403

@@ -7,7 +7,8 @@
 - `signups`: sign up, withdraw, accept, decline; offer by hand, cancel, attendance;
 - `selection`: the fair-share ranking and its run;
 - `jobs`: the periodic jobs (offers that lapse, selections due, reminders);
-- `participant_messages`: the lead worker's message to the people taking part.
+- `participant_messages`: the lead worker's message to the people taking part;
+- `training`: completions, the prerequisite rule, the next date, the expiry reminders.
 
 Callers import from here; the names below are the public ones.
 """
@@ -53,6 +54,18 @@ from opportunities.services.states import (
     opportunity_complete_refusal,
     signup_action_refusal,
 )
+from opportunities.services.training import (
+    TrainingNeeded,
+    TrainingRecorded,
+    current_training_q,
+    next_training,
+    people_with_current_training,
+    training_expiry_reminders_send,
+    training_needed,
+    training_needed_on,
+    training_record,
+    training_record_attended,
+)
 
 __all__ = [
     "ACCEPT",
@@ -62,12 +75,16 @@ __all__ = [
     "OFFER_REASON_MAX_LENGTH",
     "OPPORTUNITY_TRANSITIONS",
     "TRANSITIONS",
+    "TrainingNeeded",
+    "TrainingRecorded",
     "WITHDRAW",
     "OpportunityError",
     "ParticipantMessageSent",
     "SessionData",
     "attendance_record",
     "attendance_record_session",
+    "current_training_q",
+    "next_training",
     "offer_passes_over",
     "offers_expire",
     "opportunity_cancel",
@@ -79,6 +96,7 @@ __all__ = [
     "opportunity_publish",
     "opportunity_save",
     "participants_message_send",
+    "people_with_current_training",
     "reminders_send",
     "selection_preview",
     "selection_rank",
@@ -91,4 +109,9 @@ __all__ = [
     "signup_decline",
     "signup_offer_by_hand",
     "signup_withdraw",
+    "training_expiry_reminders_send",
+    "training_needed",
+    "training_needed_on",
+    "training_record",
+    "training_record_attended",
 ]

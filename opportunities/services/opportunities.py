@@ -19,6 +19,7 @@ from opportunities.services.places import (
     _recount,
 )
 from opportunities.services.sessions import (
+    WHAT_TO_EXPECT,
     SessionData,
     _check_sessions,
     _save_sessions,
@@ -165,6 +166,9 @@ FEE_FIELDS = [
 # Fields only services change; an edit form never overwrites them.
 SERVICE_OWNED_FIELDS = [
     "status",
+    # Uploaded on a page of its own (opportunity_pack_save): an edit never undoes it.
+    "preparation_pack",
+    "preparation_pack_content_type",
     "places_taken",
     "waitlist_length",
     "selection_done_at",
@@ -279,6 +283,8 @@ def opportunity_duplicate(*, opportunity: Opportunity, by: User) -> Opportunity:
         copy.places_taken = copy.waitlist_length = 0
         copy.published_at = copy.selection_done_at = None
         copy.cancel_reason = ""
+        # The pack is the original's file: the copy gets one of its own, uploaded for it.
+        copy.preparation_pack, copy.preparation_pack_content_type = "", ""
         # The copy promises the rate in force when it is published, not the original's.
         copy.fee_rate_name = copy.fee_unit = ""
         copy.fee_amount = copy.fee_block_hours = copy.fee_preparation_hours = copy.fee_rate_from = None
@@ -297,6 +303,7 @@ def opportunity_duplicate(*, opportunity: Opportunity, by: User) -> Opportunity:
                 area=s.area,
                 location=s.location,
                 joining_link=s.joining_link,
+                **{name: getattr(s, name) for name in WHAT_TO_EXPECT},
             )
             for s in sessions
         )

@@ -24,6 +24,12 @@ class SessionData:
     location: str = ""
     joining_link: str = ""
     id: int | None = None  # an existing session being edited
+    # What to expect on the day: saved, but not a change of time or place that people are told of.
+    meet_by: str = ""
+    what_to_bring: str = ""
+    directions: str = ""
+    map_link: str = ""
+    breaks: str = ""
 
 
 def _sync_dates(opportunity: Opportunity) -> None:
@@ -34,6 +40,9 @@ def _sync_dates(opportunity: Opportunity) -> None:
 
 # What people are told about when it changes: when and where a session is.
 SESSION_DETAILS = ("starts_at", "ends_at", "area", "location", "joining_link")
+# What to expect on the day (issue 14): written as typed, even on a session that has started
+# (a worker may add the directions afterwards for the record), and told of by nobody.
+WHAT_TO_EXPECT = ("meet_by", "what_to_bring", "directions", "map_link", "breaks")
 
 
 @dataclass
@@ -84,8 +93,11 @@ def _save_sessions(
     Session.objects.filter(pk__in=removed).delete()
     for data in sessions:
         fields = {name: getattr(data, name) for name in SESSION_DETAILS}
+        expect = {name: getattr(data, name) for name in WHAT_TO_EXPECT}
         if data.id in existing:
             before = _details(existing[data.id])
+            if any(getattr(existing[data.id], name) != value for name, value in expect.items()):
+                Session.objects.filter(pk=data.id).update(**expect)
             if all(getattr(before, name) == value for name, value in fields.items()):
                 continue
             if running and existing[data.id].has_started:
@@ -96,7 +108,7 @@ def _save_sessions(
             Session.objects.filter(pk=data.id).update(**fields)
             changes.append(SessionChange(before=before, after=SessionData(**fields, id=data.id)))
         else:
-            session = Session.objects.create(opportunity=opportunity, **fields)
+            session = Session.objects.create(opportunity=opportunity, **fields, **expect)
             changes.append(SessionChange(before=None, after=_details(session)))
     return changes
 
@@ -150,6 +162,9 @@ def _check_sessions(opportunity: Opportunity, sessions: list[SessionData]) -> No
         # year-9999 session, once stored, would overflow every page that counts from it.
         if timezone.localtime(session.ends_at).year > latest_year:
             raise OpportunityError(f"Sessions can be planned up to the end of {latest_year}.")
+        # Held here too, whoever calls: the link goes to people's phones, https only.
+        if session.map_link and not session.map_link.lower().startswith("https://"):
+            raise OpportunityError("A map link must start with https://.")
     first = min(session.starts_at for session in sessions)
     if opportunity.signup_deadline > first:
         raise OpportunityError("The sign-up deadline must be before the first session.")

@@ -45,6 +45,7 @@ from opportunities.services.states import (
     signup_action_refusal,
     signup_create_refusal,
 )
+from opportunities.services.training import check_training
 
 
 def _acting(person: User, by: User | None) -> tuple[User, User | None]:
@@ -82,6 +83,7 @@ def signup_create(
         refusal = signup_create_refusal(opportunity=opportunity, signup=signup)
         if refusal:
             raise OpportunityError(refusal)
+        check_training(opportunity=opportunity, person=person, whose=_whose(on_behalf_of))
         extra: dict[str, int]  # fields for the new state: the waiting-list position
         if opportunity.selection_method == SelectionMethod.FAIR_SHARE:
             to_state, extra = State.APPLIED, {}
@@ -123,6 +125,11 @@ def signup_create(
     return signup
 
 
+def _whose(on_behalf_of: User | None) -> str:
+    # The person reads "You need..."; a worker acting for them, "This person needs...".
+    return "You" if on_behalf_of is None else "This person"
+
+
 def _own(signup: SignUp, person: User, opportunity: Opportunity) -> None:
     if signup.person_id != person.pk:
         raise OpportunityError("That is not your sign-up.")
@@ -155,6 +162,8 @@ def signup_accept(*, signup: SignUp, person: User, by: User | None = None) -> Si
     with transaction.atomic():
         opportunity, signup = _lock_signup(signup)
         _check_action(signup, person, opportunity, ACCEPT)
+        # Training may have run out since the place was offered from the waiting list.
+        check_training(opportunity=opportunity, person=person, whose=_whose(on_behalf_of))
         _move(signup, State.CONFIRMED, actor=actor, on_behalf_of=on_behalf_of)
         _notify(signup, "confirmed")
         _recount(opportunity)
@@ -203,6 +212,7 @@ def signup_offer_by_hand(*, signup: SignUp, by: User, reason: str = "") -> SignU
             )
         if _taken(opportunity) >= opportunity.places:
             raise OpportunityError("Every place is taken. Add places first, or wait for someone to withdraw.")
+        check_training(opportunity=opportunity, person=signup.person, whose="This person")
         passed_over = len(offer_passes_over(signup=signup))
         preamble = "Offered by hand"
         if passed_over:

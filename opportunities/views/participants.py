@@ -29,6 +29,7 @@ from opportunities.services import (
     attendance_record_session,
     offer_passes_over,
     participants_message_send,
+    people_with_current_training,
     selection_preview,
     selection_run,
     signup_cancel,
@@ -173,6 +174,10 @@ def offer_place(request: HttpRequest, opportunity_id: int, signup_id: int) -> Ht
             "form": form,
             "fair_share": fair_share,
             "passed_over": offer_passes_over(signup=signup),
+            "training_needed": people_with_current_training(
+                opportunity=opportunity, person_ids=[signup.person_id]
+            )
+            == set(),
         },
     )
 
@@ -264,7 +269,7 @@ def selection(request: HttpRequest, opportunity_id: int, draw_id: int) -> HttpRe
         {
             "opportunity": opportunity,
             "draw": draw,
-            "ranking": selection_ranking_rows(draw=draw),
+            "ranking": selection_ranking_rows(draw=draw, opportunity=opportunity),
             "free": free,
             # Before the deadline people may still apply: the ranking is only a preview.
             "provisional": still_open_to_apply(opportunity=opportunity),
