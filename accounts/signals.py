@@ -14,6 +14,7 @@ ADMIN_MANAGED_APPS = [
     "opportunities",
     "feedback",
     "notifications",
+    "dashboard",  # the targets the dashboard compares its figures with
     "auth",
     "account",
     "mfa",

@@ -279,6 +279,7 @@ ADDRESSES = {
     "worker:contact_task": lambda w: reverse("worker:contact_task", args=[call_task(w).pk]),
     "dashboard:home": lambda w: reverse("dashboard:home"),
     "dashboard:export": lambda w: reverse("dashboard:export", args=["reach"]),
+    "dashboard:definitions": lambda w: reverse("dashboard:definitions"),
     "admin:auth_user_password_change": lambda w: reverse("admin:auth_user_password_change", args=[w.rep.pk]),
     "admin:accounts_user_two_factor_reset": lambda w: reverse(
         "admin:accounts_user_two_factor_reset", args=[w.rep.pk]
@@ -445,6 +446,8 @@ worker:contact_task                    GET  login    403    403    404    200   
 dashboard:home                         GET  login    403    403    403    403    403    200    200
                                        POST login    403    403    403    403    403    405    405
 dashboard:export                       GET  login    403    403    403    403    403    200    200
+                                       POST login    403    403    403    403    403    405    405
+dashboard:definitions                  GET  login    403    403    403    403    403    200    200
                                        POST login    403    403    403    403    403    405    405
 admin:auth_user_password_change        GET  login    302    302    302    302    302    302    403
                                        POST login    302    302    302    302    302    302    403
