@@ -238,6 +238,7 @@ ADDRESSES = {
     "me:home": lambda w: reverse("me:home"),
     "me:welcome": lambda w: reverse("me:welcome"),
     "me:profile": lambda w: reverse("me:profile"),
+    "me:equality_monitoring": lambda w: reverse("me:equality_monitoring"),
     "me:preferences": lambda w: reverse("me:preferences"),
     "me:phone": lambda w: reverse("me:phone"),
     "me:phone_confirm": lambda w: reverse("me:phone_confirm"),
@@ -377,6 +378,8 @@ me:welcome                             GET  login    200    200    403    403   
                                        POST login    200    200    403    403    403    403    403
 me:profile                             GET  login    200    200    403    403    403    403    403
                                        POST login    200    200    403    403    403    403    403
+me:equality_monitoring                 GET  login    200    200    403    403    403    403    403
+                                       POST login    302    302    403    403    403    403    403
 me:preferences                         GET  login    200    200    200    200    200    200    200
                                        POST login    200    200    302    302    302    302    302
 me:phone                               GET  login    200    200    403    403    403    403    403
