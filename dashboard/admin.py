@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.http import HttpRequest
 
-from dashboard.models import Targets
+from dashboard.models import PopulationShare, Targets
 
 
 @admin.register(Targets)
@@ -15,3 +15,9 @@ class TargetsAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Targets | None = None) -> bool:
         return False
+
+
+@admin.register(PopulationShare)
+class PopulationShareAdmin(admin.ModelAdmin):
+    list_display = ["characteristic", "category_label", "share", "source"]
+    list_filter = ["characteristic"]

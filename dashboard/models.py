@@ -5,10 +5,14 @@ PAYMENT_TARGET_DAYS) are settings the rest of the service works to; these are th
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from accounts.equality import CHARACTERISTICS
+
 PERCENT = [MinValueValidator(0), MaxValueValidator(100)]
+CHOICES = {field: choices.choices for field, _, choices in CHARACTERISTICS}
 
 
 class Targets(models.Model):
@@ -54,3 +58,43 @@ class Targets(models.Model):
         """The one row, made with the defaults the first time it is asked for."""
         targets, _ = cls.objects.get_or_create(pk=1)
         return targets
+
+
+class PopulationShare(models.Model):
+    """The share of the population the Trust serves in one category of one equality
+    characteristic (for example, from the census for its area), entered by an administrator
+    so the dashboard can set who takes part beside who the Trust is for."""
+
+    characteristic = models.CharField(
+        max_length=30, choices=[(field, label) for field, label, _ in CHARACTERISTICS]
+    )
+    category = models.CharField(
+        max_length=5, help_text="The category's code, as on the profile: for example 'A' for White: British."
+    )
+    share = models.DecimalField(
+        "share of the population (%)",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    source = models.CharField(
+        max_length=200, blank=True, help_text="For example, Census 2021, the Trust's area."
+    )
+
+    class Meta:
+        ordering = ["characteristic", "category"]
+        constraints = [
+            models.UniqueConstraint(fields=["characteristic", "category"], name="one_share_per_category")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_characteristic_display()}: {self.category_label}"
+
+    @property
+    def category_label(self) -> str:
+        return dict(CHOICES.get(self.characteristic, {})).get(self.category, self.category)
+
+    def clean(self) -> None:
+        if self.characteristic in CHOICES and self.category not in dict(CHOICES[self.characteristic]):
+            codes = ", ".join(f"{code} ({label})" for code, label in CHOICES[self.characteristic])
+            raise ValidationError({"category": f"Enter one of this characteristic's codes: {codes}"})

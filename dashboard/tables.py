@@ -284,6 +284,30 @@ def breakdown_tables(figures: dict) -> dict[str, Table]:
         )
 
     return {
+        **{
+            f"who_we_reach_{group['field']}": (
+                [
+                    group["name"],
+                    "Involved in the period",
+                    "Involved (%)",
+                    "All registered",
+                    "Registered (%)",
+                    "Population served (%)",
+                ],
+                [
+                    [
+                        row["category"],
+                        row["involved"],
+                        row["involved_share"],
+                        row["registered"],
+                        row["registered_share"],
+                        "No figure entered" if row["population"] is None else row["population"],
+                    ]
+                    for row in group["rows"]
+                ],
+            )
+            for group in figures["who_we_reach"]
+        },
         "activity_by_type": (
             ["Type of activity", "Involvement level", "Opportunities"],
             [[row["type"], row["level"], row["count"]] for row in figures["activity"]["by_type"]],

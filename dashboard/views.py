@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from rules.contrib.views import permission_required
 
 from dashboard import definitions
+from dashboard.equality_metrics import who_we_reach
 from dashboard.forms import DashboardFilterForm
 from dashboard.metrics import (
     IMPACT_LIMIT,
@@ -43,7 +44,12 @@ def _sections(scope: Scope) -> dict:
 def _figures(request: HttpRequest) -> tuple[DashboardFilterForm, dict, dict, dict, Targets]:
     form = DashboardFilterForm(request.GET or None)
     scope = form.scope()
-    figures = {**_sections(scope), "trend": monthly_trend(scope), "impact": impact(scope)}
+    figures = {
+        **_sections(scope),
+        "trend": monthly_trend(scope),
+        "impact": impact(scope),
+        "who_we_reach": who_we_reach(scope),
+    }
     previous = _sections(scope.previous())
     targets = Targets.current()
     tables = {**measure_tables(figures, previous, targets), **breakdown_tables(figures)}
@@ -125,6 +131,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "tables": tables,
             "charts": _charts(figures, previous),
+            "who_we_reach_tables": [
+                (f"who_we_reach_{group['field']}", group["name"], tables[f"who_we_reach_{group['field']}"])
+                for group in figures["who_we_reach"]
+            ],
             "trend_is_empty": not any(row["places"] or row["outcomes"] for row in trend),
             "impact": figures["impact"][:IMPACT_LIMIT],
             "impact_more": len(figures["impact"]) > IMPACT_LIMIT,
