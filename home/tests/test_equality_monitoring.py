@@ -56,3 +56,9 @@ def test_a_worker_never_sees_a_persons_answers(client, representative, worker):
     html = page.content.decode()
     assert "Bangladeshi" not in html and "Bisexual" not in html and "equality" not in html.lower()
     assert client.get(URL).status_code == 403
+
+
+def test_no_administrator_may_read_the_answers(administrator):
+    assert not administrator.has_perm("accounts.view_equalitymonitoring")
+    assert not administrator.has_perm("accounts.change_equalitymonitoring")
+    assert administrator.has_perm("accounts.view_profile")  # the rest of accounts as before
