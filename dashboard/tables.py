@@ -19,7 +19,6 @@ def _rows(now: dict, before: dict, measures: list[tuple[str, Measure, str]]) -> 
 
 
 def measure_tables(figures: dict, previous: dict, targets: Targets) -> dict[str, Table]:
-    reach_end = figures["scope"].end.strftime("%d %B %Y").lstrip("0")
     due_days = figures["feedback"]["outcome_due_days"]
     working_days = figures["valued"]["follow_up_target_days"]
     pay_days = figures["payments"]["target_days"]
@@ -42,7 +41,7 @@ def measure_tables(figures: dict, previous: dict, targets: Targets) -> dict[str,
                 (
                     "involved_share",
                     Measure(
-                        f"Involved at least once in the 6 months to {reach_end} (%)",
+                        "Involved at least once in the 6 months to the period's end (%)",
                         H,
                         "Of active representatives, the share who attended something in those 6 months.",
                     ),

@@ -78,7 +78,10 @@ def _charts(figures: dict, previous: dict) -> dict:
     return {
         "reach": {
             "type": "bar",
-            "labels": ["Involved in the 6 months to the end", "Places taken by the 10% most involved"],
+            "labels": [
+                "Involved in the 6 months to the period's end",
+                "Places taken by the 10% most involved",
+            ],
             "datasets": [
                 {
                     "label": label,

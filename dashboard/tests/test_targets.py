@@ -71,3 +71,10 @@ def test_only_administrators_reach_the_targets(client, request, role):
     client.force_login(request.getfixturevalue(role))
     response = client.get(URL)
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_the_list_goes_straight_to_the_one_row(client, administrator):
+    client.force_login(administrator)
+    response = client.get("/admin/dashboard/targets/")
+    assert response.status_code == 302 and response["Location"] == URL
+    assert Targets.objects.count() == 1
