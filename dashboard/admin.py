@@ -1,20 +1,17 @@
 from django.contrib import admin
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.http import HttpRequest
 
 from dashboard.models import PopulationShare, Targets
 
 
 @admin.register(Targets)
 class TargetsAdmin(admin.ModelAdmin):
-    """One row, made with the defaults when first asked for: it can be changed, never added
-    or deleted. The list goes straight to it. (No query in has_add_permission: the admin
-    asks it of every model on every page, for its menu.)"""
+    """One row, made with the defaults by migration 0003 (and by Targets.current() should it
+    go missing): it can be changed, never added or deleted. No query in has_add_permission:
+    the admin asks it of every model on every page, for its menu."""
 
+    list_display = ["__str__", "top_decile_share_max", "first_timers_min", "updated_at"]
     readonly_fields = ["updated_at"]
-
-    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
-        return redirect("admin:dashboard_targets_change", Targets.current().pk)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
