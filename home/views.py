@@ -12,6 +12,7 @@ from django.views.decorators.http import require_safe
 from django.views.generic import UpdateView
 from rules.contrib.views import permission_required
 
+from accounts.equality import EqualityMonitoring
 from accounts.forms import ProfileForm
 from accounts.selectors import NEW_REGISTRANT_DAYS, people_awaiting_named_worker, profile_for_user
 from accounts.views import OwnProfileMixin
@@ -85,6 +86,10 @@ class ProfileView(OwnProfileMixin, UpdateView):
     def get_form_kwargs(self):
         user = self.request.user
         return {**super().get_form_kwargs(), "user": user, "email_kinds": email_kind_choices(user=user)}
+
+    def get_context_data(self, **kwargs):
+        answered = EqualityMonitoring.objects.filter(person=self.request.user).exists()
+        return {**super().get_context_data(**kwargs), "has_equality_answers": answered}
 
     def form_valid(self, form):
         response = super().form_valid(form)

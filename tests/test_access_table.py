@@ -244,6 +244,7 @@ ADDRESSES = {
     "me:home": lambda w: reverse("me:home"),
     "me:welcome": lambda w: reverse("me:welcome"),
     "me:profile": lambda w: reverse("me:profile"),
+    "me:equality_monitoring": lambda w: reverse("me:equality_monitoring"),
     "me:preferences": lambda w: reverse("me:preferences"),
     "me:phone": lambda w: reverse("me:phone"),
     "me:phone_confirm": lambda w: reverse("me:phone_confirm"),
@@ -286,6 +287,7 @@ ADDRESSES = {
     "worker:contact_task": lambda w: reverse("worker:contact_task", args=[call_task(w).pk]),
     "dashboard:home": lambda w: reverse("dashboard:home"),
     "dashboard:export": lambda w: reverse("dashboard:export", args=["reach"]),
+    "dashboard:definitions": lambda w: reverse("dashboard:definitions"),
     "admin:auth_user_password_change": lambda w: reverse("admin:auth_user_password_change", args=[w.rep.pk]),
     "admin:accounts_user_two_factor_reset": lambda w: reverse(
         "admin:accounts_user_two_factor_reset", args=[w.rep.pk]
@@ -389,6 +391,8 @@ me:welcome                             GET  login    200    200    403    403   
                                        POST login    200    200    403    403    403    403    403
 me:profile                             GET  login    200    200    403    403    403    403    403
                                        POST login    200    200    403    403    403    403    403
+me:equality_monitoring                 GET  login    200    200    403    403    403    403    403
+                                       POST login    302    302    403    403    403    403    403
 me:preferences                         GET  login    200    200    200    200    200    200    200
                                        POST login    200    200    302    302    302    302    302
 me:phone                               GET  login    200    200    403    403    403    403    403
@@ -460,6 +464,8 @@ worker:contact_task                    GET  login    403    403    404    200   
 dashboard:home                         GET  login    403    403    403    403    403    200    200
                                        POST login    403    403    403    403    403    405    405
 dashboard:export                       GET  login    403    403    403    403    403    200    200
+                                       POST login    403    403    403    403    403    405    405
+dashboard:definitions                  GET  login    403    403    403    403    403    200    200
                                        POST login    403    403    403    403    403    405    405
 admin:auth_user_password_change        GET  login    302    302    302    302    302    302    403
                                        POST login    302    302    302    302    302    302    403
