@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0013_access_needs_shared'),
+        ('accounts', '0014_profile_search_text'),
     ]
 
     operations = [
