@@ -37,6 +37,11 @@ class Kind(models.TextChoices):
         "participant_message",
         "Messages from the lead worker of an activity I signed up for",
     )
+    CHARTER_UPDATED = "charter_updated", "New versions of the involvement charter"
+    CHARTER_QUESTION = (
+        "charter_question",
+        "Questions about involvement agreements from people on my caseload",
+    )
 
 
 class Channel(models.TextChoices):
@@ -100,6 +105,12 @@ RULES: dict[str, KindRules] = {
     # the rest, never the worker's free-text body, which can be long and is better read
     # signed in than on a phone that may not be the person's alone.
     Kind.PARTICIPANT_MESSAGE: KindRules(text=True),
+    # A new version of the charter (issue 15): for everyone, so a choice only representatives
+    # see on their preferences, like the other news; never paused by a break, since it may
+    # ask them to agree to their agreement again.
+    Kind.CHARTER_UPDATED: KindRules(),
+    # A question about a person's agreement, for their named worker; never what was asked.
+    Kind.CHARTER_QUESTION: KindRules(for_staff=True),
     # The code is the secret: not in the inbox, wiped once sent, never sent again.
     Kind.PHONE_CODE: KindRules(email_optional=False, in_inbox=False, holds_secret=True, text_only=True),
 }
