@@ -1,6 +1,6 @@
 """Reads of the charter: versions with their sections, proposals, and who has agreed."""
 
-from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import User
 from charter.models import Agreement, AgreementQuestion, CharterVersion, Proposal, Section
@@ -60,42 +60,64 @@ def proposal_get(*, proposal_id: int) -> Proposal | None:
     )
 
 
-def agreement_baseline() -> int | None:
+def _baseline_subquery() -> Subquery:
     """The first version a representative's agreement must be no older than: the newest
-    version that changed a section agreements are built from. None with no charter."""
-    return Section.objects.filter(
-        key__in=AGREEMENT_SECTIONS, version__number=current_number() or 0
-    ).aggregate(number=Max("revision"))["number"]
+    version that changed a section agreements are built from (NULL with no charter). A
+    subquery, so that asking about a person or a page of people stays one query."""
+    newest = CharterVersion.objects.order_by("-number").values("pk")[:1]
+    return Subquery(
+        Section.objects.filter(key__in=AGREEMENT_SECTIONS, version=Subquery(newest))
+        .order_by("-revision")
+        .values("revision")[:1]
+    )
+
+
+def agreement_status(*, person: User) -> tuple[int | None, bool]:
+    """(the baseline, whether this person agreed to an agreement at least as new): one query."""
+    row = (
+        User.objects.filter(pk=person.pk)
+        .annotate(
+            baseline=_baseline_subquery(),
+            agreed=Exists(
+                Agreement.objects.filter(person=OuterRef("pk"), version__number__gte=_baseline_subquery())
+            ),
+        )
+        .values_list("baseline", "agreed")
+        .first()
+    )
+    return (row[0], row[1]) if row else (None, False)
 
 
 def agreement_latest(*, person: User) -> Agreement | None:
     return Agreement.objects.filter(person=person).select_related("version").order_by("-version__number").first()
 
 
-def agreed_to_current_q(*, baseline: int | None) -> Q:
-    """People (User rows) who agreed to an agreement at least as new as `baseline`."""
-    if baseline is None:
-        return Q(pk__in=[])
-    agreed = Agreement.objects.filter(person=OuterRef("pk"), version__number__gte=baseline)
-    return Q(Exists(agreed))
-
-
 def people_not_agreed(people: QuerySet[User]) -> QuerySet[User]:
     """Of these people, those who have not agreed to the current agreement (everyone, while
     there is no charter: nobody has agreed to anything)."""
-    return people.exclude(agreed_to_current_q(baseline=agreement_baseline()))
+    agreed = Agreement.objects.filter(person=OuterRef("pk"), version__number__gte=_baseline_subquery())
+    return people.exclude(Exists(agreed))
 
 
-def agreed_among(*, person_ids: list[int]) -> set[int]:
-    """Which of these people agreed to the current agreement: one query for a page of them."""
-    baseline = agreement_baseline()
-    if baseline is None or not person_ids:
+def agreed_among(*, person_ids: list[int]) -> set[int] | None:
+    """Which of these people agreed to the current agreement, or None while there is no
+    charter to agree to: one query for a page of them."""
+    if not person_ids:
         return set()
-    return set(
-        Agreement.objects.filter(person_id__in=person_ids, version__number__gte=baseline).values_list(
-            "person_id", flat=True
+    rows = (
+        User.objects.filter(pk__in=person_ids)
+        .annotate(
+            baseline=_baseline_subquery(),
+            agreed=Exists(
+                Agreement.objects.filter(person=OuterRef("pk"), version__number__gte=_baseline_subquery())
+            ),
         )
+        .values_list("pk", "baseline", "agreed")
     )
+    rows = list(rows)
+    if not rows or rows[0][1] is None:
+        return None
+    return {pk for pk, _, agreed in rows if agreed}
 
 
 def agreement_question_get(*, question_id: int) -> AgreementQuestion | None:

@@ -22,6 +22,7 @@ from accounts.caseload import contact_log_add, named_worker_assign
 from accounts.models import User
 from accounts.permissions import get_person_for_staff, get_person_to_assign
 from accounts.selectors import contact_log_for_person, named_worker_history, people_for_staff, workers
+from charter.selectors import agreed_among
 from feedback.selectors import follow_ups_for_person
 from home.assisted_forms import SignUpForPersonForm
 from home.people_filters import PersonFilter
@@ -67,6 +68,10 @@ def people_list(request: HttpRequest) -> HttpResponse:
     else:
         results = filterset.qs if filterset.is_bound else people
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The charter's tag, for the page's people only (one query, outside the list's own).
+    agreed = agreed_among(person_ids=[person.pk for person in page.object_list])
+    for person in page.object_list:
+        person.not_agreed_to_charter = agreed is not None and person.pk not in agreed
     query = request.GET.copy()
     query.pop("page", None)
     return render(

@@ -15,6 +15,7 @@ from rules.contrib.views import permission_required
 from accounts.forms import ProfileForm
 from accounts.selectors import NEW_REGISTRANT_DAYS, people_awaiting_named_worker, profile_for_user
 from accounts.views import OwnProfileMixin
+from charter.services import agreement_due
 from feedback.selectors import (
     check_ins_due,
     follow_ups_waiting,
@@ -60,6 +61,8 @@ def me_home(request: HttpRequest) -> HttpResponse:
             "offered": by_state.get("offered", []),
             "outcomes": outcomes_for_person(person=request.user),
             "check_ins_due": check_ins_due(person=request.user),
+            # At onboarding, and after a change to the charter that changes agreements (one query).
+            "agreement_due": agreement_due(person=request.user),
             "groups": [
                 ("Confirmed", by_state.get("confirmed", [])),
                 ("Waiting for selection", by_state.get("applied", [])),

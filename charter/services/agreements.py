@@ -14,7 +14,7 @@ from accounts.models import User
 from accounts.permissions import is_representative
 from charter.models import Agreement, AgreementQuestion, CharterVersion
 from charter.sections import SectionKey
-from charter.selectors import agreement_baseline
+from charter.selectors import agreement_status
 from charter.services.errors import CharterError
 from feedback.services import worker_name
 from notifications.kinds import Kind
@@ -80,10 +80,8 @@ def agreement_due(*, person: User) -> bool:
     last version that changed what agreements are built from (or none at all)."""
     if not is_representative(person):
         return False
-    baseline = agreement_baseline()
-    if baseline is None:
-        return False
-    return not Agreement.objects.filter(person=person, version__number__gte=baseline).exists()
+    baseline, agreed = agreement_status(person=person)
+    return baseline is not None and not agreed
 
 
 def _current_or_refuse(version_number: int) -> CharterVersion:
