@@ -9,7 +9,7 @@ from charter.sections import AGREEMENT_SECTIONS
 
 def _with_signers(versions: QuerySet[CharterVersion]) -> QuerySet[CharterVersion]:
     return versions.select_related("published_by__profile").prefetch_related(
-        Prefetch("co_signers", queryset=User.objects.select_related("profile").order_by("pk"))
+        Prefetch("co_signers", queryset=User.objects.select_related("profile").order_by("profile__display_name", "pk"))
     )
 
 
