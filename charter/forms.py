@@ -33,6 +33,8 @@ class ProposalForm(LengthLimitsMixin, forms.ModelForm):
 
 
 class ProposalEditForm(ProposalForm):
+    section_key = None  # a proposal stays about its section
+
     class Meta(ProposalForm.Meta):
         fields = ["body", "reason"]
 

@@ -5,7 +5,6 @@ from typing import Any
 
 from charter.models import CharterVersion, CoSignature, Proposal, Section
 from charter.sections import SectionKey, is_level
-from charter.selectors import section_current
 from charter.services import is_adoptable
 
 
@@ -42,10 +41,9 @@ class ProposalState:
     can_publish: bool
 
 
-def proposal_state(proposal: Proposal, *, viewer: Any) -> ProposalState:
-    """From the proposal with its co-signatures prefetched, and the section as it is now."""
+def proposal_state(proposal: Proposal, *, viewer: Any, current: Section | None) -> ProposalState:
+    """From the proposal with its co-signatures prefetched, and its section as it is now."""
     signatures = list(proposal.co_signatures.all())
-    current = section_current(key=proposal.section_key)
     stale = proposal.is_open and (current is None or current.revision != proposal.based_on_revision)
     has_signed = any(signature.person_id == viewer.pk for signature in signatures)
     adoptable = is_adoptable(signatures)

@@ -3,7 +3,7 @@
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import User
-from charter.models import Agreement, AgreementQuestion, CharterVersion, Proposal, Section
+from charter.models import Agreement, AgreementQuestion, CharterVersion, CoSignature, Comment, Proposal, Section
 from charter.sections import AGREEMENT_SECTIONS
 
 
@@ -54,7 +54,10 @@ def proposals_list(*, status: str | None = None) -> QuerySet[Proposal]:
 def proposal_get(*, proposal_id: int) -> Proposal | None:
     return (
         Proposal.objects.select_related("proposed_by__profile", "published_as")
-        .prefetch_related("co_signatures__person__profile", "comments__author__profile")
+        .prefetch_related(
+            Prefetch("co_signatures", queryset=CoSignature.objects.select_related("person__profile")),
+            Prefetch("comments", queryset=Comment.objects.select_related("author__profile")),
+        )
         .filter(pk=proposal_id)
         .first()
     )

@@ -15,7 +15,7 @@ from charter.models import Proposal
 from charter.presenters import proposal_state, version_sections
 from charter.readability import TARGET_READING_AGE, reading_age
 from charter.sections import SectionKey
-from charter.selectors import current_version, proposal_get, proposals_list, section_current, version_get, versions_all
+from charter.selectors import current_number, current_version, proposal_get, proposals_list, section_current, version_get, versions_all
 from charter.services import comment_add, proposal_co_sign, proposal_create, proposal_publish, proposal_update
 from involvement.errors import attempt
 
@@ -86,7 +86,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         {
             "open": list(proposals_list(status=Proposal.Status.OPEN)[:PROPOSALS_SHOWN]),
             "published": list(proposals_list(status=Proposal.Status.PUBLISHED)[:PROPOSALS_SHOWN]),
-            "has_charter": current_version() is not None,
+            "has_charter": current_number() is not None,
         },
     )
 
@@ -131,8 +131,8 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
         )
     ):
         return redirect("charter:proposal", proposal.pk)
-    state = proposal_state(proposal, viewer=request.user)
     current = section_current(key=proposal.section_key)
+    state = proposal_state(proposal, viewer=request.user, current=current)
     return render(
         request,
         "charter/proposal_detail.html",
