@@ -52,10 +52,14 @@ class CompareForm(forms.Form):
     """Two version numbers, from the version history page (a GET form)."""
 
     older = forms.TypedChoiceField(
-        label="Compare version", coerce=int, error_messages={"required": "Choose a version", "invalid_choice": "Choose a version from the list"}
+        label="Compare version",
+        coerce=int,
+        error_messages={"required": "Choose a version", "invalid_choice": "Choose a version from the list"},
     )
     newer = forms.TypedChoiceField(
-        label="with version", coerce=int, error_messages={"required": "Choose a version", "invalid_choice": "Choose a version from the list"}
+        label="with version",
+        coerce=int,
+        error_messages={"required": "Choose a version", "invalid_choice": "Choose a version from the list"},
     )
 
     def __init__(self, *args, numbers: list[int], **kwargs):

@@ -117,7 +117,9 @@ class Agreement(models.Model):
 
     class Meta:
         ordering = ["-agreed_at", "-pk"]
-        constraints = [models.UniqueConstraint(fields=["person", "version"], name="one_agreement_per_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "version"], name="one_agreement_per_version")
+        ]
 
 
 class AgreementQuestion(models.Model):

@@ -11,7 +11,13 @@ from typing import TYPE_CHECKING
 import rules
 from django.http import Http404
 
-from accounts.permissions import is_administrator, is_named_worker_of, is_representative, is_staff_member, is_worker
+from accounts.permissions import (
+    is_administrator,
+    is_named_worker_of,
+    is_representative,
+    is_staff_member,
+    is_worker,
+)
 from charter.models import AgreementQuestion, Proposal
 from charter.selectors import agreement_question_get
 
@@ -38,7 +44,9 @@ rules.add_perm("charter.agree", is_representative)
 @rules.predicate
 def answers_question(user: Anyone, question: AgreementQuestion | None) -> bool:
     """The worker it was sent to, or the person's named worker now (who may have changed)."""
-    return question is not None and (question.worker_id == user.pk or is_named_worker_of(user, question.person))
+    return question is not None and (
+        question.worker_id == user.pk or is_named_worker_of(user, question.person)
+    )
 
 
 def get_question_for_worker(user: Anyone, question_id: int) -> AgreementQuestion:

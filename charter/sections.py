@@ -32,7 +32,9 @@ ORDER = {key: index for index, key in enumerate(SectionKey.values)}
 
 # The sections a personal agreement is built from: a version that changes one of them asks
 # every representative to read their agreement again and agree to it.
-AGREEMENT_SECTIONS = frozenset({SectionKey.FROM_US, SectionKey.FROM_YOU, SectionKey.PAYMENT, SectionKey.WELLBEING})
+AGREEMENT_SECTIONS = frozenset(
+    {SectionKey.FROM_US, SectionKey.FROM_YOU, SectionKey.PAYMENT, SectionKey.WELLBEING}
+)
 
 
 def is_level(key: str) -> bool:

@@ -3,13 +3,24 @@
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from accounts.models import User
-from charter.models import Agreement, AgreementQuestion, CharterVersion, CoSignature, Comment, Proposal, Section
+from charter.models import (
+    Agreement,
+    AgreementQuestion,
+    CharterVersion,
+    Comment,
+    CoSignature,
+    Proposal,
+    Section,
+)
 from charter.sections import AGREEMENT_SECTIONS
 
 
 def _with_signers(versions: QuerySet[CharterVersion]) -> QuerySet[CharterVersion]:
     return versions.select_related("published_by__profile").prefetch_related(
-        Prefetch("co_signers", queryset=User.objects.select_related("profile").order_by("profile__display_name", "pk"))
+        Prefetch(
+            "co_signers",
+            queryset=User.objects.select_related("profile").order_by("profile__display_name", "pk"),
+        )
     )
 
 
@@ -32,7 +43,8 @@ def versions_all() -> QuerySet[CharterVersion]:
 
 
 def current_number() -> int | None:
-    return CharterVersion.objects.aggregate(number=Max("number"))["number"]
+    number: int | None = CharterVersion.objects.aggregate(number=Max("number"))["number"]
+    return number
 
 
 def section_current(*, key: str) -> Section | None:
@@ -92,7 +104,9 @@ def agreement_status(*, person: User) -> tuple[int | None, bool]:
 
 
 def agreement_latest(*, person: User) -> Agreement | None:
-    return Agreement.objects.filter(person=person).select_related("version").order_by("-version__number").first()
+    return (
+        Agreement.objects.filter(person=person).select_related("version").order_by("-version__number").first()
+    )
 
 
 def people_not_agreed(people: QuerySet[User]) -> QuerySet[User]:
@@ -107,7 +121,7 @@ def agreed_among(*, person_ids: list[int]) -> set[int] | None:
     charter to agree to: one query for a page of them."""
     if not person_ids:
         return set()
-    rows = (
+    rows = list(
         User.objects.filter(pk__in=person_ids)
         .annotate(
             baseline=_baseline_subquery(),
@@ -117,7 +131,6 @@ def agreed_among(*, person_ids: list[int]) -> set[int] | None:
         )
         .values_list("pk", "baseline", "agreed")
     )
-    rows = list(rows)
     if not rows or rows[0][1] is None:
         return None
     return {pk for pk, _, agreed in rows if agreed}

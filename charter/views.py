@@ -15,7 +15,15 @@ from charter.models import Proposal
 from charter.presenters import proposal_state, version_sections
 from charter.readability import TARGET_READING_AGE, reading_age
 from charter.sections import SectionKey
-from charter.selectors import current_number, current_version, proposal_get, proposals_list, section_current, version_get, versions_all
+from charter.selectors import (
+    current_number,
+    current_version,
+    proposal_get,
+    proposals_list,
+    section_current,
+    version_get,
+    versions_all,
+)
 from charter.services import comment_add, proposal_co_sign, proposal_create, proposal_publish, proposal_update
 from involvement.errors import attempt
 
@@ -106,7 +114,10 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
         return created[0]
 
     if request.method == "POST" and form.is_valid():
-        said = "Your proposal has been saved. You have co-signed it. It needs a representative and a member of staff."
+        said = (
+            "Your proposal has been saved. You have co-signed it. "
+            "It needs a representative and a member of staff."
+        )
         if attempt(request, create, said, form=form):
             return redirect("charter:proposal", created[0].pk)
     key = form["section_key"].value()
@@ -140,7 +151,9 @@ def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
             "proposal": proposal,
             "state": state,
             "current": current,
-            "pieces": wording_diff(current.body if current else "", proposal.body) if proposal.is_open else None,
+            "pieces": wording_diff(current.body if current else "", proposal.body)
+            if proposal.is_open
+            else None,
             "form": form,
             "reading_age": reading_age(proposal.body),
             "target_reading_age": TARGET_READING_AGE,
@@ -186,7 +199,11 @@ def proposal_co_sign_view(request: HttpRequest, proposal_id: int) -> HttpRespons
     proposal = proposal_get(proposal_id=proposal_id)
     if proposal is None:
         raise Http404("No such proposal")  # pragma: no mutate: templates/404.html never shows the text
-    attempt(request, lambda: proposal_co_sign(proposal=proposal, by=request.user), "You have co-signed this proposal.")
+    attempt(
+        request,
+        lambda: proposal_co_sign(proposal=proposal, by=request.user),
+        "You have co-signed this proposal.",
+    )
     return redirect("charter:proposal", proposal.pk)
 
 

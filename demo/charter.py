@@ -31,7 +31,9 @@ def charter_demo_seed(*, administrator: User, staff: list[User], people: dict[st
             body=PROPOSED,
             reason="Some of us find it hard to speak up ourselves. A friend or carer could do it for us.",
         )
-        comment_add(proposal=proposal, by=staff[0], body="Good idea. Should we say how a carer gets in touch?")
+        comment_add(
+            proposal=proposal, by=staff[0], body="Good idea. Should we say how a carer gets in touch?"
+        )
     if not Agreement.objects.filter(person=amira).exists():
         current = CharterVersion.objects.order_by("-number").first()
         agreement_agree(person=amira, version_number=current.number)

@@ -30,7 +30,6 @@ from django.utils import timezone
 from accounts.permissions import Role
 from accounts.services import calendar_token_get_or_create
 from accounts.tests.factories import person
-from charter.models import AgreementQuestion, Proposal
 from charter.services import agreement_question_ask, proposal_create
 from charter.tests.factories import first_charter
 from feedback.services import check_in_create, outcome_save

@@ -48,7 +48,9 @@ def agreement_build(*, person: User, version: CharterVersion) -> list[AgreementP
                 words[SectionKey.FROM_YOU],
             ),
         ),
-        AgreementPart("The support you get", (support, words[SectionKey.FROM_US], words[SectionKey.WELLBEING])),
+        AgreementPart(
+            "The support you get", (support, words[SectionKey.FROM_US], words[SectionKey.WELLBEING])
+        ),
         AgreementPart(
             "Your payment choice",
             (
@@ -100,7 +102,9 @@ def agreement_agree(*, person: User, version_number: int) -> Agreement:
     version = _current_or_refuse(version_number)
     text = agreement_text(agreement_build(person=person, version=version), version=version)
     with transaction.atomic():
-        agreement, _ = Agreement.objects.get_or_create(person=person, version=version, defaults={"text": text})
+        agreement, _ = Agreement.objects.get_or_create(
+            person=person, version=version, defaults={"text": text}
+        )
     return agreement
 
 
@@ -120,7 +124,9 @@ def agreement_question_ask(*, person: User, version_number: int, question: str) 
             field="question",
         )
     with transaction.atomic():
-        asked = AgreementQuestion.objects.create(person=person, version=version, worker=worker, question=question)
+        asked = AgreementQuestion.objects.create(
+            person=person, version=version, worker=worker, question=question
+        )
         message_create(
             recipient=worker,
             kind=Kind.CHARTER_QUESTION,
@@ -130,10 +136,14 @@ def agreement_question_ask(*, person: User, version_number: int, question: str) 
     return asked
 
 
-def agreement_question_close(*, question: AgreementQuestion, by: User, action_taken: str) -> AgreementQuestion:
+def agreement_question_close(
+    *, question: AgreementQuestion, by: User, action_taken: str
+) -> AgreementQuestion:
     action_taken = action_taken.strip()
     if not action_taken:
-        raise CharterError("Write what you did, so the record shows the question was answered.", field="action_taken")
+        raise CharterError(
+            "Write what you did, so the record shows the question was answered.", field="action_taken"
+        )
     with transaction.atomic():
         question = AgreementQuestion.objects.select_for_update().get(pk=question.pk)
         if not question.is_open:

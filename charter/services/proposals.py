@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.permissions import is_representative, is_staff_member
-from charter.models import CoSignature, Comment, Proposal
+from charter.models import Comment, CoSignature, Proposal, Section
 from charter.selectors import section_current
 from charter.services.errors import CharterError
 
@@ -30,7 +30,7 @@ def _side_or_refuse(person: User) -> str:
     return side
 
 
-def _checked_wording(*, section_key: str, body: str, reason: str):
+def _checked_wording(*, section_key: str, body: str, reason: str) -> tuple[Section, str, str]:
     section = section_current(key=section_key)
     if section is None:
         raise CharterError("Choose a section of the charter.", field="section_key")
@@ -38,7 +38,9 @@ def _checked_wording(*, section_key: str, body: str, reason: str):
     if not body:
         raise CharterError("Write the new wording.", field="body")
     if body == section.body.strip():
-        raise CharterError("The new wording is the same as the current wording. Change it first.", field="body")
+        raise CharterError(
+            "The new wording is the same as the current wording. Change it first.", field="body"
+        )
     if not reason:
         raise CharterError("Say why you would like this change.", field="reason")
     return section, body, reason

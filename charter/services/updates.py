@@ -6,6 +6,7 @@ stored with one bulk insert; the message key `charter_updated:<version>:<person>
 second run, or a task the broker delivered twice, tell nobody twice."""
 
 import logging
+from collections.abc import Sequence
 
 from django.conf import settings
 
@@ -42,17 +43,16 @@ def charter_update_send(*, version_id: int, batch_size: int | None = None) -> in
     version = CharterVersion.objects.get(pk=version_id)
     changes_agreements = version_changes_agreements(version)
     people = (
-        User.objects.filter(is_active=True, profile__isnull=False)
-        .select_related("profile")
-        .order_by("pk")
+        User.objects.filter(is_active=True, profile__isnull=False).select_related("profile").order_by("pk")
     )
 
-    def store(batch: list[User]) -> int:
+    def store(batch: Sequence[User]) -> int:
         # Who is asked to agree again: the representatives of this batch (one query).
         representatives = (
             set(
-                User.objects.filter(pk__in=[p.pk for p in batch], groups__name=Role.REPRESENTATIVE)
-                .values_list("pk", flat=True)
+                User.objects.filter(
+                    pk__in=[p.pk for p in batch], groups__name=Role.REPRESENTATIVE
+                ).values_list("pk", flat=True)
             )
             if changes_agreements
             else set()

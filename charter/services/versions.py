@@ -38,7 +38,11 @@ def is_adoptable(signatures: Iterable[CoSignature]) -> bool:
 
 
 def charter_first_publish(
-    *, sections: dict[str, str], by: User | None, co_signers: Iterable[User], summary: str = "The first charter"
+    *,
+    sections: dict[str, str],
+    by: User | None,
+    co_signers: Iterable[User],
+    summary: str = "The first charter",
 ) -> CharterVersion:
     """Version 1, with every section (`sections`: key to wording). Refused once a version exists."""
     missing = set(SectionKey.values) - set(sections)

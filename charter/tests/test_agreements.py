@@ -38,7 +38,9 @@ def publish_change(key, body, *, by, co_signer, administrator):
     return proposal_publish(proposal=proposal, by=administrator)
 
 
-def test_the_agreement_names_the_role_worker_payment_choice_and_how_to_take_a_break(client, charter, representative):
+def test_the_agreement_names_the_role_worker_payment_choice_and_how_to_take_a_break(
+    client, charter, representative
+):
     representative.profile.payment_preference = PaymentPreference.VOUCHER
     representative.profile.save()
     client.force_login(representative)
@@ -85,10 +87,16 @@ def test_a_change_to_what_agreements_are_built_from_asks_again_and_other_changes
     charter, representative, worker, administrator
 ):
     agreement_agree(person=representative, version_number=1)
-    publish_change(SectionKey.CONCERN, "Tell us.", by=representative, co_signer=worker, administrator=administrator)
+    publish_change(
+        SectionKey.CONCERN, "Tell us.", by=representative, co_signer=worker, administrator=administrator
+    )
     assert agreement_due(person=representative) is False
     publish_change(
-        SectionKey.FROM_YOU, "Be kind. Keep things private.", by=representative, co_signer=worker, administrator=administrator
+        SectionKey.FROM_YOU,
+        "Be kind. Keep things private.",
+        by=representative,
+        co_signer=worker,
+        administrator=administrator,
     )
     assert agreement_due(person=representative) is True
     agreement_agree(person=representative, version_number=3)
@@ -98,8 +106,12 @@ def test_a_change_to_what_agreements_are_built_from_asks_again_and_other_changes
     assert "Please be kind to the people you work with." in first.text
 
 
-def test_agreeing_to_a_version_that_is_no_longer_current_is_refused(client, charter, representative, worker, administrator):
-    publish_change(SectionKey.FROM_US, "We listen.", by=representative, co_signer=worker, administrator=administrator)
+def test_agreeing_to_a_version_that_is_no_longer_current_is_refused(
+    client, charter, representative, worker, administrator
+):
+    publish_change(
+        SectionKey.FROM_US, "We listen.", by=representative, co_signer=worker, administrator=administrator
+    )
     with pytest.raises(CharterError, match="changed while you were reading"):
         agreement_agree(person=representative, version_number=1)
     client.force_login(representative)
@@ -126,15 +138,21 @@ def test_a_question_goes_to_the_named_worker_without_its_words(client, charter, 
     client.force_login(worker)
     page = client.get(reverse("worker:charter_question", args=[question.pk])).content.decode()
     assert "Can I bring my carer?" in page
-    client.post(reverse("worker:charter_question", args=[question.pk]), {"action_taken": "Called; yes, they can."})
+    client.post(
+        reverse("worker:charter_question", args=[question.pk]), {"action_taken": "Called; yes, they can."}
+    )
     question.refresh_from_db()
     assert (question.is_open, question.action_taken) == (False, "Called; yes, they can.")
 
 
-@pytest.mark.parametrize(("question", "error"), [("", "Write your question"), ("x" * 2001, "2,000 characters or fewer")])
+@pytest.mark.parametrize(
+    ("question", "error"), [("", "Write your question"), ("x" * 2001, "2,000 characters or fewer")]
+)
 def test_a_bad_question_comes_back_by_the_field(client, charter, representative, question, error):
     client.force_login(representative)
-    response = client.post(reverse("me:agreement"), {"action": "question", "version": "1", "question": question})
+    response = client.post(
+        reverse("me:agreement"), {"action": "question", "version": "1", "question": question}
+    )
     assert response.status_code == 200
     assert error in " ".join(response.context["form"].errors["question"])
     assert response.context["form"]["question"].value() == question
@@ -143,7 +161,9 @@ def test_a_bad_question_comes_back_by_the_field(client, charter, representative,
 
 def test_a_question_with_no_named_worker_says_whom_to_contact_and_keeps_the_words(client, charter, outsider):
     client.force_login(outsider)
-    response = client.post(reverse("me:agreement"), {"action": "question", "version": "1", "question": "Who do I ask?"})
+    response = client.post(
+        reverse("me:agreement"), {"action": "question", "version": "1", "question": "Who do I ask?"}
+    )
     assert response.status_code == 200
     assert "contact the involvement team" in " ".join(response.context["form"].errors["question"])
     assert response.context["form"]["question"].value() == "Who do I ask?"
@@ -170,7 +190,9 @@ def test_a_garbled_version_is_refused_not_a_500(client, charter, representative)
 # --- the people list -----------------------------------------------------------------------
 
 
-def test_workers_find_who_has_not_agreed_to_the_current_charter(client, charter, representative, outsider, worker):
+def test_workers_find_who_has_not_agreed_to_the_current_charter(
+    client, charter, representative, outsider, worker
+):
     agreement_agree(person=representative, version_number=1)
     client.force_login(worker)
     everyone = client.get(reverse("worker:people")).content.decode()

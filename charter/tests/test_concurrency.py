@@ -25,7 +25,10 @@ def test_the_second_of_two_concurrent_publishes_on_a_section_is_told_to_rebase(
 ):
     first_charter(by=administrator)
     first = proposal_create(
-        by=representative, section_key=SectionKey.CONCERN, body="Tell any of us. We will listen.", reason="Shorter."
+        by=representative,
+        section_key=SectionKey.CONCERN,
+        body="Tell any of us. We will listen.",
+        reason="Shorter.",
     )
     second = proposal_create(
         by=outsider, section_key=SectionKey.CONCERN, body="Tell your worker first.", reason="Clearer."
@@ -69,12 +72,17 @@ def test_concurrent_publishes_on_different_sections_both_go_through_one_after_th
 ):
     first_charter(by=administrator)
     one = proposal_create(by=representative, section_key=SectionKey.CONCERN, body="Tell us.", reason="Short.")
-    two = proposal_create(by=outsider, section_key=SectionKey.MEANING, body="We work together.", reason="Short.")
+    two = proposal_create(
+        by=outsider, section_key=SectionKey.MEANING, body="We work together.", reason="Short."
+    )
     proposal_co_sign(proposal=one, by=worker)
     proposal_co_sign(proposal=two, by=worker)
 
     results = run_together(
-        [lambda: proposal_publish(proposal=one, by=administrator), lambda: proposal_publish(proposal=two, by=administrator)]
+        [
+            lambda: proposal_publish(proposal=one, by=administrator),
+            lambda: proposal_publish(proposal=two, by=administrator),
+        ]
     )
 
     assert all(isinstance(result, CharterVersion) for result in results), results

@@ -19,7 +19,9 @@ HIGHEST_GRADE = 6  # a UK reading age of 11
 @pytest.mark.parametrize("key", SectionKey.values)
 def test_each_section_reads_at_a_reading_age_of_eleven_or_under(key):
     grade = textstat.flesch_kincaid_grade(FIRST_CHARTER[key])
-    assert grade <= HIGHEST_GRADE, f"{key}: US grade {grade}, UK reading age {grade + UK_AGE_OVER_US_GRADE:.0f}"
+    assert grade <= HIGHEST_GRADE, (
+        f"{key}: US grade {grade}, UK reading age {grade + UK_AGE_OVER_US_GRADE:.0f}"
+    )
 
 
 def test_the_whole_charter_reads_at_a_reading_age_of_nine_to_eleven_or_easier():

@@ -26,7 +26,9 @@ def test_a_representative_proposes_a_change_and_has_co_signed_it(client, charter
         {"section_key": SectionKey.CONCERN, "body": "Tell us. We will reply in a week.", "reason": "Faster."},
     )
     proposal = Proposal.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("charter:proposal", args=[proposal.pk])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "charter:proposal", args=[proposal.pk]
+    )
     assert proposal.based_on_revision == 1 and proposal.proposed_by == representative
     assert list(proposal.co_signatures.values_list("signed_as", flat=True)) == ["representative"]
     page = client.get(response["Location"]).content.decode()
@@ -38,13 +40,27 @@ def test_a_representative_proposes_a_change_and_has_co_signed_it(client, charter
     ("data", "field", "message"),
     [
         ({"section_key": "", "body": "Words here.", "reason": "Why."}, "section_key", "Choose the section"),
-        ({"section_key": "nonsense", "body": "Words here.", "reason": "Why."}, "section_key", "Choose a section from the list"),
+        (
+            {"section_key": "nonsense", "body": "Words here.", "reason": "Why."},
+            "section_key",
+            "Choose a section from the list",
+        ),
         ({"section_key": "concern", "body": "", "reason": "Why."}, "body", "Write your new wording"),
-        ({"section_key": "concern", "body": "Words here.", "reason": "  "}, "reason", "Say why you would like this change"),
-        ({"section_key": "concern", "body": "x" * 5001, "reason": "Why."}, "body", "5,000 characters or fewer"),
+        (
+            {"section_key": "concern", "body": "Words here.", "reason": "  "},
+            "reason",
+            "Say why you would like this change",
+        ),
+        (
+            {"section_key": "concern", "body": "x" * 5001, "reason": "Why."},
+            "body",
+            "5,000 characters or fewer",
+        ),
     ],
 )
-def test_a_bad_proposal_comes_back_with_the_reason_by_the_field(client, charter, representative, data, field, message):
+def test_a_bad_proposal_comes_back_with_the_reason_by_the_field(
+    client, charter, representative, data, field, message
+):
     client.force_login(representative)
     response = client.post(reverse("charter:proposal_new"), data)
     assert response.status_code == 200
@@ -83,8 +99,12 @@ def test_people_comment_on_a_proposal(client, charter, representative, worker):
     assert "Good idea." in page
 
 
-@pytest.mark.parametrize(("body", "message"), [("", "Write your comment"), ("x" * 2001, "2,000 characters or fewer")])
-def test_a_bad_comment_comes_back_with_the_reason_by_the_field(client, charter, representative, body, message):
+@pytest.mark.parametrize(
+    ("body", "message"), [("", "Write your comment"), ("x" * 2001, "2,000 characters or fewer")]
+)
+def test_a_bad_comment_comes_back_with_the_reason_by_the_field(
+    client, charter, representative, body, message
+):
     proposal = proposal_create(by=representative, section_key="concern", body="Tell us.", reason="Shorter.")
     client.force_login(representative)
     response = client.post(reverse("charter:proposal", args=[proposal.pk]), {"body": body})
@@ -99,10 +119,16 @@ def test_a_worker_co_signs_and_an_administrator_publishes_through_the_pages(
 ):
     proposal = proposal_create(by=representative, section_key="concern", body="Tell us.", reason="Shorter.")
     client.force_login(worker)
-    assert "Co-sign this proposal" in client.get(reverse("charter:proposal", args=[proposal.pk])).content.decode()
+    assert (
+        "Co-sign this proposal"
+        in client.get(reverse("charter:proposal", args=[proposal.pk])).content.decode()
+    )
     client.post(reverse("charter:co_sign", args=[proposal.pk]))
     assert proposal.co_signatures.count() == 2
-    assert "Publish as a new version" not in client.get(reverse("charter:proposal", args=[proposal.pk])).content.decode()
+    assert (
+        "Publish as a new version"
+        not in client.get(reverse("charter:proposal", args=[proposal.pk])).content.decode()
+    )
 
     client.force_login(administrator)
     page = client.get(reverse("charter:proposal", args=[proposal.pk])).content.decode()
@@ -112,7 +138,9 @@ def test_a_worker_co_signs_and_an_administrator_publishes_through_the_pages(
     assert CharterVersion.objects.get(number=2).sections.get(key="concern").body == "Tell us."
 
 
-def test_publishing_without_enough_co_signers_says_why_on_the_proposal(client, charter, worker, administrator):
+def test_publishing_without_enough_co_signers_says_why_on_the_proposal(
+    client, charter, worker, administrator
+):
     proposal = proposal_create(by=worker, section_key="concern", body="Tell us.", reason="Shorter.")
     client.force_login(administrator)
     response = client.post(reverse("charter:publish", args=[proposal.pk]), follow=True)
@@ -120,7 +148,9 @@ def test_publishing_without_enough_co_signers_says_why_on_the_proposal(client, c
     assert CharterVersion.objects.count() == 1
 
 
-def test_a_stale_proposal_says_so_and_its_proposer_updates_it(client, charter, representative, outsider, worker, administrator):
+def test_a_stale_proposal_says_so_and_its_proposer_updates_it(
+    client, charter, representative, outsider, worker, administrator
+):
     mine = proposal_create(by=representative, section_key="concern", body="Tell us.", reason="Shorter.")
     theirs = proposal_create(by=outsider, section_key="concern", body="Tell anyone.", reason="Wider.")
     proposal_co_sign(proposal=theirs, by=worker)
@@ -132,7 +162,8 @@ def test_a_stale_proposal_says_so_and_its_proposer_updates_it(client, charter, r
     edit = client.get(reverse("charter:proposal_edit", args=[mine.pk])).content.decode()
     assert "Tell anyone." in edit  # the wording now, to rewrite against
     response = client.post(
-        reverse("charter:proposal_edit", args=[mine.pk]), {"body": "Tell anyone. We reply in a week.", "reason": "Both."}
+        reverse("charter:proposal_edit", args=[mine.pk]),
+        {"body": "Tell anyone. We reply in a week.", "reason": "Both."},
     )
     assert response.status_code == 302
     mine.refresh_from_db()
@@ -142,7 +173,9 @@ def test_a_stale_proposal_says_so_and_its_proposer_updates_it(client, charter, r
 def test_a_bad_edit_keeps_what_was_typed(client, charter, representative):
     proposal = proposal_create(by=representative, section_key="concern", body="Tell us.", reason="Shorter.")
     client.force_login(representative)
-    response = client.post(reverse("charter:proposal_edit", args=[proposal.pk]), {"body": "", "reason": "Still."})
+    response = client.post(
+        reverse("charter:proposal_edit", args=[proposal.pk]), {"body": "", "reason": "Still."}
+    )
     assert response.status_code == 200
     assert "Write your new wording" in " ".join(response.context["form"].errors["body"])
     assert response.context["form"]["reason"].value() == "Still."
@@ -159,7 +192,9 @@ def test_the_proposals_list_runs_the_same_queries_however_many(
     client, charter, representative, worker, django_assert_max_num_queries
 ):
     for number in range(12):
-        proposal = proposal_create(by=representative, section_key="concern", body=f"Tell us {number}.", reason="Why.")
+        proposal = proposal_create(
+            by=representative, section_key="concern", body=f"Tell us {number}.", reason="Why."
+        )
         proposal_co_sign(proposal=proposal, by=worker)
     client.force_login(worker)
     client.get(reverse("charter:proposals"))
@@ -169,7 +204,9 @@ def test_the_proposals_list_runs_the_same_queries_however_many(
     assert "1 representative, 1 staff" in response.content.decode()
 
 
-def test_the_proposal_page_runs_few_queries(client, charter, representative, worker, django_assert_max_num_queries):
+def test_the_proposal_page_runs_few_queries(
+    client, charter, representative, worker, django_assert_max_num_queries
+):
     proposal = proposal_create(by=representative, section_key="concern", body="Tell us.", reason="Why.")
     proposal_co_sign(proposal=proposal, by=worker)
     client.force_login(worker)

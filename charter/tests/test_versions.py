@@ -33,7 +33,9 @@ def proposal_by(who, *, key=SectionKey.MEANING, body=NEW_WORDS) -> Proposal:
     return proposal_create(by=who, section_key=key, body=body, reason="It says who listens.")
 
 
-def test_it_publishes_the_first_charter_with_every_section_and_its_co_signers(charter, representative, worker):
+def test_it_publishes_the_first_charter_with_every_section_and_its_co_signers(
+    charter, representative, worker
+):
     assert charter.number == 1
     assert list(charter.sections.values_list("key", flat=True)) == SectionKey.values
     assert set(charter.co_signers.all()) == {representative, worker}
@@ -158,7 +160,9 @@ def test_the_message_respects_a_choice_to_stop_it_by_email(
     assert message.status == Message.Status.INBOX_ONLY
 
 
-def test_a_refused_publish_tells_nobody(charter, worker, other_worker, administrator, django_capture_on_commit_callbacks):
+def test_a_refused_publish_tells_nobody(
+    charter, worker, other_worker, administrator, django_capture_on_commit_callbacks
+):
     proposal = proposal_by(worker)
     proposal_co_sign(proposal=proposal, by=other_worker)
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(CharterError):
@@ -244,12 +248,14 @@ def test_a_bad_comparison_comes_back_with_the_reason_by_the_field(
     assert "Error: Versions of the involvement charter" in page or "nhsuk-error-message" in page
 
 
-def test_the_history_page_runs_few_queries(client, charter, representative, worker, administrator, django_assert_max_num_queries):
+def test_the_history_page_runs_few_queries(
+    client, charter, representative, worker, administrator, django_assert_max_num_queries
+):
     for number in range(6):
         published_twice(representative, worker, administrator, body=f"{NEW_WORDS} Change {number}.")
     with django_assert_max_num_queries(4):
         response = client.get(reverse("charter:history"))
-    assert response.content.decode().count("<tr class=\"nhsuk-table__row\">") == 1 + 7
+    assert response.content.decode().count('<tr class="nhsuk-table__row">') == 1 + 7
 
 
 def test_the_charter_page_runs_few_queries(client, charter, django_assert_max_num_queries):
