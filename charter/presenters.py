@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from accounts.permissions import STAFF_ROLES
 from charter.models import CharterVersion, CoSignature, Proposal, Section
 from charter.sections import SectionKey, is_level
 from charter.services import is_adoptable
@@ -13,12 +14,26 @@ class VersionParts:
     sections: list[Section] = field(default_factory=list)
     levels_intro: Section | None = None
     levels: list[Section] = field(default_factory=list)
+    staff_signers: list[str] = field(default_factory=list)
+    representative_signers: int = 0
+
+
+def _name(user: Any) -> str:
+    return user.profile.display_name or user.get_full_name() or "A member of staff"
 
 
 def version_sections(version: CharterVersion) -> VersionParts:
     """The main sections in order, then the levels' introduction and one part per level, each
-    with the anchor an opportunity links to (`#level-<level>`)."""
+    with the anchor an opportunity links to (`#level-<level>`), and who co-signed (the
+    version's co-signers prefetched with their groups)."""
     parts = VersionParts()
+    # The charter is public: staff are named, as they sign in their job; representatives are
+    # counted, never named, since being one says that a person uses mental health services.
+    for signer in version.co_signers.all():
+        if {group.name for group in signer.groups.all()} & STAFF_ROLES:
+            parts.staff_signers.append(_name(signer))
+        else:
+            parts.representative_signers += 1
     for section in version.sections.all():
         if section.key == SectionKey.LEVELS:
             parts.levels_intro = section

@@ -19,7 +19,10 @@ def _with_signers(versions: QuerySet[CharterVersion]) -> QuerySet[CharterVersion
     return versions.select_related("published_by__profile").prefetch_related(
         Prefetch(
             "co_signers",
-            queryset=User.objects.select_related("profile").order_by("profile__display_name", "pk"),
+            # Their roles too (one query): the page names staff and counts representatives.
+            queryset=User.objects.select_related("profile")
+            .prefetch_related("groups")
+            .order_by("profile__display_name", "pk"),
         )
     )
 

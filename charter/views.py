@@ -122,7 +122,16 @@ def proposal_new(request: HttpRequest) -> HttpResponse:
             return redirect("charter:proposal", created[0].pk)
     key = form["section_key"].value()
     current = section_current(key=key) if key in SectionKey.values else None
-    return render(request, "charter/proposal_form.html", {"form": form, "current": current})
+    return render(
+        request,
+        "charter/proposal_form.html",
+        {
+            "form": form,
+            "current": current,
+            "reading_age": reading_age(request.POST.get("body", "")),
+            "target_reading_age": TARGET_READING_AGE,
+        },
+    )
 
 
 @permission_required("charter.take_part", raise_exception=True)

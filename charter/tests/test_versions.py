@@ -182,7 +182,9 @@ def published_twice(representative, worker, administrator, body=NEW_WORDS):
 def test_the_charter_page_shows_the_current_version_its_date_and_co_signers(client, charter):
     page = client.get(reverse("charter:current")).content.decode()
     assert "Version</dt>" in page and ">1</dd>" in page
-    assert "Robin, Wendy Worker" in page
+    # Staff are named; representatives are counted, never named on a public page.
+    assert "1 representative, and staff: Wendy Worker" in page
+    assert "Robin" not in page
     for label in ("What involvement means here", "How to raise a concern", "How much say you have"):
         assert label in page
     for level in ("informing", "consulting", "engaging", "co-designing", "co-producing"):
