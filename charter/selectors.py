@@ -149,3 +149,12 @@ def agreement_question_get(*, question_id: int) -> AgreementQuestion | None:
 
 def agreement_questions_of(*, person: User) -> QuerySet[AgreementQuestion]:
     return AgreementQuestion.objects.filter(person=person).select_related("worker__profile", "version")
+
+
+def agreement_questions_waiting(*, worker: User) -> QuerySet[AgreementQuestion]:
+    """Open questions for this worker, oldest first, for their home."""
+    return (
+        AgreementQuestion.objects.filter(worker=worker, status=AgreementQuestion.Status.OPEN)
+        .select_related("person__profile")
+        .order_by("asked_at", "pk")
+    )

@@ -229,3 +229,15 @@ def test_an_opportunitys_level_links_to_its_explanation_in_the_charter(client, c
     page = client.get(reverse("opportunities:detail", args=[opportunity.pk])).content.decode()
     assert f'href="{reverse("charter:current")}#level-co-designing"' in page
     assert 'id="level-co-designing"' in client.get(reverse("charter:current")).content.decode()
+
+
+def test_the_named_worker_sees_open_questions_on_their_home(
+    client, charter, representative, worker, other_worker
+):
+    question = agreement_question_ask(person=representative, version_number=1, question="Can I?")
+    client.force_login(worker)
+    page = client.get(reverse("worker:home")).content.decode()
+    assert reverse("worker:charter_question", args=[question.pk]) in page
+    assert "Can I?" not in page  # the words stay on the question's page
+    client.force_login(other_worker)
+    assert "Questions about agreements" not in client.get(reverse("worker:home")).content.decode()
