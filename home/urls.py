@@ -4,6 +4,7 @@ here, and the pages of the apps below under the same prefixes and names as ever.
 from django.urls import path
 
 from accounts.urls import me_account_patterns, worker_person_patterns
+from charter.urls import me_charter_patterns, worker_charter_patterns
 from home import assisted_views, equality, people_views, views
 from notifications.views import MessagePreferencesView
 from opportunities.calendar_urls import me_calendar_patterns
@@ -18,6 +19,7 @@ me_patterns = (
         path("preferences/", MessagePreferencesView.as_view(), name="preferences"),
         *me_calendar_patterns,
         *me_payment_patterns,
+        *me_charter_patterns,
     ],
     "me",
 )
@@ -56,6 +58,7 @@ worker_patterns = (
         ),
         *worker_person_patterns,
         *worker_claim_patterns,
+        *worker_charter_patterns,
     ],
     "worker",
 )

@@ -38,6 +38,11 @@ class Kind(models.TextChoices):
         "Messages from the lead worker of an activity I signed up for",
     )
     TRAINING_EXPIRING = "training_expiring", "Training of mine that is about to run out"
+    CHARTER_UPDATED = "charter_updated", "New versions of the involvement charter"
+    CHARTER_QUESTION = (
+        "charter_question",
+        "Questions about involvement agreements from people on my caseload",
+    )
 
 
 class Channel(models.TextChoices):
@@ -103,6 +108,12 @@ RULES: dict[str, KindRules] = {
     Kind.PARTICIPANT_MESSAGE: KindRules(text=True),
     # A month's notice that a course runs out (issue 14): not urgent, so e-mail and the inbox.
     Kind.TRAINING_EXPIRING: KindRules(),
+    # A new version of the charter (issue 15): for everyone, so a choice only representatives
+    # see on their preferences, like the other news; never paused by a break, since it may
+    # ask them to agree to their agreement again.
+    Kind.CHARTER_UPDATED: KindRules(),
+    # A question about a person's agreement, for their named worker; never what was asked.
+    Kind.CHARTER_QUESTION: KindRules(for_staff=True),
     # The code is the secret: not in the inbox, wiped once sent, never sent again.
     Kind.PHONE_CODE: KindRules(email_optional=False, in_inbox=False, holds_secret=True, text_only=True),
 }
