@@ -8,6 +8,7 @@ from home import assisted_views, people_views, views
 from notifications.views import MessagePreferencesView
 from opportunities.calendar_urls import me_calendar_patterns
 from payments.urls import me_payment_patterns, worker_claim_patterns
+from records.urls import me_record_patterns, worker_reference_patterns
 
 me_patterns = (
     [
@@ -17,6 +18,7 @@ me_patterns = (
         path("preferences/", MessagePreferencesView.as_view(), name="preferences"),
         *me_calendar_patterns,
         *me_payment_patterns,
+        *me_record_patterns,
     ],
     "me",
 )
@@ -54,6 +56,7 @@ worker_patterns = (
         ),
         *worker_person_patterns,
         *worker_claim_patterns,
+        *worker_reference_patterns,
     ],
     "worker",
 )

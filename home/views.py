@@ -31,6 +31,7 @@ from opportunities.selectors import (
 )
 from payments.models import Claim
 from payments.selectors import claims_of, claims_to_review, overdue_claims
+from records.selectors import references_for_worker
 
 # Overdue claims listed on the worker's home; the rest are on /worker/claims/.
 OVERDUE_SHOWN = 20
@@ -38,6 +39,8 @@ OVERDUE_SHOWN = 20
 AWAITING_SHOWN = 10
 # Calls and letters listed on the worker home, soonest due first.
 CONTACT_TASKS_SHOWN = 20
+# References people asked this worker for, oldest first (issue 14).
+REFERENCES_SHOWN = 10
 
 
 @permission_required("accounts.use_representative_area", raise_exception=True)
@@ -129,6 +132,11 @@ def worker_home(request: HttpRequest) -> HttpResponse:
                 open_contact_tasks_for_worker(worker=request.user)[: CONTACT_TASKS_SHOWN + 1]
             ),
             "contact_tasks_shown": CONTACT_TASKS_SHOWN,
+            # References asked of them and not yet sent, with their age: one query.
+            "reference_requests": list(
+                references_for_worker(worker=request.user, open_only=True)[: REFERENCES_SHOWN + 1]
+            ),
+            "references_shown": REFERENCES_SHOWN,
         },
     )
 

@@ -29,6 +29,7 @@ urlpatterns = [
     path("worker/", include(worker_patterns)),
     path("dashboard/", include("dashboard.urls")),
     path("payments/", include("payments.urls")),
+    path("verify/", include("records.urls")),
     # Teams and activity types moved from opportunities to catalogue: old admin bookmarks follow.
     re_path(
         r"^admin/opportunities/(?P<rest>(?:team|activitytype)/.*)$",

@@ -37,6 +37,8 @@ class Kind(models.TextChoices):
         "participant_message",
         "Messages from the lead worker of an activity I signed up for",
     )
+    REFERENCE_REQUESTED = "reference_requested", "Requests for a reference from people on my caseload"
+    REFERENCE_READY = "reference_ready", "References my involvement worker has written for me"
 
 
 class Channel(models.TextChoices):
@@ -100,6 +102,9 @@ RULES: dict[str, KindRules] = {
     # the rest, never the worker's free-text body, which can be long and is better read
     # signed in than on a phone that may not be the person's alone.
     Kind.PARTICIPANT_MESSAGE: KindRules(text=True),
+    # A reference asked for (issue 14): who and by when, never the person's note.
+    Kind.REFERENCE_REQUESTED: KindRules(for_staff=True),
+    Kind.REFERENCE_READY: KindRules(),
     # The code is the secret: not in the inbox, wiped once sent, never sent again.
     Kind.PHONE_CODE: KindRules(email_optional=False, in_inbox=False, holds_secret=True, text_only=True),
 }

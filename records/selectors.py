@@ -1,0 +1,84 @@
+"""Reads for the involvement record: the activities a person took part in with their hours,
+their training, statement, certificates and references, each in one query."""
+
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Sum
+
+from accounts.models import User
+from opportunities.models import SignUp
+from opportunities.training import TrainingCompletion
+from records.models import Certificate, RecordStatement, ReferenceRequest
+
+# Only sessions the person was marked as attending count: a no-show's row says False, and a
+# session taken off an activity takes its attendance with it (Attendance cascades).
+ATTENDED = Q(attendance__attended=True)
+SESSION_LENGTH = ExpressionWrapper(
+    F("attendance__session__ends_at") - F("attendance__session__starts_at"), output_field=DurationField()
+)
+
+
+def activities_taken_part_in(*, person: User) -> QuerySet[SignUp]:
+    """Every sign-up of `person` with at least one attended session, most recent first, each
+    annotated with `sessions_attended`, `time_attended` (a timedelta), `first_attended` and
+    `last_attended`, and with the opportunity and the person's role loaded: one query,
+    whatever the number of activities."""
+    return (
+        SignUp.objects.filter(person=person)
+        .annotate(
+            sessions_attended=Count("attendance", filter=ATTENDED),
+            time_attended=Sum(SESSION_LENGTH, filter=ATTENDED),
+            first_attended=Min("attendance__session__starts_at", filter=ATTENDED),
+            last_attended=Max("attendance__session__starts_at", filter=ATTENDED),
+        )
+        .filter(sessions_attended__gt=0)
+        .select_related("opportunity__activity_type", "opportunity__team", "record_role")
+        .order_by("-last_attended", "-pk")
+    )
+
+
+def activity_of(*, person: User, signup_id: int) -> SignUp | None:
+    """One activity `person` took part in (None if it is not theirs or they never attended)."""
+    return activities_taken_part_in(person=person).filter(pk=signup_id).first()
+
+
+def training_of(*, person: User) -> QuerySet[TrainingCompletion]:
+    return (
+        TrainingCompletion.objects.filter(person=person)
+        .select_related("course")
+        .order_by("-completed_on", "pk")
+    )
+
+
+def statement_of(*, person: User) -> RecordStatement | None:
+    return RecordStatement.objects.filter(person=person).first()
+
+
+def certificates_of(*, person: User) -> QuerySet[Certificate]:
+    return Certificate.objects.filter(person=person).order_by("-created_at", "-pk")
+
+
+def certificate_get(*, person: User, certificate_id: int) -> Certificate | None:
+    return Certificate.objects.filter(person=person, pk=certificate_id).first()
+
+
+def certificate_by_code(*, code: str) -> Certificate | None:
+    return Certificate.objects.filter(code=code).first()
+
+
+def references_of(*, person: User) -> QuerySet[ReferenceRequest]:
+    return ReferenceRequest.objects.filter(person=person).select_related("worker__profile")
+
+
+def reference_get(*, reference_id: int) -> ReferenceRequest | None:
+    return (
+        ReferenceRequest.objects.filter(pk=reference_id)
+        .select_related("person__profile", "worker__profile")
+        .first()
+    )
+
+
+def references_for_worker(*, worker: User, open_only: bool = False) -> QuerySet[ReferenceRequest]:
+    """The references `worker` was asked for, oldest open ones first, then those written."""
+    references = ReferenceRequest.objects.filter(worker=worker).select_related("person__profile")
+    if open_only:
+        return references.filter(state=ReferenceRequest.State.REQUESTED).order_by("requested_at", "pk")
+    return references.order_by("-state", "requested_at", "pk")
