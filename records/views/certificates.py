@@ -48,7 +48,7 @@ def certificate_new(request: HttpRequest) -> HttpResponse:
     rows = [activity_row(signup) for signup in activities_taken_part_in(person=person)]
     training = training_rows(training_of(person=person))
     form = CertificateForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         names=names_of(person),
         activities=[(row.signup_id, f"{row.title}, {row.last_day:%B %Y}") for row in rows],
         training=[(row.id, f"{row.course}, {row.completed_on:%B %Y}") for row in training],

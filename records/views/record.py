@@ -51,7 +51,7 @@ def record(request: HttpRequest) -> HttpResponse:
 def statement_edit(request: HttpRequest) -> HttpResponse:
     statement = statement_of(person=request.user)
     initial = {"skills": statement.skills, "statement": statement.statement} if statement else {}
-    form = StatementForm(request.POST or None, initial=initial)
+    form = StatementForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if attempt(
@@ -72,7 +72,7 @@ def activity_role(request: HttpRequest, signup_id: int) -> HttpResponse:
     row = activity_row(signup)
     current = getattr(signup, "record_role", None)
     initial = {"role": current.role, "other_role": current.other_role} if current else {}
-    form = ActivityRoleForm(request.POST or None, initial=initial)
+    form = ActivityRoleForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         if attempt(

@@ -31,7 +31,7 @@ PAGE_SIZE = 20
 def reference_new(request: HttpRequest) -> HttpResponse:
     profile = getattr(request.user, "profile", None)
     named_worker = profile.named_worker if profile else None
-    form = ReferenceRequestForm(request.POST or None)
+    form = ReferenceRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         ask = ReferenceAsk(
@@ -85,7 +85,9 @@ def worker_references(request: HttpRequest) -> HttpResponse:
 def worker_reference(request: HttpRequest, reference_id: int) -> HttpResponse:
     """Write the reference: save a draft, or finish it and tell the person."""
     reference = get_reference_for_writer(request.user, reference_id)
-    form = ReferenceWriteForm(request.POST or None, initial={"body": reference.body})
+    form = ReferenceWriteForm(
+        request.POST if request.method == "POST" else None, initial={"body": reference.body}
+    )
     if request.method == "POST" and form.is_valid():
         body = form.cleaned_data["body"]
         if "finish" in request.POST:
