@@ -21,9 +21,12 @@ def local_only_fetcher() -> Any:
 
 
 def pdf_bytes(template: str, context: dict[str, Any]) -> bytes:
+    return html_to_pdf(render_to_string(template, context))
+
+
+def html_to_pdf(html: str) -> bytes:
     from weasyprint import HTML
 
-    html = render_to_string(template, context)
     document = HTML(string=html, base_url="about:blank", url_fetcher=local_only_fetcher())
     result: bytes = document.write_pdf()
     return result
@@ -33,6 +36,3 @@ def pdf_response(template: str, context: dict[str, Any], filename: str) -> HttpR
     response = HttpResponse(pdf_bytes(template, context), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-__all__ = ["local_only_fetcher", "pdf_bytes", "pdf_response"]
