@@ -31,7 +31,7 @@ from opportunities.selectors import (
 )
 from payments.models import Claim
 from payments.selectors import claims_of, claims_to_review, overdue_claims
-from records.selectors import references_for_worker
+from records.selectors import with_open_reference
 
 # Overdue claims listed on the worker's home; the rest are on /worker/claims/.
 OVERDUE_SHOWN = 20
@@ -39,8 +39,6 @@ OVERDUE_SHOWN = 20
 AWAITING_SHOWN = 10
 # Calls and letters listed on the worker home, soonest due first.
 CONTACT_TASKS_SHOWN = 20
-# References people asked this worker for, oldest first (issue 14).
-REFERENCES_SHOWN = 10
 
 
 @permission_required("accounts.use_representative_area", raise_exception=True)
@@ -101,6 +99,9 @@ def worker_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     opportunities = list(opportunities_led_with_outcomes(worker=request.user)[:100])
     rows, outcomes_due = [], []
+    caseload = list(
+        with_open_reference(caseload_with_last_involved(worker=request.user), worker=request.user)
+    )
     for opportunity in opportunities:
         outcome = getattr(opportunity, "outcome", None)
         due = outcome_due_on(opportunity) if opportunity.status == "completed" else None
@@ -115,7 +116,13 @@ def worker_home(request: HttpRequest) -> HttpResponse:
             "follow_ups": follow_ups_waiting(worker=request.user),
             "outcomes_due": sorted(outcomes_due, key=lambda item: item["due"]),
             "lapsing": offers_lapsing_for_worker(worker=request.user),
-            "caseload": caseload_with_last_involved(worker=request.user),
+            "caseload": caseload,
+            # References asked of them and not yet sent (issue 14), oldest first, with their
+            # age: read in the caseload's own query, so the home's queries stay as they were.
+            "reference_requests": sorted(
+                (person for person in caseload if person.open_reference_id),
+                key=lambda person: person.open_reference_asked_at,
+            ),
             "claims_to_approve": claims_to_review(user=request.user, state=Claim.State.SUBMITTED).count(),
             # One more than shown, to know whether there are more without counting them.
             "overdue_claims": list(
@@ -132,11 +139,6 @@ def worker_home(request: HttpRequest) -> HttpResponse:
                 open_contact_tasks_for_worker(worker=request.user)[: CONTACT_TASKS_SHOWN + 1]
             ),
             "contact_tasks_shown": CONTACT_TASKS_SHOWN,
-            # References asked of them and not yet sent, with their age: one query.
-            "reference_requests": list(
-                references_for_worker(worker=request.user, open_only=True)[: REFERENCES_SHOWN + 1]
-            ),
-            "references_shown": REFERENCES_SHOWN,
         },
     )
 

@@ -1,7 +1,19 @@
 """Reads for the involvement record: the activities a person took part in with their hours,
 their training, statement, certificates and references, each in one query."""
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Min, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 
 from accounts.models import User
 from opportunities.models import SignUp
@@ -82,3 +94,17 @@ def references_for_worker(*, worker: User, open_only: bool = False) -> QuerySet[
     if open_only:
         return references.filter(state=ReferenceRequest.State.REQUESTED).order_by("requested_at", "pk")
     return references.order_by("-state", "requested_at", "pk")
+
+
+def with_open_reference(people: QuerySet[User], *, worker: User) -> QuerySet[User]:
+    """`people` (a worker's caseload), each annotated with the oldest reference they asked
+    `worker` for that is not yet sent: `open_reference_id` and `open_reference_asked_at`
+    (None when there is none). Subqueries in the caseload's own query, so the worker's
+    home lists requests without a query of its own."""
+    oldest = ReferenceRequest.objects.filter(
+        person=OuterRef("pk"), worker=worker, state=ReferenceRequest.State.REQUESTED
+    ).order_by("requested_at", "pk")
+    return people.annotate(
+        open_reference_id=Subquery(oldest.values("pk")[:1]),
+        open_reference_asked_at=Subquery(oldest.values("requested_at")[:1]),
+    )
