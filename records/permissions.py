@@ -34,8 +34,8 @@ rules.add_perm("records.write_reference", is_worker & was_asked_for_reference)
 
 
 def get_certificate_for_owner(user: Anyone, certificate_id: int) -> Certificate:
-    certificate = certificate_get(person=user, certificate_id=certificate_id)
-    if certificate is None:
+    certificate = certificate_get(certificate_id=certificate_id)
+    if certificate is None or certificate.person_id != user.pk:
         raise Http404("No such certificate")  # pragma: no mutate: our 404 page never shows it
     return certificate
 

@@ -74,7 +74,9 @@ def activity_row(signup: SignUp) -> ActivityRow:
         activity_type=str(opportunity.activity_type),
         team=str(opportunity.team),
         level=InvolvementLevel(level).label if level in InvolvementLevel.values else level,
-        level_meaning=INVOLVEMENT_LEVEL_MEANINGS.get(level, ""),
+        level_meaning=INVOLVEMENT_LEVEL_MEANINGS[InvolvementLevel(level)]
+        if level in InvolvementLevel.values
+        else "",
         role=role.label if role else "",
         first_day=timezone.localdate(signup.first_attended),  # type: ignore[attr-defined]
         last_day=timezone.localdate(signup.last_attended),  # type: ignore[attr-defined]
