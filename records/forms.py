@@ -77,6 +77,7 @@ class CertificateForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["name"].choices = [(name, name) for name in names]
+        self.fields["name"].initial = names[0] if names else None
         self.fields["activities"].choices = [(str(pk), label) for pk, label in activities]
         self.fields["training"].choices = [(str(pk), label) for pk, label in training]
         if not activities:
@@ -92,7 +93,7 @@ class CertificateForm(forms.Form):
             data.get("include_skills"),
             data.get("include_statement"),
         ]
-        if not any(chosen) and not self.errors:
+        if not any(chosen):
             field = (
                 "activities"
                 if "activities" in self.fields
