@@ -28,6 +28,18 @@ SESSION_LENGTH = ExpressionWrapper(
 )
 
 
+RECORD_FIELDS = (
+    "person_id",
+    "state",
+    "opportunity__title",
+    "opportunity__involvement_level",
+    "opportunity__activity_type__name",
+    "opportunity__team__name",
+    "record_role__role",
+    "record_role__other_role",
+)
+
+
 def activities_taken_part_in(*, person: User) -> QuerySet[SignUp]:
     """Every sign-up of `person` with at least one attended session, most recent first, each
     annotated with `sessions_attended`, `time_attended` (a timedelta), `first_attended` and
@@ -43,6 +55,9 @@ def activities_taken_part_in(*, person: User) -> QuerySet[SignUp]:
         )
         .filter(sessions_attended__gt=0)
         .select_related("opportunity__activity_type", "opportunity__team", "record_role")
+        # Only what the record shows: an opportunity's long text and search vector, read 200
+        # times over, were most of the page's time (bench/records.py).
+        .only(*RECORD_FIELDS)
         .order_by("-last_attended", "-pk")
     )
 
