@@ -13,7 +13,8 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from records.models import ActivityRole, Certificate, RecordStatement
-from records.pdf import html_to_pdf, local_only_fetcher
+from records.pdf import html_to_pdf, local_only_fetcher, pdf_bytes
+from records.presenters import shared_certificate
 from records.services import CertificateChoice, RecordError, certificate_issue, certificate_withdraw
 from records.tests.factories import ago, took_part, trained
 
@@ -263,3 +264,20 @@ def test_pdfs_fetch_nothing_from_the_network():
     for url in (f"{base}/logo.png", "file:///etc/passwd"):
         with pytest.raises(ValueError, match="disallowed protocol"):
             local_only_fetcher().fetch(url)
+
+
+@pytest.mark.parametrize("code", ["a" * 15 + "-" + "b" * 16, "abc-def-ghi-jkl-mno-pqr-stu-vwxy"])
+def test_the_pdf_never_breaks_a_code_at_its_hyphens(code):
+    """token_urlsafe codes hold hyphens, where a line may otherwise break: one copied from the
+    PDF across two lines would not be found."""
+    content = {"name": "Robin", "issued_on": "2026-11-30", "activities": [], "training": []}
+    pdf = pdf_bytes(
+        "records/certificate_pdf.html",
+        {
+            "certificate": Certificate(code=code),
+            "shared": shared_certificate(content),
+            "verify_url": f"https://example.org/verify/{code}/",
+        },
+    )
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert f"Verification code: {code}" in re.sub(r"\s+", " ", text)
