@@ -11,9 +11,10 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from accounts.permissions import is_worker
+from accounts.models import User
+from accounts.permissions import is_named_worker_of, is_worker
 from records.models import Certificate, ReferenceRequest
-from records.selectors import certificate_get, reference_get
+from records.selectors import certificate_get, person_with_profile, reference_get
 
 if TYPE_CHECKING:
     from accounts.permissions import Anyone
@@ -54,3 +55,12 @@ def get_reference_for_writer(user: Anyone, reference_id: int) -> ReferenceReques
     if not user.has_perm("records.write_reference", reference):
         raise PermissionDenied
     return reference
+
+
+def get_person_for_named_worker(user: Anyone, person_id: int) -> User:
+    """A representative whose named worker `user` is: they may read the record and set a
+    role on it for them (at their request). Anyone else's: a 404."""
+    person = person_with_profile(person_id=person_id)
+    if person is None or not is_named_worker_of(user, person):
+        raise Http404("No such person")  # pragma: no mutate: our 404 page never shows it
+    return person

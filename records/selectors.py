@@ -123,3 +123,7 @@ def with_open_reference(people: QuerySet[User], *, worker: User) -> QuerySet[Use
         open_reference_id=Subquery(oldest.values("pk")[:1]),
         open_reference_asked_at=Subquery(oldest.values("requested_at")[:1]),
     )
+
+
+def person_with_profile(*, person_id: int) -> User | None:
+    return User.objects.filter(pk=person_id).select_related("profile").first()

@@ -4,7 +4,7 @@ is in the `records` namespace (/verify/<code>/)."""
 
 from django.urls import path
 
-from records.views import certificates, record, references, verify
+from records.views import certificates, record, references, verify, worker_record
 
 me_record_patterns: list = [
     path("record/", record.record, name="record"),
@@ -29,6 +29,12 @@ me_record_patterns: list = [
 worker_reference_patterns: list = [
     path("references/", references.worker_references, name="references"),
     path("references/<int:reference_id>/", references.worker_reference, name="reference"),
+    path("people/<int:person_id>/record/", worker_record.person_record, name="person_record"),
+    path(
+        "people/<int:person_id>/record/activities/<int:signup_id>/role/",
+        worker_record.person_record_role,
+        name="person_record_role",
+    ),
 ]
 
 app_name = "records"

@@ -281,6 +281,10 @@ ADDRESSES = {
     "me:reference_pdf": lambda w: reverse("me:reference_pdf", args=[w.written_reference.pk]),
     "worker:references": lambda w: reverse("worker:references"),
     "worker:reference": lambda w: reverse("worker:reference", args=[w.reference.pk]),
+    "worker:person_record": lambda w: reverse("worker:person_record", args=[w.rep.pk]),
+    "worker:person_record_role": lambda w: reverse(
+        "worker:person_record_role", args=[w.rep.pk, w.attended.pk]
+    ),
     "records:verify": lambda w: reverse("records:verify", args=[w.certificate.code]),
     "worker:claims": lambda w: reverse("worker:claims"),
     "worker:claim": lambda w: reverse("worker:claim", args=[w.claim.pk]),
@@ -454,6 +458,10 @@ me:reference_pdf                       GET  login    200    404    403    403   
 worker:references                      GET  login    403    403    200    200    200    403    403
                                        POST login    403    403    405    405    405    403    403
 worker:reference                       GET  login    403    403    404    404    200    403    403
+                                       POST login    403    403    404    404    200    403    403
+worker:person_record                   GET  login    403    403    404    404    200    403    403
+                                       POST login    403    403    405    405    405    403    403
+worker:person_record_role              GET  login    403    403    404    404    200    403    403
                                        POST login    403    403    404    404    200    403    403
 records:verify                         GET    200    200    200    200    200    200    200    200
                                        POST   405    405    405    405    405    405    405    405

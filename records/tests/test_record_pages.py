@@ -109,3 +109,31 @@ def test_the_statement_is_saved_and_too_long_keeps_what_was_typed(client, repres
     assert "statement" in response.context["form"].errors
     assert long in response.content.decode()
     assert RecordStatement.objects.get(person=representative).statement == "Mine."
+
+
+def test_the_named_worker_reads_the_record_and_sets_a_role_for_them(representative, worker, other_worker):
+    from django.test import Client
+
+    signup = took_part(
+        representative, lead=other_worker, sessions=[(*ago(3, hours=2), True)], title="Leaflet review"
+    )
+    named = Client()
+    named.force_login(worker)
+    person_page = named.get(reverse("worker:person", args=[representative.pk])).content.decode()
+    assert reverse("worker:person_record", args=[representative.pk]) in person_page
+    page = named.get(reverse("worker:person_record", args=[representative.pk])).content.decode()
+    assert "Leaflet review" in page and "Not given" in page
+    url = reverse("worker:person_record_role", args=[representative.pk, signup.pk])
+    response = named.post(url, {"role": "other", "other_role": ""})
+    assert response.status_code == 200 and response.context["form"].errors == {
+        "other_role": ["Enter your role"]
+    }
+    assert named.post(url, {"role": "co_facilitator"}).status_code == 302
+    role = ActivityRole.objects.get(signup=signup)
+    assert (role.role, role.set_by) == ("co_facilitator", worker)
+    # The lead worker of that activity is not their named worker: no record, no link.
+    lead = Client()
+    lead.force_login(other_worker)
+    assert lead.get(reverse("worker:person_record", args=[representative.pk])).status_code == 404
+    assert lead.post(url, {"role": "chair"}).status_code == 404
+    assert ActivityRole.objects.get(signup=signup).role == "co_facilitator"
