@@ -103,12 +103,14 @@ def reference_get(*, reference_id: int) -> ReferenceRequest | None:
     )
 
 
-def references_for_worker(*, worker: User, open_only: bool = False) -> QuerySet[ReferenceRequest]:
-    """The references `worker` was asked for, oldest open ones first, then those written."""
-    references = ReferenceRequest.objects.filter(worker=worker).select_related("person__profile")
-    if open_only:
-        return references.filter(state=ReferenceRequest.State.REQUESTED).order_by("requested_at", "pk")
-    return references.order_by("-state", "requested_at", "pk")
+def references_for_worker(*, worker: User) -> QuerySet[ReferenceRequest]:
+    """The references `worker` was asked for: those to write first ("requested" sorts after
+    "done"), oldest first, then those sent."""
+    return (
+        ReferenceRequest.objects.filter(worker=worker)
+        .select_related("person__profile")
+        .order_by("-state", "requested_at", "pk")
+    )
 
 
 def with_open_reference(people: QuerySet[User], *, worker: User) -> QuerySet[User]:

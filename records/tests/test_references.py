@@ -211,3 +211,28 @@ def test_the_worker_home_lists_references_in_the_same_queries_however_many(
     assert [p.profile.display_name for p in response.context["reference_requests"]] == [
         f"Asker {n}" for n in range(12)
     ]
+
+
+@pytest.mark.parametrize("count", [2, 25])
+def test_the_lists_of_references_and_certificates_run_a_fixed_number_of_queries(
+    representative, worker, count, django_assert_max_num_queries
+):
+    from records.services import CertificateChoice, certificate_issue
+    from records.tests.factories import ago, took_part
+
+    signup = took_part(representative, lead=worker, sessions=[(*ago(3), True)])
+    for number in range(count):
+        reference = reference_request_create(person=representative, ask=ASK)
+        if number % 2:
+            reference_finish(reference=reference, by=worker, body="Good.")
+        certificate_issue(
+            person=representative, choice=CertificateChoice(name="Robin", activity_ids={signup.pk})
+        )
+    writer, person_client = logged_in(worker), logged_in(representative)
+    for client, url in ((writer, reverse("worker:references")), (person_client, reverse("me:certificates"))):
+        client.get(url)
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
+    page = writer.get(reverse("worker:references")).content.decode()
+    # Those to write come first: every one of them is on the first page.
+    assert page.count(">To write<") == (count + 1) // 2
