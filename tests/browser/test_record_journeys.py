@@ -95,11 +95,25 @@ def test_a_certificate_is_made_checked_and_withdrawn(checked_page, another_brows
 def test_a_reference_is_asked_for_written_and_read(checked_page, another_browser):
     worker = person(roles=[Role.WORKER], display_name="Wendy Worker")
     robin = person(roles=[Role.REPRESENTATIVE], display_name="Robin", named_worker=worker)
+    took_part(robin, lead=worker, sessions=[(*ago(10, hours=1.5), True)], title="Leaflet review")
 
     rep = checked_page
     rp = rep.page
     logged_in(rep, robin, "/me/")
     visit(rep, "/me/record/")
+    go(rep, rp.get_by_role("link", name="Add your skills and statement").first)
+    rp.get_by_label("Your skills (optional)").fill("Reading closely\nGiving feedback")
+    rp.get_by_label("About your involvement, in your own words (optional)").fill("x" * 1600)
+    go(rep, rp.get_by_role("button", name="Save"))
+    expect(rp.locator(".nhsuk-error-summary")).to_be_visible()
+    expect(rp.get_by_label("Your skills (optional)")).to_have_value("Reading closely\nGiving feedback")
+    rp.get_by_label("About your involvement, in your own words (optional)").fill(
+        "I like making leaflets clearer."
+    )
+    go(rep, rp.get_by_role("button", name="Save"))
+    saw(rep, "Your skills and statement have been saved.")
+    visit(rep, "/me/record/certificates/")
+    go(rep, rp.get_by_role("link", name="Back to your record"))
     go(rep, rp.get_by_role("link", name="Ask for a reference").first)
     rp.get_by_label("A job", exact=True).check()
     go(rep, rp.get_by_role("button", name="Send the request"))
@@ -116,6 +130,16 @@ def test_a_reference_is_asked_for_written_and_read(checked_page, another_browser
     sp.get_by_label("The reference").fill("Robin chaired our panel with care.")
     go(staff, sp.get_by_role("button", name="Send the reference"))
     saw(staff, "The reference has been sent. We have told the person it is ready.")
+    go(staff, sp.get_by_role("link", name="All references asked of you"))
+    expect(sp.locator("main")).to_contain_text("Sent")
+
+    # From Robin's page, the named worker sets Robin's role on the review, as Robin asked.
+    visit(staff, f"/worker/people/{robin.pk}/")
+    go(staff, sp.get_by_role("link", name="Their involvement record: hours, roles and training"))
+    go(staff, sp.get_by_role("link", name=re.compile("^Set their role on Leaflet review")))
+    sp.get_by_label("Co-facilitator", exact=True).check()
+    go(staff, sp.get_by_role("button", name="Save their role"))
+    saw(staff, "Their role on Leaflet review has been saved.")
 
     visit(rep, "/me/record/")
     go(rep, rp.get_by_role("link", name="Peer support worker, Leeds Mind"))
