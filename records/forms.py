@@ -53,7 +53,10 @@ class CertificateForm(forms.Form):
     name = forms.ChoiceField(
         label="Which name should the certificate show?",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose the name to show"},
+        error_messages={
+            "required": "Choose the name to show",
+            "invalid_choice": "Choose one of the names on your account",
+        },
     )
     activities = forms.MultipleChoiceField(
         label="Activities to include", required=False, widget=forms.CheckboxSelectMultiple
