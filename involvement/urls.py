@@ -30,6 +30,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("payments/", include("payments.urls")),
     path("charter/", include("charter.urls")),
+    path("verify/", include("records.urls")),
     # Teams and activity types moved from opportunities to catalogue: old admin bookmarks follow.
     re_path(
         r"^admin/opportunities/(?P<rest>(?:team|activitytype)/.*)$",

@@ -43,6 +43,8 @@ class Kind(models.TextChoices):
         "charter_question",
         "Questions about involvement agreements from people on my caseload",
     )
+    REFERENCE_REQUESTED = "reference_requested", "Requests for a reference from people on my caseload"
+    REFERENCE_READY = "reference_ready", "References my involvement worker has written for me"
 
 
 class Channel(models.TextChoices):
@@ -114,6 +116,9 @@ RULES: dict[str, KindRules] = {
     Kind.CHARTER_UPDATED: KindRules(),
     # A question about a person's agreement, for their named worker; never what was asked.
     Kind.CHARTER_QUESTION: KindRules(for_staff=True),
+    # A reference asked for (issue 14): who and by when, never the person's note.
+    Kind.REFERENCE_REQUESTED: KindRules(for_staff=True),
+    Kind.REFERENCE_READY: KindRules(),
     # The code is the secret: not in the inbox, wiped once sent, never sent again.
     Kind.PHONE_CODE: KindRules(email_optional=False, in_inbox=False, holds_secret=True, text_only=True),
 }
