@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 from rules.contrib.views import permission_required
 
+from accounts.access_log import access_log_export
 from dashboard.forms import DashboardFilterForm
 from dashboard.metrics import activity, feedback_loop, monthly_trend, payments, reach, valued
 from involvement import csv_export
@@ -205,6 +206,7 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     if table not in tables:
         raise Http404("No such table")
     headers, rows = tables[table]
+    access_log_export(request=request, detail=f"Dashboard CSV: {table}")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     filename = f"involvement-{table}-{scope.start:%Y-%m-%d}-to-{scope.end:%Y-%m-%d}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -38,6 +38,7 @@ class Kind(models.TextChoices):
         "Messages from the lead worker of an activity I signed up for",
     )
     TRAINING_EXPIRING = "training_expiring", "Training of mine that is about to run out"
+    ACCESS_LOG_SUMMARY = "access_log_summary", "The access log's monthly summary"
 
 
 class Channel(models.TextChoices):
@@ -103,6 +104,9 @@ RULES: dict[str, KindRules] = {
     Kind.PARTICIPANT_MESSAGE: KindRules(text=True),
     # A month's notice that a course runs out (issue 14): not urgent, so e-mail and the inbox.
     Kind.TRAINING_EXPIRING: KindRules(),
+    # To the data protection lead's address, who may have no account (issue 16): counts only,
+    # never names or content; not in anybody's inbox, and not optional.
+    Kind.ACCESS_LOG_SUMMARY: KindRules(email_optional=False, in_inbox=False, for_staff=True),
     # The code is the secret: not in the inbox, wiped once sent, never sent again.
     Kind.PHONE_CODE: KindRules(email_optional=False, in_inbox=False, holds_secret=True, text_only=True),
 }
