@@ -61,7 +61,11 @@ def access_log_event(
 def access_log_export(*, request: HttpRequest, detail: str, subject: User | None = None) -> None:
     """A CSV downloaded or a register printed by the person making this request."""
     access_log_event(
-        what=AccessLogEntry.What.EXPORT, viewer=request.user, subject=subject, path=request.path, detail=detail
+        what=AccessLogEntry.What.EXPORT,
+        viewer=request.user,
+        subject=subject,
+        path=request.path,
+        detail=detail,
     )
 
 
@@ -131,7 +135,9 @@ def access_log_month_counts(*, start: datetime, end: datetime) -> list[dict]:
     rows = (
         AccessLogEntry.objects.filter(created_at__gte=start, created_at__lt=end)
         .values("what")
-        .annotate(entries=Count("pk"), staff=Count("viewer", distinct=True), people=Count("subject", distinct=True))
+        .annotate(
+            entries=Count("pk"), staff=Count("viewer", distinct=True), people=Count("subject", distinct=True)
+        )
         .order_by("what")
     )
     labels = dict(AccessLogEntry.What.choices)

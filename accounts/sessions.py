@@ -13,9 +13,9 @@ import time
 from collections.abc import Callable
 
 from allauth.account.decorators import reauthentication_required
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib import messages
-from allauth.usersessions.models import UserSession
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest

@@ -74,14 +74,24 @@ def test_a_dashboard_export_is_written_down(client, manager):
     response = client.get(reverse("dashboard:export", args=["reach"]))
     assert response.status_code == 200
     entry = AccessLogEntry.objects.get()
-    assert (entry.viewer, entry.subject, entry.what, entry.detail) == (manager, None, What.EXPORT, "Dashboard CSV: reach")
+    assert (entry.viewer, entry.subject, entry.what, entry.detail) == (
+        manager,
+        None,
+        What.EXPORT,
+        "Dashboard CSV: reach",
+    )
 
 
 def test_a_role_given_through_the_admin_is_written_down(client, administrator):
     client.force_login(administrator)
     response = client.post(
         reverse("admin:accounts_user_add"),
-        {"email": "new.worker@example.org", "first_name": "Nia", "last_name": "Jones", "roles": [Role.WORKER]},
+        {
+            "email": "new.worker@example.org",
+            "first_name": "Nia",
+            "last_name": "Jones",
+            "roles": [Role.WORKER],
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     user = User.objects.get(email="new.worker@example.org")

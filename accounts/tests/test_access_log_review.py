@@ -70,7 +70,11 @@ def test_each_filter(client, administrator, log, query, expected):
     ("query", "field", "message"),
     [
         ({"what": "everything"}, "what", "Choose what from the list"),
-        ({"date_from_day": "31", "date_from_month": "2", "date_from_year": "2026"}, "date_from", "Enter a real date"),
+        (
+            {"date_from_day": "31", "date_from_month": "2", "date_from_year": "2026"},
+            "date_from",
+            "Enter a real date",
+        ),
         (
             {
                 "date_from_day": "2",

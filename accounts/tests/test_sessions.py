@@ -61,7 +61,9 @@ def test_the_absolute_timeout_says_why_and_comes_back_after_logging_in(client, r
     assert "You were logged out to keep your account safe" in page.content.decode()
 
 
-@pytest.mark.parametrize(("who", "home", "every"), [("representative", "me:home", 50), ("worker", "worker:home", 14)])
+@pytest.mark.parametrize(
+    ("who", "home", "every"), [("representative", "me:home", 50), ("worker", "worker:home", 14)]
+)
 def test_absolute_timeout_however_active(client, request, who, home, every):
     user = request.getfixturevalue(who)
     url = reverse(home)
@@ -116,7 +118,11 @@ def test_changing_the_password_asks_for_the_current_one(client, representative):
     client.force_login(representative)
     response = client.post(
         reverse("account_change_password"),
-        {"oldpassword": "not-my-password", "password1": "a-new-password-42", "password2": "a-new-password-42"},
+        {
+            "oldpassword": "not-my-password",
+            "password1": "a-new-password-42",
+            "password2": "a-new-password-42",
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].errors["oldpassword"]

@@ -8,8 +8,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from accounts.models import AccessLogEntry
 from accounts.access_log import access_log_export
+from accounts.models import AccessLogEntry
 from accounts.services import access_log_record, access_log_record_many
 from involvement.errors import attempt
 from opportunities.forms import OfferForm, ParticipantMessageForm, ReasonForm
