@@ -35,6 +35,7 @@ def navigation(request) -> dict:
         items.append(("Payments", reverse("payments:exports")))
     if is_administrator(user):
         items.append(("Administration", reverse("admin:index")))
+        items.append(("Access log", reverse("staff:access_log")))
     unread = inbox_unread_count(user=user)
     items.append((f"Inbox ({unread} unread)" if unread else "Inbox", reverse("inbox:list")))
     return {"nav_items": _mark_current(request, items)}

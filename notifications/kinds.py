@@ -45,6 +45,7 @@ class Kind(models.TextChoices):
     )
     REFERENCE_REQUESTED = "reference_requested", "Requests for a reference from people on my caseload"
     REFERENCE_READY = "reference_ready", "References my involvement worker has written for me"
+    ACCESS_LOG_SUMMARY = "access_log_summary", "The access log's monthly summary"
 
 
 class Channel(models.TextChoices):
@@ -119,6 +120,9 @@ RULES: dict[str, KindRules] = {
     # A reference asked for (issue 14): who and by when, never the person's note.
     Kind.REFERENCE_REQUESTED: KindRules(for_staff=True),
     Kind.REFERENCE_READY: KindRules(),
+    # To the data protection lead's address, who may have no account (issue 16): counts only,
+    # never names or content; not in anybody's inbox, and not optional.
+    Kind.ACCESS_LOG_SUMMARY: KindRules(email_optional=False, in_inbox=False, for_staff=True),
     # The code is the secret: not in the inbox, wiped once sent, never sent again.
     Kind.PHONE_CODE: KindRules(email_optional=False, in_inbox=False, holds_secret=True, text_only=True),
 }

@@ -348,6 +348,8 @@ ADDRESSES = {
     "dashboard:home": lambda w: reverse("dashboard:home"),
     "dashboard:export": lambda w: reverse("dashboard:export", args=["reach"]),
     "dashboard:definitions": lambda w: reverse("dashboard:definitions"),
+    "staff:access_log": lambda w: reverse("staff:access_log"),
+    "staff:access_log_csv": lambda w: reverse("staff:access_log_csv"),
     "admin:auth_user_password_change": lambda w: reverse("admin:auth_user_password_change", args=[w.rep.pk]),
     "admin:accounts_user_two_factor_reset": lambda w: reverse(
         "admin:accounts_user_two_factor_reset", args=[w.rep.pk]
@@ -583,6 +585,10 @@ dashboard:export                       GET  login    403    403    403    403   
                                        POST login    403    403    403    403    403    405    405
 dashboard:definitions                  GET  login    403    403    403    403    403    200    200
                                        POST login    403    403    403    403    403    405    405
+staff:access_log                       GET  login    403    403    403    403    403    403    200
+                                       POST login    403    403    403    403    403    403    405
+staff:access_log_csv                   GET  login    403    403    403    403    403    403    200
+                                       POST login    403    403    403    403    403    403    405
 admin:auth_user_password_change        GET  login    302    302    302    302    302    302    403
                                        POST login    302    302    302    302    302    302    403
 admin:accounts_user_two_factor_reset   GET  login    302    302    302    302    302    302    302
