@@ -1,0 +1,37 @@
+"""Payments' rules at the edges that mutation testing found untested (docs/testing.md): what
+the claim's history says of each change, and what the person is told when it is approved."""
+
+import pytest
+
+from notifications.kinds import Kind
+from notifications.models import Message
+from payments.models import ClaimEvent
+from payments.services import claim_approve, claim_return, claim_submit
+from payments.tests.factories import attended_claim
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_history_gives_a_reason_only_where_someone_gave_one(representative):
+    claim = attended_claim(person=representative)
+    lead = claim.opportunity.lead_worker
+    claim_submit(claim=claim, by=representative)
+    claim_return(claim=claim, by=lead, reason="Add the parking receipt")
+    claim_submit(claim=claim, by=representative)
+    claim_approve(claim=claim, by=lead)
+    assert list(ClaimEvent.objects.filter(claim=claim).order_by("pk").values_list("to_state", "reason")) == [
+        ("submitted", ""),
+        ("returned", "Add the parking receipt"),
+        ("submitted", ""),
+        ("approved", ""),
+    ]
+
+
+def test_an_approved_claim_tells_the_person_how_soon_it_should_be_paid(representative, settings):
+    settings.PAYMENT_TARGET_DAYS = 21
+    claim = attended_claim(person=representative)
+    claim_submit(claim=claim, by=representative)
+    claim_approve(claim=claim, by=claim.opportunity.lead_worker)
+    told = Message.objects.get(recipient=representative, kind=Kind.CLAIM_UPDATE)
+    assert "we aim to pay within 21 days of the activity" in told.body_text
+    assert "we aim to pay within 21 days of the activity" in told.body_html
