@@ -68,11 +68,15 @@ def test_a_notify_that_never_answers_holds_the_worker_no_longer_than_the_timeout
 
 def test_the_file_backend_writes_a_file_per_text(settings, tmp_path):
     settings.TEXT_BACKEND = "file"
-    settings.TEXT_FILE_PATH = str(tmp_path / "sent-texts")
+    # A folder not made yet, inside another not made yet: the first text makes both.
+    folder = tmp_path / "dev" / "sent-texts"
+    settings.TEXT_FILE_PATH = str(folder)
     texts.text_backend().send(to_phone=MOBILE, body="Your place is confirmed.", reference="message-7")
-    [written] = (tmp_path / "sent-texts").iterdir()
-    assert written.name.endswith("-message-7.txt")
-    assert written.read_text(encoding="utf-8") == (
+    texts.text_backend().send(to_phone=MOBILE, body="See you on Friday.", reference="message-8")
+    # Each named <date>-<time>-<reference>.txt.
+    written = {path.name.split("-", 2)[2]: path for path in folder.iterdir()}
+    assert sorted(written) == ["message-7.txt", "message-8.txt"]
+    assert written["message-7.txt"].read_text(encoding="utf-8") == (
         f"To: {MOBILE}\nReference: message-7\n\nYour place is confirmed.\n"
     )
 

@@ -6,7 +6,7 @@ import pytest
 from notifications.kinds import Kind
 from notifications.models import Message
 from payments.models import ClaimEvent
-from payments.services import claim_approve, claim_return, claim_submit
+from payments.services import ClaimError, claim_approve, claim_return, claim_submit
 from payments.tests.factories import attended_claim
 
 pytestmark = pytest.mark.django_db
@@ -35,3 +35,10 @@ def test_an_approved_claim_tells_the_person_how_soon_it_should_be_paid(represent
     told = Message.objects.get(recipient=representative, kind=Kind.CLAIM_UPDATE)
     assert "we aim to pay within 21 days of the activity" in told.body_text
     assert "we aim to pay within 21 days of the activity" in told.body_html
+
+
+def test_a_change_the_claims_state_does_not_allow_names_the_state_as_the_person_sees_it(representative):
+    claim = attended_claim(person=representative)
+    with pytest.raises(ClaimError) as refused:
+        claim_approve(claim=claim, by=claim.opportunity.lead_worker)
+    assert refused.value.message == "A claim that is “not sent yet” cannot be changed that way."
