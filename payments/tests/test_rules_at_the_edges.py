@@ -1,12 +1,16 @@
 """Payments' rules at the edges that mutation testing found untested (docs/testing.md): what
-the claim's history says of each change, and what the person is told when it is approved."""
+the claim's history says of each change, what the person is told when it is approved or
+refused, and how a mileage rate is written."""
+
+from decimal import Decimal
 
 import pytest
 
+from catalogue.models import PaymentPolicy, Vehicle
 from notifications.kinds import Kind
 from notifications.models import Message
 from payments.models import ClaimEvent
-from payments.services import ClaimError, claim_approve, claim_return, claim_submit
+from payments.services import ClaimError, claim_approve, claim_return, claim_submit, mileage_for
 from payments.tests.factories import attended_claim
 
 pytestmark = pytest.mark.django_db
@@ -42,3 +46,20 @@ def test_a_change_the_claims_state_does_not_allow_names_the_state_as_the_person_
     with pytest.raises(ClaimError) as refused:
         claim_approve(claim=claim, by=claim.opportunity.lead_worker)
     assert refused.value.message == "A claim that is “not sent yet” cannot be changed that way."
+
+
+@pytest.mark.parametrize(("rate", "written"), [("0.99", "99p"), ("1.00", "£1.00"), ("1.20", "£1.20")])
+def test_a_mileage_rate_of_a_pound_or_more_is_written_in_pounds(rate, written):
+    """The workings the person and the approver read: pence below £1, pounds from £1."""
+    policy = PaymentPolicy(
+        car_rate=Decimal(rate),
+        car_rate_after_step=Decimal("0.25"),
+        car_step_miles=10000,
+        passenger_rate=Decimal("0.05"),
+        motorcycle_rate=Decimal("0.24"),
+        bicycle_rate=Decimal("0.20"),
+    )
+    mileage = mileage_for(
+        policy=policy, vehicle=Vehicle.CAR, miles=Decimal("10"), passengers=0, car_miles_before=Decimal("0")
+    )
+    assert mileage.workings == f"10 miles at {written}"
