@@ -48,18 +48,35 @@ def test_a_change_the_claims_state_does_not_allow_names_the_state_as_the_person_
     assert refused.value.message == "A claim that is “not sent yet” cannot be changed that way."
 
 
-@pytest.mark.parametrize(("rate", "written"), [("0.99", "99p"), ("1.00", "£1.00"), ("1.20", "£1.20")])
-def test_a_mileage_rate_of_a_pound_or_more_is_written_in_pounds(rate, written):
-    """The workings the person and the approver read: pence below £1, pounds from £1."""
-    policy = PaymentPolicy(
-        car_rate=Decimal(rate),
+def policy(car_rate: str = "0.45") -> PaymentPolicy:
+    """Only the rates mileage_for reads: the arithmetic needs no database."""
+    return PaymentPolicy(
+        car_rate=Decimal(car_rate),
         car_rate_after_step=Decimal("0.25"),
         car_step_miles=10000,
         passenger_rate=Decimal("0.05"),
         motorcycle_rate=Decimal("0.24"),
         bicycle_rate=Decimal("0.20"),
     )
+
+
+def car_workings(miles: str, *, rate: str = "0.45") -> str:
     mileage = mileage_for(
-        policy=policy, vehicle=Vehicle.CAR, miles=Decimal("10"), passengers=0, car_miles_before=Decimal("0")
+        policy=policy(rate),
+        vehicle=Vehicle.CAR,
+        miles=Decimal(miles),
+        passengers=0,
+        car_miles_before=Decimal(0),
     )
-    assert mileage.workings == f"10 miles at {written}"
+    return mileage.workings
+
+
+@pytest.mark.parametrize(("rate", "written"), [("0.99", "99p"), ("1.00", "£1.00"), ("1.20", "£1.20")])
+def test_a_mileage_rate_of_a_pound_or_more_is_written_in_pounds(rate, written):
+    """The workings the person and the approver read: pence below £1, pounds from £1."""
+    assert car_workings("10", rate=rate) == f"10 miles at {written}"
+
+
+@pytest.mark.parametrize(("miles", "written"), [("1", "1 mile"), ("2", "2 miles"), ("0.5", "0.5 miles")])
+def test_one_mile_is_a_mile_and_any_other_number_miles(miles, written):
+    assert car_workings(miles) == f"{written} at 45p"
