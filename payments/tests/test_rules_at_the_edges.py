@@ -80,3 +80,26 @@ def test_a_mileage_rate_of_a_pound_or_more_is_written_in_pounds(rate, written):
 @pytest.mark.parametrize(("miles", "written"), [("1", "1 mile"), ("2", "2 miles"), ("0.5", "0.5 miles")])
 def test_one_mile_is_a_mile_and_any_other_number_miles(miles, written):
     assert car_workings(miles) == f"{written} at 45p"
+
+
+@pytest.mark.parametrize(
+    ("vehicle", "amount", "workings"),
+    [(Vehicle.MOTORCYCLE, "2.40", "10 miles at 24p"), (Vehicle.BICYCLE, "2.00", "10 miles at 20p")],
+)
+def test_a_motorcycle_and_a_bicycle_are_each_paid_at_their_own_rate(vehicle, amount, workings):
+    mileage = mileage_for(
+        policy=policy(), vehicle=vehicle, miles=Decimal("10"), passengers=0, car_miles_before=Decimal(0)
+    )
+    assert (mileage.amount, mileage.workings) == (Decimal(amount), workings)
+
+
+@pytest.mark.parametrize(("passengers", "who"), [(1, "1 passenger"), (2, "2 passengers")])
+def test_passengers_are_counted_in_the_workings(passengers, who):
+    mileage = mileage_for(
+        policy=policy(),
+        vehicle=Vehicle.CAR,
+        miles=Decimal("10"),
+        passengers=passengers,
+        car_miles_before=Decimal(0),
+    )
+    assert mileage.workings == f"10 miles at 45p; {who} at 5p a mile"
