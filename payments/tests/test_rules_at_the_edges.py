@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 
-from catalogue.models import PaymentPolicy, Vehicle
+from catalogue.models import PaymentPolicy, RateUnit, Vehicle
 from notifications.kinds import Kind
 from notifications.models import Message
 from payments.models import ClaimEvent
-from payments.services import ClaimError, claim_approve, claim_return, claim_submit, mileage_for
+from payments.services import ClaimError, claim_approve, claim_return, claim_submit, fee_for, mileage_for
 from payments.tests.factories import attended_claim
 
 pytestmark = pytest.mark.django_db
@@ -103,3 +103,23 @@ def test_passengers_are_counted_in_the_workings(passengers, who):
         car_miles_before=Decimal(0),
     )
     assert mileage.workings == f"10 miles at 45p; {who} at 5p a mile"
+
+
+def block_fee(hours: str, block_hours: Decimal | None) -> Decimal:
+    return fee_for(
+        unit=RateUnit.BLOCK,
+        amount=Decimal("20"),
+        block_hours=block_hours,
+        preparation_hours=Decimal(0),
+        hours=Decimal(hours),
+    )
+
+
+def test_a_block_rate_of_one_hour_pays_each_hour_begun():
+    assert block_fee("2.5", Decimal("1")) == Decimal("60.00")
+
+
+@pytest.mark.parametrize("block_hours", [None, Decimal(0), Decimal("-3")])
+def test_a_block_rate_without_a_positive_length_is_refused_not_paid(block_hours):
+    with pytest.raises(ValueError, match="^A block rate needs its hours$"):
+        block_fee("2", block_hours)
