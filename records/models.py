@@ -142,3 +142,8 @@ class ReferenceRequest(models.Model):
 
     def __str__(self) -> str:
         return f"Reference for {self.role_title}, {self.organisation}"
+
+    @property
+    def is_written(self) -> bool:
+        """Sent to the person: what the pages ask, rather than comparing the state by hand."""
+        return self.state == self.State.DONE
