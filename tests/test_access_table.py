@@ -62,6 +62,7 @@ OUR_MODULES = (
     "charter.",
     "home.",
     "dashboard.",
+    "privacy.",
     "involvement.",
 )
 
