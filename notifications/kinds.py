@@ -38,6 +38,7 @@ class Kind(models.TextChoices):
         "Messages from the lead worker of an activity I signed up for",
     )
     TRAINING_EXPIRING = "training_expiring", "Training of mine that is about to run out"
+    DATA_EXPORT_READY = "data_export_ready", "A copy of my data, ready to download"
 
 
 class Channel(models.TextChoices):
@@ -103,6 +104,9 @@ RULES: dict[str, KindRules] = {
     Kind.PARTICIPANT_MESSAGE: KindRules(text=True),
     # A month's notice that a course runs out (issue 14): not urgent, so e-mail and the inbox.
     Kind.TRAINING_EXPIRING: KindRules(),
+    # A copy of a person's data (issue 16): they must hear of it, so it cannot be turned off;
+    # the link needs them logged in again, so it holds no secret.
+    Kind.DATA_EXPORT_READY: KindRules(email_optional=False),
     # The code is the secret: not in the inbox, wiped once sent, never sent again.
     Kind.PHONE_CODE: KindRules(email_optional=False, in_inbox=False, holds_secret=True, text_only=True),
 }
