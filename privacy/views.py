@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from rules.contrib.views import permission_required
 
+from accounts.permissions import get_person_for_staff, is_administrator, is_worker
 from accounts.selectors import person_get
 from involvement.errors import ServiceError, attempt
 from privacy.forms import DecisionForm, ErasureRequestForm, StaffRequestForm
@@ -72,9 +73,14 @@ def my_erasure(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@reauthentication_required
 def export_download(request: HttpRequest, request_id: int) -> HttpResponse:
+    """Someone else's copy is a 404 before anything else; the person logs in again first."""
     data_request = get_object_or_404(DataRequest, pk=request_id, person=request.user)
+    return _download(request, data_request)
+
+
+@reauthentication_required
+def _download(request: HttpRequest, data_request: DataRequest) -> HttpResponse:
     try:
         path = export_file(request=data_request, user=request.user)
     except ServiceError as error:
@@ -136,10 +142,15 @@ def request_review(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def person_request(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = person_get(person_id=person_id)
-    if person is None:
-        raise Http404("No such person")
-    if not request.user.has_perm("privacy.record_request", person):
+    """Administrators, and workers who may see the person (a 404 for one who may not, as on
+    the person's page); a 403 for anyone else."""
+    if is_administrator(request.user):
+        person = person_get(person_id=person_id)
+        if person is None:
+            raise Http404("No such person")
+    elif is_worker(request.user):
+        person = get_person_for_staff(request.user, person_id)
+    else:
         raise PermissionDenied
     form = StaffRequestForm(request.POST if request.method == "POST" else None)
     if form.is_valid():

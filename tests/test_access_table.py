@@ -44,6 +44,7 @@ from opportunities.services.packs import opportunity_pack_save
 from opportunities.tests.factories import OpportunityFactory
 from payments.services import ExpenseData, claim_open, expense_add
 from payments.tests.receipts import receipt_pdf, receipt_png
+from privacy.models import DataRequest
 
 pytestmark = pytest.mark.django_db
 
@@ -185,6 +186,17 @@ def call_task(w) -> ContactTask:
     return task
 
 
+def data_request(w, kind: str) -> DataRequest:
+    """The representative's copy of their data (ready) or erasure request (made in the cell's
+    savepoint)."""
+    request, _ = DataRequest.objects.get_or_create(
+        person=w.rep,
+        kind=kind,
+        defaults={"requested_by": w.rep, "status": "ready" if kind == "export" else "pending"},
+    )
+    return request
+
+
 # Where each page is, for the people and things in `world`.
 ADDRESSES = {
     "landing": lambda w: reverse("landing"),
@@ -287,6 +299,17 @@ ADDRESSES = {
     "worker:contact_task": lambda w: reverse("worker:contact_task", args=[call_task(w).pk]),
     "dashboard:home": lambda w: reverse("dashboard:home"),
     "dashboard:export": lambda w: reverse("dashboard:export", args=["reach"]),
+    "privacy:my_data": lambda w: reverse("privacy:my_data"),
+    "privacy:my_export": lambda w: reverse("privacy:my_export"),
+    "privacy:my_erasure": lambda w: reverse("privacy:my_erasure"),
+    "privacy:export_download": lambda w: reverse(
+        "privacy:export_download", args=[data_request(w, "export").pk]
+    ),
+    "privacy:requests": lambda w: reverse("privacy:requests"),
+    "privacy:request_review": lambda w: reverse(
+        "privacy:request_review", args=[data_request(w, "erasure").pk]
+    ),
+    "privacy:person_request": lambda w: reverse("privacy:person_request", args=[w.rep.pk]),
     "admin:auth_user_password_change": lambda w: reverse("admin:auth_user_password_change", args=[w.rep.pk]),
     "admin:accounts_user_two_factor_reset": lambda w: reverse(
         "admin:accounts_user_two_factor_reset", args=[w.rep.pk]
@@ -462,6 +485,20 @@ dashboard:home                         GET  login    403    403    403    403   
                                        POST login    403    403    403    403    403    405    405
 dashboard:export                       GET  login    403    403    403    403    403    200    200
                                        POST login    403    403    403    403    403    405    405
+privacy:my_data                        GET  login    200    200    200    200    200    200    200
+                                       POST login    405    405    405    405    405    405    405
+privacy:my_export                      GET  login    405    405    405    405    405    405    405
+                                       POST login    302    302    302    302    302    302    302
+privacy:my_erasure                     GET  login    405    405    405    405    405    405    405
+                                       POST login    200    200    200    200    200    200    200
+privacy:export_download                GET  login    302    404    404    404    404    404    404
+                                       POST login    405    405    405    405    405    405    405
+privacy:requests                       GET  login    403    403    403    403    403    403    200
+                                       POST login    403    403    403    403    403    403    405
+privacy:request_review                 GET  login    403    403    403    403    403    403    302
+                                       POST login    403    403    403    403    403    403    302
+privacy:person_request                 GET  login    403    403    404    200    200    403    200
+                                       POST login    403    403    404    200    200    403    200
 admin:auth_user_password_change        GET  login    302    302    302    302    302    302    403
                                        POST login    302    302    302    302    302    302    403
 admin:accounts_user_two_factor_reset   GET  login    302    302    302    302    302    302    302
