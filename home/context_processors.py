@@ -33,6 +33,7 @@ def navigation(request) -> dict:
     if is_finance_officer(user):
         items.append(("Payments", reverse("payments:exports")))
     if is_administrator(user):
+        items.append(("Data requests", reverse("privacy:requests")))
         items.append(("Administration", reverse("admin:index")))
     unread = inbox_unread_count(user=user)
     items.append((f"Inbox ({unread} unread)" if unread else "Inbox", reverse("inbox:list")))

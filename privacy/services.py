@@ -155,6 +155,11 @@ def _check_decision(request: DataRequest, by: User) -> None:
         raise PrivacyError("Another administrator must decide on erasing your own data.")
 
 
+def _delete_files(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
 def erasure_confirm(*, request: DataRequest, by: User) -> DataRequest:
     """Erase the person: every provider in order, in one transaction, the person's row
     locked first. Their export files go too."""
@@ -176,7 +181,7 @@ def erasure_confirm(*, request: DataRequest, by: User) -> DataRequest:
         request.decided_by = by
         request.completed_at = timezone.now()
         request.save(update_fields=["status", "decided_by", "completed_at"])
-        transaction.on_commit(lambda: [path.unlink(missing_ok=True) for path in files])
+        transaction.on_commit(partial(_delete_files, files))
     return request
 
 
