@@ -29,6 +29,7 @@ REQUESTS_SHOWN = 50
 
 
 def _my_page(request: HttpRequest, erasure_form: ErasureRequestForm | None = None) -> HttpResponse:
+    erasure_form = erasure_form or ErasureRequestForm()
     mine = DataRequest.objects.filter(person=request.user)
     return render(
         request,
@@ -38,7 +39,9 @@ def _my_page(request: HttpRequest, erasure_form: ErasureRequestForm | None = Non
             "pending_erasure": mine.filter(
                 kind=DataRequest.Kind.ERASURE, status=DataRequest.Status.PENDING
             ).first(),
-            "erasure_form": erasure_form or ErasureRequestForm(),
+            "erasure_form": erasure_form,
+            # The page's title starts "Error: " (base.html) when the form came back with errors.
+            "page_has_errors": bool(erasure_form.errors),
             "now": timezone.now(),
         },
     )

@@ -106,13 +106,18 @@ def test_the_review_asks_for_the_password_again(client, representative, administ
     assert request.status == DataRequest.Status.PENDING
 
 
-def test_a_worker_records_a_request_made_by_phone(client, worker, representative, django_capture_on_commit_callbacks):
+def test_a_worker_records_a_request_made_by_phone(
+    client, worker, representative, django_capture_on_commit_callbacks
+):
     client.force_login(worker)
     url = reverse("privacy:person_request", args=[representative.pk])
     response = client.post(url, {"kind": "erasure"})
     assert response.status_code == 200
     assert "Choose how they asked" in response.content.decode()
-    assert 'value="erasure" id="id_kind_1" required class="nhsuk-radios__input" checked' in response.content.decode()
+    assert (
+        'value="erasure" id="id_kind_1" required class="nhsuk-radios__input" checked'
+        in response.content.decode()
+    )
     response = client.post(url, {"kind": "erasure", "channel": "online"})
     assert "Select a valid choice" in response.content.decode()
     assert client.post(url, {"kind": "erasure", "channel": "phone"}).status_code == 302
