@@ -157,7 +157,8 @@ def main() -> None:
     constant = len({result["queries"] for result in results}) == 1
     met = largest["seconds"] < TARGET_SECONDS and constant
     print(
-        f"Target: under {TARGET_SECONDS:.0f} s at {LARGEST:,}, queries constant: {'met' if met else 'NOT MET'}."
+        f"Target: under {TARGET_SECONDS:.0f} s at {LARGEST:,}, queries constant: "
+        f"{'met' if met else 'NOT MET'}."
     )
     if not met:
         raise SystemExit(1)
