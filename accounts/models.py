@@ -375,3 +375,8 @@ class NamedWorkerChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: named worker now {self.new_worker}"
+
+
+# Kept in a module of its own (special-category data, never on the profile's forms); imported
+# here so that Django finds the model.
+from accounts.equality import EqualityMonitoring  # noqa: E402, F401

@@ -14,6 +14,7 @@ ADMIN_MANAGED_APPS = [
     "opportunities",
     "feedback",
     "notifications",
+    "dashboard",  # the targets the dashboard compares its figures with
     "auth",
     "account",
     "mfa",
@@ -29,6 +30,10 @@ VIEW_ONLY_MODELS = [
     ("mfa", "authenticator"),
 ]
 
+# Not even seen: a person's equality monitoring answers are counted only in aggregate
+# (the dashboard's "Who we reach"), never read one by one by anyone on the staff.
+NEVER_GRANTED_MODELS = [("accounts", "equalitymonitoring")]
+
 
 @receiver(post_migrate)
 def grant_administrator_permissions(sender, using="default", **kwargs) -> None:
@@ -42,7 +47,13 @@ def grant_administrator_permissions(sender, using="default", **kwargs) -> None:
     for role in Role:
         Group.objects.using(using).get_or_create(name=role)
     group = Group.objects.using(using).get(name=Role.ADMINISTRATOR)
-    permissions = Permission.objects.using(using).filter(content_type__app_label__in=ADMIN_MANAGED_APPS)
+    never = Q()
+    for app_label, model in NEVER_GRANTED_MODELS:
+        never |= Q(content_type__app_label=app_label, content_type__model=model)
+    group.permissions.remove(*Permission.objects.using(using).filter(never))
+    permissions = (
+        Permission.objects.using(using).filter(content_type__app_label__in=ADMIN_MANAGED_APPS).exclude(never)
+    )
     view_only = Q()
     for app_label, model in VIEW_ONLY_MODELS:
         view_only |= Q(content_type__app_label=app_label, content_type__model=model)

@@ -2,97 +2,39 @@
 docs/metrics.md define them. Every figure is one aggregate query in PostgreSQL: the number
 of queries never depends on the amount of data, and no Python loop walks over rows.
 
-A `Scope` is the chosen period (dates, inclusive, Europe/London) plus an optional team and
-activity type. Opportunities belong to a period by their first session.
+A `Scope` (scope.py) is the chosen period (dates, inclusive, Europe/London) plus an optional
+team and activity type. Opportunities belong to a period by their first session. The payments
+section's figures are in payment_metrics.py.
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
 from statistics import median
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import (
-    Aggregate,
-    Avg,
-    Case,
-    Count,
-    DecimalField,
-    Exists,
-    F,
-    FloatField,
-    IntegerField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Least, TruncDate, TruncMonth
+from django.db.models import Avg, Count, Exists, F, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate, TruncMonth
 from django.utils import timezone
 
 from accounts.permissions import Role
 from catalogue.models import InvolvementLevel
+from dashboard.payment_metrics import payments
+from dashboard.scope import PLACE_STATES, SMALL, Scope, ratio, scope_opportunity_filter, small
 from feedback.models import CheckIn, FollowUp, Invitation, Outcome
 from opportunities.models import Opportunity, SignUp
-from payments.models import Claim, ExpenseLine, FeeChoice
 
-PLACE_STATES = [SignUp.State.CONFIRMED, SignUp.State.ATTENDED, SignUp.State.NO_SHOW]
-SMALL = 5  # any count from 1 to 4 in a breakdown shows as "fewer than 5"
-
-
-@dataclass(frozen=True)
-class Scope:
-    start: date
-    end: date
-    team_id: int | None = None
-    activity_type_id: int | None = None
-
-    @property
-    def start_at(self) -> datetime:
-        return timezone.make_aware(datetime.combine(self.start, time.min))
-
-    @property
-    def end_at(self) -> datetime:
-        """Exclusive: the first moment after the period."""
-        return timezone.make_aware(datetime.combine(self.end + timedelta(days=1), time.min))
-
-    def opportunities(self, prefix: str = "") -> Q:
-        """Opportunities in scope: first session in the period, in the team and type."""
-        q = Q(**{f"{prefix}starts_at__gte": self.start_at, f"{prefix}starts_at__lt": self.end_at})
-        if self.team_id:
-            q &= Q(**{f"{prefix}team_id": self.team_id})
-        if self.activity_type_id:
-            q &= Q(**{f"{prefix}activity_type_id": self.activity_type_id})
-        return q
-
-    def filter_sql(self, alias: str = "o") -> tuple[str, dict]:
-        """The team and type filters for raw SQL, with named parameters."""
-        sql, params = "", {}
-        if self.team_id:
-            sql += f" AND {alias}.team_id = %(team)s"
-            params["team"] = self.team_id
-        if self.activity_type_id:
-            sql += f" AND {alias}.activity_type_id = %(activity_type)s"
-            params["activity_type"] = self.activity_type_id
-        return sql, params
-
-
-def small(count: int | None) -> int | str | None:
-    """The small-number rule for breakdowns."""
-    if count is None:
-        return None
-    return "fewer than 5" if 0 < count < SMALL else count
-
-
-def ratio(part: int | float | Decimal | None, whole: int | float | Decimal | None) -> float | None:
-    # Always a float: PostgreSQL's SUM of counts is numeric, and a Decimal share would reach
-    # the chart's JSON as a string ("31.6") while every other share is a number.
-    return None if not whole else round(100 * float(part or 0) / float(whole), 1)
+__all__ = [
+    "PLACE_STATES",
+    "Scope",
+    "activity",
+    "feedback_loop",
+    "impact",
+    "monthly_trend",
+    "payments",
+    "reach",
+    "valued",
+]
 
 
 # --- reach ------------------------------------------------------------------------------------
@@ -230,7 +172,8 @@ def activity(scope: Scope) -> dict:
             {
                 "type": row["activity_type__name"],
                 "level": InvolvementLevel(row["involvement_level"]).label,
-                "count": small(row["count"]),
+                # Opportunities are not people: their counts are shown as they are.
+                "count": row["count"],
             }
             for row in by_type
         ],
@@ -242,9 +185,16 @@ def activity(scope: Scope) -> dict:
 
 def feedback_loop(scope: Scope) -> dict:
     completed = Opportunity.objects.filter(scope.opportunities(), status=Opportunity.Status.COMPLETED)
+    due_days = timedelta(days=settings.OUTCOME_DUE_DAYS)
+    cutoff = timezone.now() - due_days
+    published = Q(outcome__status=Outcome.Status.PUBLISHED)
+    # Fed back on time: published within OUTCOME_DUE_DAYS of the last session, over those due
+    # (published, or with the due day gone): waiting never improves the share.
     counts = completed.aggregate(
         completed=Count("pk"),
-        with_outcome=Count("pk", filter=Q(outcome__status=Outcome.Status.PUBLISHED)),
+        with_outcome=Count("pk", filter=published),
+        due=Count("pk", filter=published | Q(ends_at__lt=cutoff)),
+        on_time=Count("pk", filter=published & Q(outcome__published_at__lte=F("ends_at") + due_days)),
     )
     # Days from the last session to publication: a median needs the values, which are one
     # small column, fetched in one query and never more than the completed opportunities.
@@ -254,12 +204,13 @@ def feedback_loop(scope: Scope) -> dict:
             "outcome__published_at", "ends_at"
         )
     ]
-    cutoff = timezone.now() - timedelta(days=settings.OUTCOME_DUE_DAYS)
     overdue = completed.filter(ends_at__lt=cutoff).exclude(outcome__status=Outcome.Status.PUBLISHED).count()
     return {
         "completed": counts["completed"],
         "with_outcome": counts["with_outcome"],
         "outcome_share": ratio(counts["with_outcome"], counts["completed"]),
+        "on_time_share": ratio(counts["on_time"], counts["due"]),
+        "outcome_due_days": settings.OUTCOME_DUE_DAYS,
         "median_days_to_outcome": round(median(days), 1) if days else None,
         "overdue": overdue,
     }
@@ -313,15 +264,6 @@ def valued(scope: Scope) -> dict:
     }
 
 
-def scope_opportunity_filter(scope: Scope) -> Q:
-    q = Q()
-    if scope.team_id:
-        q &= Q(opportunity__team_id=scope.team_id)
-    if scope.activity_type_id:
-        q &= Q(opportunity__activity_type_id=scope.activity_type_id)
-    return q
-
-
 # --- monthly trend ---------------------------------------------------------------------------------
 
 
@@ -362,109 +304,40 @@ def monthly_trend(scope: Scope) -> list[dict]:
     return rows
 
 
-# --- payments ----------------------------------------------------------------------------------
+# --- impact: "You said, we did" ---------------------------------------------------------------
+
+IMPACT_LIMIT = 200  # a quarter's outcomes fit; the page says when there are more
 
 
-class Median(Aggregate):
-    """PostgreSQL's median: the 50th percentile, interpolated between the middle two."""
-
-    function = "PERCENTILE_CONT"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-
-# What is paid out as a fee, as Claim.fee_payable: nothing when declined, the smaller amount
-# (never more than the fee) when reduced, else the fee, adjusted or as calculated.
-FEE = Coalesce(F("adjusted_fee"), F("calculated_fee"))
-FEE_PAYABLE = Case(
-    When(choice=FeeChoice.DECLINE, then=Value(Decimal("0.00"))),
-    When(
-        choice=FeeChoice.REDUCED_FEE, then=Least(Coalesce(F("reduced_amount"), Value(Decimal("0.00"))), FEE)
-    ),
-    default=FEE,
-    output_field=DecimalField(max_digits=12, decimal_places=2),
-)
-# Days from the activity to the payment: PostgreSQL subtracts dates as whole days.
-DAYS_TO_PAY = RawSQL('"payments_claim"."paid_on" - "payments_claim"."activity_date"', (), IntegerField())
-MONEY: DecimalField = DecimalField(max_digits=12, decimal_places=2)
-ZERO_POUNDS = Value(Decimal("0.00"), output_field=MONEY)
+@dataclass(frozen=True)
+class Impact:
+    team: str
+    activity_type: str
+    title: str
+    you_said: str
+    we_did: str
+    published: date
 
 
-def _claims(scope: Scope) -> QuerySet[Claim]:
-    """Claims in scope: the activity (the last session the person attended) in the period,
-    the opportunity in the team and type chosen. Expenses are summed per claim in a
-    subquery, so a claim with several lines is never counted twice."""
-    claims = Claim.objects.filter(activity_date__gte=scope.start, activity_date__lte=scope.end)
-    if scope.team_id or scope.activity_type_id:
-        claims = claims.filter(scope_opportunity_filter(scope))
-    expenses = (
-        ExpenseLine.objects.filter(claim=OuterRef("pk"))
-        .order_by()
-        .values("claim")
-        .annotate(total=Sum("amount"))
-        .values("total")
+def impact(scope: Scope) -> list[Impact]:
+    """Outcomes published in the period (by their publication day), on opportunities in the
+    team and type chosen, grouped by team then type. One query, at most IMPACT_LIMIT + 1 rows
+    (the extra one tells the page there are more)."""
+    q = Q(status=Outcome.Status.PUBLISHED, published_at__gte=scope.start_at, published_at__lt=scope.end_at)
+    q &= scope_opportunity_filter(scope)
+    rows = (
+        Outcome.objects.filter(q)
+        .order_by("opportunity__team__name", "opportunity__activity_type__name", "published_at", "pk")
+        .values_list(
+            "opportunity__team__name",
+            "opportunity__activity_type__name",
+            "opportunity__title",
+            "you_said",
+            "we_did",
+            "published_at",
+        )[: IMPACT_LIMIT + 1]
     )
-    return claims.annotate(expenses_sum=Coalesce(Subquery(expenses, output_field=MONEY), ZERO_POUNDS))
-
-
-def _money(value) -> Decimal:
-    return Decimal(value or 0).quantize(Decimal("0.01"))
-
-
-def payments(scope: Scope, *, target_days: int | None = None) -> dict:
-    from django.conf import settings
-
-    target = settings.PAYMENT_TARGET_DAYS if target_days is None else target_days
-    claims = _claims(scope)
-    by_status = {
-        row["state"]: row
-        for row in claims.order_by()
-        .values("state")
-        .annotate(count=Count("pk"), fee_total=Sum(FEE_PAYABLE), expense_total=Sum("expenses_sum"))
-    }
-    paid = claims.filter(state=Claim.State.PAID)
-
-    def paid_by(field: str) -> list[dict]:
-        rows = (
-            paid.order_by()
-            .values(field)
-            .annotate(count=Count("pk"), fee_total=Sum(FEE_PAYABLE), expense_total=Sum("expenses_sum"))
-            .order_by(field)
-        )
-        return [
-            {
-                "name": row[field],
-                "claims": small(row["count"]),
-                "fees": _money(row["fee_total"]),
-                "expenses": _money(row["expense_total"]),
-                "total": _money(row["fee_total"]) + _money(row["expense_total"]),
-            }
-            for row in rows
-        ]
-
-    # A claim is due once its target day has passed, or once it is paid (early or not).
-    due_by = timezone.localdate() - timedelta(days=target)
-    timing = claims.aggregate(
-        median_days=Median(DAYS_TO_PAY, filter=Q(state=Claim.State.PAID)),
-        due=Count("pk", filter=Q(state=Claim.State.PAID) | Q(activity_date__lt=due_by)),
-        in_time=Count("pk", filter=Q(state=Claim.State.PAID, paid_on__lte=F("activity_date") + target)),
-        sent=Count("pk", filter=~Q(state=Claim.State.DRAFT)),
-        declined=Count("pk", filter=~Q(state=Claim.State.DRAFT) & Q(choice=FeeChoice.DECLINE)),
-    )
-    return {
-        "by_status": [
-            {
-                "state": label,
-                "claims": small(by_status.get(state, {}).get("count", 0)),
-                "fees": _money(by_status.get(state, {}).get("fee_total")),
-                "expenses": _money(by_status.get(state, {}).get("expense_total")),
-            }
-            for state, label in Claim.State.choices
-        ],
-        "by_team": paid_by("opportunity__team__name"),
-        "by_type": paid_by("opportunity__activity_type__name"),
-        "median_days_to_pay": None if timing["median_days"] is None else round(timing["median_days"], 1),
-        "target_days": target,
-        "paid_in_time_share": ratio(timing["in_time"], timing["due"]),
-        "declined_share": ratio(timing["declined"], timing["sent"]),
-    }
+    return [
+        Impact(team, kind, title, said, did, timezone.localtime(published).date())
+        for team, kind, title, said, did, published in rows
+    ]

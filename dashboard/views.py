@@ -1,133 +1,100 @@
-"""The manager's dashboard and its CSV exports. Aggregates only: no page here shows an
-individual check-in or support note."""
+"""The manager's dashboard, its CSV exports and the definitions page. Aggregates only: no
+page here shows an individual check-in or support note."""
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from rules.contrib.views import permission_required
 
+from dashboard import definitions
+from dashboard.equality_metrics import who_we_reach
 from dashboard.forms import DashboardFilterForm
-from dashboard.metrics import activity, feedback_loop, monthly_trend, payments, reach, valued
+from dashboard.metrics import (
+    IMPACT_LIMIT,
+    Scope,
+    activity,
+    feedback_loop,
+    impact,
+    monthly_trend,
+    payments,
+    reach,
+    valued,
+)
+from dashboard.models import Targets
+from dashboard.presenters import Headline, TargetValues, answers
+from dashboard.tables import breakdown_tables, measure_tables
 from involvement import csv_export
 
 
-def _figures(request: HttpRequest):
+def _sections(scope: Scope) -> dict:
+    """The figures with a previous period to compare with."""
+    return {
+        "scope": scope,
+        "reach": reach(scope),
+        "activity": activity(scope),
+        "feedback": feedback_loop(scope),
+        "valued": valued(scope),
+        "payments": payments(scope),
+    }
+
+
+def _figures(request: HttpRequest) -> tuple[DashboardFilterForm, dict, dict, dict, Targets]:
     form = DashboardFilterForm(request.GET or None)
     scope = form.scope()
-    return (
-        form,
-        scope,
-        {
-            "reach": reach(scope),
-            "activity": activity(scope),
-            "feedback": feedback_loop(scope),
-            "valued": valued(scope),
-            "trend": monthly_trend(scope),
-            "payments": payments(scope),
-        },
+    figures = {
+        **_sections(scope),
+        "trend": monthly_trend(scope),
+        "impact": impact(scope),
+        "who_we_reach": who_we_reach(scope),
+    }
+    previous = _sections(scope.previous())
+    targets = Targets.current()
+    tables = {**measure_tables(figures, previous, targets), **breakdown_tables(figures)}
+    return form, figures, previous, tables, targets
+
+
+def _target_values(targets: Targets) -> TargetValues:
+    return TargetValues(
+        top_decile_share_max=targets.top_decile_share_max,
+        first_timers_min=targets.first_timers_min,
+        outcome_on_time_min=targets.outcome_on_time_min,
+        felt_valued_min=float(targets.felt_valued_min),
+        follow_up_on_time_min=targets.follow_up_on_time_min,
+        paid_on_time_min=targets.paid_on_time_min,
+        outcome_due_days=settings.OUTCOME_DUE_DAYS,
+        follow_up_working_days=settings.FOLLOW_UP_TARGET_WORKING_DAYS,
+        payment_days=settings.PAYMENT_TARGET_DAYS,
     )
 
 
-def _tables(figures: dict) -> dict[str, tuple[list[str], list[list]]]:
-    """Every table on the page, as (headers, rows): the page and the CSV share them."""
-    reach_, activity_, feedback_, valued_ = (
-        figures["reach"],
-        figures["activity"],
-        figures["feedback"],
-        figures["valued"],
-    )
-    return {
-        "reach": (
-            ["Measure", "Value"],
-            [
-                ["Active representatives", reach_["active"]],
-                ["Involved at least once in the last 6 months (%)", reach_["involved_share"]],
-                ["First-time participants", reach_["first_timers"]],
-                ["First-timers who came through an invitation", reach_["invited_first_timers"]],
-                ["Share of places taken by the 10% most involved (%)", reach_["top_decile_share"]],
-                ["Gini coefficient of places per active representative", reach_["gini"]],
-            ],
-        ),
-        "activity": (
-            ["Measure", "Value"],
-            [
-                ["Opportunities", activity_["opportunities"]],
-                ["Places offered", activity_["places_offered"]],
-                ["Places taken", activity_["places_taken"]],
-                ["Fill rate (%)", activity_["fill_rate"]],
-                ["Cancelled opportunities", activity_["cancelled"]],
-                ["No-show rate (%)", activity_["no_show_rate"]],
-            ],
-        ),
-        "activity_by_type": (
-            ["Type of activity", "Involvement level", "Opportunities"],
-            [[row["type"], row["level"], row["count"]] for row in activity_["by_type"]],
-        ),
-        "feedback": (
-            ["Measure", "Value"],
-            [
-                ["Completed opportunities", feedback_["completed"]],
-                ["With a published outcome (%)", feedback_["outcome_share"]],
-                ["Median days from last session to outcome", feedback_["median_days_to_outcome"]],
-                ["Outcomes overdue", feedback_["overdue"]],
-            ],
-        ),
-        "valued": (
-            ["Measure", "Value"],
-            [
-                ["Check-ins submitted", valued_["check_ins"]],
-                ["Mean 'felt valued' (1 to 5)", valued_["mean_felt_valued"]],
-                ["Mean 'how it went' (1 to 5)", valued_["mean_how_it_went"]],
-                ["Follow-ups requested", valued_["follow_ups"]],
-                ["Median hours to follow-up", valued_["median_hours_to_follow_up"]],
-                [
-                    f"Picked up within {valued_['follow_up_target_days']} working days (%)",
-                    valued_["picked_up_in_time_share"],
-                ],
-            ],
-        ),
-        **_payment_tables(figures["payments"]),
-        "trend": (
-            ["Month", "Places taken", "People taking part", "Outcomes published"],
-            [
-                [row["month"].strftime("%B %Y"), row["places"], row["people"], row["outcomes"]]
-                for row in figures["trend"]
-            ],
-        ),
-    }
-
-
-def _payment_tables(payments_: dict) -> dict[str, tuple[list[str], list[list]]]:
-    def paid_by(first: str, rows: list[dict]) -> tuple[list[str], list[list]]:
-        return (
-            [first, "Claims paid", "Fees (£)", "Expenses (£)", "Total (£)"],
-            [[row["name"], row["claims"], row["fees"], row["expenses"], row["total"]] for row in rows],
-        )
-
-    return {
-        "payments": (
-            ["Measure", "Value"],
-            [
-                ["Median days from the activity to payment", payments_["median_days_to_pay"]],
-                [f"Paid within {payments_['target_days']} days (%)", payments_["paid_in_time_share"]],
-                ["Claims where the person chose not to be paid (%)", payments_["declined_share"]],
-            ],
-        ),
-        "payments_by_status": (
-            ["Status", "Claims", "Fees (£)", "Expenses (£)"],
-            [[row["state"], row["claims"], row["fees"], row["expenses"]] for row in payments_["by_status"]],
-        ),
-        "paid_by_team": paid_by("Team", payments_["by_team"]),
-        "paid_by_type": paid_by("Type of activity", payments_["by_type"]),
-    }
-
-
-def _charts(figures: dict) -> dict:
-    """What the charts draw; each chart's numbers are also in the table beside it."""
+def _charts(figures: dict, previous: dict) -> dict:
+    """What the charts draw: each one section's figures, each also in the table beside it."""
     trend = figures["trend"]
-    numeric = [row for row in figures["activity"]["by_type"] if isinstance(row["count"], int)]
+    by_type = figures["activity"]["by_type"]
+    by_team = figures["payments"]["by_team"]
     return {
+        "reach": {
+            "type": "bar",
+            "labels": [
+                "Involved in the 6 months to the period's end",
+                "Places taken by the 10% most involved",
+            ],
+            "datasets": [
+                {
+                    "label": label,
+                    "data": [period["reach"]["involved_share"], period["reach"]["top_decile_share"]],
+                }
+                for label, period in (("This period (%)", figures), ("Previous period (%)", previous))
+            ],
+        },
+        "activity_by_type": {
+            "type": "bar",
+            "labels": [f"{row['type']} ({row['level']})" for row in by_type],
+            "datasets": [{"label": "Opportunities", "data": [row["count"] for row in by_type]}],
+        },
         "trend": {
             "type": "line",
             "labels": [row["month"].strftime("%b %Y") for row in trend],
@@ -136,43 +103,13 @@ def _charts(figures: dict) -> dict:
                 {"label": "Outcomes published", "data": [row["outcomes"] for row in trend]},
             ],
         },
-        "activity_by_type": {
-            "type": "bar",
-            "labels": [f"{row['type']} ({row['level']})" for row in numeric],
-            "datasets": [{"label": "Opportunities", "data": [row["count"] for row in numeric]}],
-        },
         # Money as numbers: JSON would carry a Decimal as a string.
         "paid_by_team": {
             "type": "bar",
-            "labels": [row["name"] for row in figures["payments"]["by_team"]],
+            "labels": [row["name"] for row in by_team],
             "datasets": [
-                {"label": "Fees (£)", "data": [float(row["fees"]) for row in figures["payments"]["by_team"]]},
-                {
-                    "label": "Expenses (£)",
-                    "data": [float(row["expenses"]) for row in figures["payments"]["by_team"]],
-                },
-            ],
-        },
-        "shares": {
-            "type": "bar",
-            "labels": [
-                "Involved in 6 months",
-                "Places to top 10%",
-                "Fill rate",
-                "With an outcome",
-                "No-shows",
-            ],
-            "datasets": [
-                {
-                    "label": "Per cent",
-                    "data": [
-                        figures["reach"]["involved_share"] or 0,
-                        figures["reach"]["top_decile_share"] or 0,
-                        figures["activity"]["fill_rate"] or 0,
-                        figures["feedback"]["outcome_share"] or 0,
-                        figures["activity"]["no_show_rate"] or 0,
-                    ],
-                }
+                {"label": "Fees (£)", "data": [float(row["fees"]) for row in by_team]},
+                {"label": "Expenses (£)", "data": [float(row["expenses"]) for row in by_team]},
             ],
         },
     }
@@ -181,35 +118,70 @@ def _charts(figures: dict) -> dict:
 @permission_required("accounts.view_dashboard", raise_exception=True)
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form, scope, figures = _figures(request)
+    form, figures, previous, tables, targets = _figures(request)
+    trend = figures["trend"]
     return render(
         request,
         "dashboard/dashboard.html",
         {
             "form": form,
-            "scope": scope,
+            "scope": figures["scope"],
+            "previous_scope": previous["scope"],
+            "filters": _filters(form),
+            "answers": answers(
+                Headline.from_figures(figures), Headline.from_figures(previous), _target_values(targets)
+            ),
             "figures": figures,
-            "tables": _tables(figures),
-            "charts": _charts(figures),
+            "tables": tables,
+            "charts": _charts(figures, previous),
+            "who_we_reach_tables": [
+                (f"who_we_reach_{group['field']}", group["name"], tables[f"who_we_reach_{group['field']}"])
+                for group in figures["who_we_reach"]
+            ],
+            "trend_is_empty": not any(row["places"] or row["outcomes"] for row in trend),
+            "impact": figures["impact"][:IMPACT_LIMIT],
+            "impact_more": len(figures["impact"]) > IMPACT_LIMIT,
             "query_string": request.GET.urlencode(),
             "as_of": timezone.localtime(),
         },
     )
 
 
+def _filters(form: DashboardFilterForm) -> list[tuple[str, str]]:
+    """The team and type chosen, in words (all of them when none is)."""
+    data = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    team, activity_type = data.get("team"), data.get("activity_type")
+    return [
+        ("Team", team.name if team else "All teams"),
+        ("Type of activity", activity_type.name if activity_type else "All types"),
+    ]
+
+
 @permission_required("accounts.view_dashboard", raise_exception=True)
 @require_safe
 def export(request: HttpRequest, table: str) -> HttpResponse:
-    _, scope, figures = _figures(request)
-    tables = _tables(figures)
+    form, figures, previous, tables, _ = _figures(request)
     if table not in tables:
         raise Http404("No such table")
+    scope, before = figures["scope"], previous["scope"]
+    filters = _filters(form)
     headers, rows = tables[table]
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"involvement-{table}-{scope.start:%Y-%m-%d}-to-{scope.end:%Y-%m-%d}.csv"
+    # The file name says what the figures are about, so two downloads never look alike.
+    chosen = "".join(f"-{slugify(value)}" for _, value in filters if not value.startswith("All "))
+    filename = f"involvement-{table}-{scope.start:%Y-%m-%d}-to-{scope.end:%Y-%m-%d}{chosen}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv_export.writer(response)
     writer.writerow(["Period", f"{scope.start:%d %B %Y} to {scope.end:%d %B %Y}"])
+    writer.writerow(["Previous period", f"{before.start:%d %B %Y} to {before.end:%d %B %Y}"])
+    writer.writerows([list(pair) for pair in filters])
+    writer.writerow([])
     writer.writerow(headers)
     writer.writerows(rows)
     return response
+
+
+@permission_required("accounts.view_dashboard", raise_exception=True)
+@require_safe
+def definitions_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "dashboard/definitions.html", {"definitions": definitions.rendered()})

@@ -18,6 +18,7 @@ def navigation(request) -> dict:
     items = [
         ("Opportunities", reverse("opportunities:browse")),
         ("You said, we did", reverse("feedback:outcomes")),
+        ("Our charter", reverse("charter:current")),
     ]
     if user is None or not user.is_authenticated:
         return {"nav_items": _mark_current(request, items)}

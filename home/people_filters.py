@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Profile
 from accounts.selectors import NEW_REGISTRANT_DAYS
 from catalogue.models import ActivityType
+from charter.selectors import people_not_agreed
 from opportunities.people_selectors import people_never_involved, people_not_involved_since
 
 NOT_INVOLVED_MONTHS = 6
@@ -59,6 +60,11 @@ class PersonFilter(django_filters.FilterSet):
     not_recently = django_filters.BooleanFilter(
         label=f"Taken part before, but not in the last {NOT_INVOLVED_MONTHS} months",
         method="filter_not_recently",
+        widget=forms.CheckboxInput,
+    )
+    not_agreed = django_filters.BooleanFilter(
+        label="Not agreed to the current charter",
+        method="filter_not_agreed",
         widget=forms.CheckboxInput,
     )
 
@@ -125,3 +131,7 @@ class PersonFilter(django_filters.FilterSet):
             return queryset
         since = timezone.now() - timedelta(days=NOT_INVOLVED_DAYS)
         return people_not_involved_since(queryset, since=since)
+
+    def filter_not_agreed(self, queryset: QuerySet, name: str, value: bool) -> QuerySet:
+        # Their agreement is older than the last change to what agreements are built from.
+        return people_not_agreed(queryset) if value else queryset

@@ -29,6 +29,7 @@ from accounts.selectors import (
     representatives_in_list_order,
     workers,
 )
+from charter.selectors import agreed_among
 from feedback.selectors import follow_ups_for_person
 from home.assisted_forms import SignUpForPersonForm
 from home.people_filters import PersonFilter
@@ -79,6 +80,10 @@ def people_list(request: HttpRequest) -> HttpResponse:
     # the page at 20,000 people, and deeper pages ran the annotations for each row skipped.
     page = Paginator(matching.values_list("pk", flat=True), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = _people_on_page(list(page.object_list), viewer=request.user)
+    # The charter's tag, for the page's people only (one query, outside the list's own).
+    agreed = agreed_among(person_ids=[person.pk for person in page.object_list])
+    for person in page.object_list:
+        person.not_agreed_to_charter = agreed is not None and person.pk not in agreed
     query = request.GET.copy()
     query.pop("page", None)
     return render(

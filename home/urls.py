@@ -4,7 +4,8 @@ here, and the pages of the apps below under the same prefixes and names as ever.
 from django.urls import path
 
 from accounts.urls import me_account_patterns, worker_person_patterns
-from home import assisted_views, people_views, views
+from charter.urls import me_charter_patterns, worker_charter_patterns
+from home import assisted_views, equality, people_views, views
 from notifications.views import MessagePreferencesView
 from opportunities.calendar_urls import me_calendar_patterns
 from payments.urls import me_payment_patterns, worker_claim_patterns
@@ -14,9 +15,11 @@ me_patterns = (
         path("", views.me_home, name="home"),
         *me_account_patterns,
         path("profile/", views.ProfileView.as_view(), name="profile"),
+        path("profile/equality-monitoring/", equality.equality_monitoring, name="equality_monitoring"),
         path("preferences/", MessagePreferencesView.as_view(), name="preferences"),
         *me_calendar_patterns,
         *me_payment_patterns,
+        *me_charter_patterns,
     ],
     "me",
 )
@@ -55,6 +58,7 @@ worker_patterns = (
         ),
         *worker_person_patterns,
         *worker_claim_patterns,
+        *worker_charter_patterns,
     ],
     "worker",
 )

@@ -12,9 +12,12 @@ from django.views.decorators.http import require_safe
 from django.views.generic import UpdateView
 from rules.contrib.views import permission_required
 
+from accounts.equality import EqualityMonitoring
 from accounts.forms import ProfileForm
 from accounts.selectors import NEW_REGISTRANT_DAYS, people_awaiting_named_worker, profile_for_user
 from accounts.views import OwnProfileMixin
+from charter.selectors import agreement_questions_waiting
+from charter.services import agreement_due
 from feedback.selectors import (
     check_ins_due,
     follow_ups_waiting,
@@ -36,6 +39,8 @@ from payments.selectors import claims_of, claims_to_review, overdue_claims
 OVERDUE_SHOWN = 20
 # New registrants listed on the worker home; the People page lists them all.
 AWAITING_SHOWN = 10
+# Questions about agreements listed on the worker home, oldest first.
+QUESTIONS_SHOWN = 20
 # Calls and letters listed on the worker home, soonest due first.
 CONTACT_TASKS_SHOWN = 20
 
@@ -63,6 +68,8 @@ def me_home(request: HttpRequest) -> HttpResponse:
             "offered": by_state.get("offered", []),
             "outcomes": outcomes_for_person(person=request.user),
             "check_ins_due": check_ins_due(person=request.user),
+            # At onboarding, and after a change to the charter that changes agreements (one query).
+            "agreement_due": agreement_due(person=request.user),
             "groups": [
                 ("Confirmed", by_state.get("confirmed", [])),
                 ("Waiting for selection", by_state.get("applied", [])),
@@ -85,6 +92,10 @@ class ProfileView(OwnProfileMixin, UpdateView):
     def get_form_kwargs(self):
         user = self.request.user
         return {**super().get_form_kwargs(), "user": user, "email_kinds": email_kind_choices(user=user)}
+
+    def get_context_data(self, **kwargs):
+        answered = EqualityMonitoring.objects.filter(person=self.request.user).exists()
+        return {**super().get_context_data(**kwargs), "has_equality_answers": answered}
 
     def form_valid(self, form):
         response = super().form_valid(form)
@@ -113,6 +124,11 @@ def worker_home(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "follow_ups": follow_ups_waiting(worker=request.user),
+            # Questions about agreements (the charter's, not follow-ups: ADR 16), one query.
+            "agreement_questions": list(
+                agreement_questions_waiting(worker=request.user)[: QUESTIONS_SHOWN + 1]
+            ),
+            "questions_shown": QUESTIONS_SHOWN,
             "outcomes_due": sorted(outcomes_due, key=lambda item: item["due"]),
             "lapsing": offers_lapsing_for_worker(worker=request.user),
             "caseload": caseload_with_last_involved(worker=request.user),

@@ -31,6 +31,7 @@ urlpatterns = [
     path("worker/", include(worker_patterns)),
     path("dashboard/", include("dashboard.urls")),
     path("payments/", include("payments.urls")),
+    path("charter/", include("charter.urls")),
     # Teams and activity types moved from opportunities to catalogue: old admin bookmarks follow.
     re_path(
         r"^admin/opportunities/(?P<rest>(?:team|activitytype)/.*)$",

@@ -38,6 +38,11 @@ class Kind(models.TextChoices):
         "Messages from the lead worker of an activity I signed up for",
     )
     TRAINING_EXPIRING = "training_expiring", "Training of mine that is about to run out"
+    CHARTER_UPDATED = "charter_updated", "New versions of the involvement charter"
+    CHARTER_QUESTION = (
+        "charter_question",
+        "Questions about involvement agreements from people on my caseload",
+    )
     DATA_EXPORT_READY = "data_export_ready", "A copy of my data, ready to download"
 
 
@@ -104,6 +109,12 @@ RULES: dict[str, KindRules] = {
     Kind.PARTICIPANT_MESSAGE: KindRules(text=True),
     # A month's notice that a course runs out (issue 14): not urgent, so e-mail and the inbox.
     Kind.TRAINING_EXPIRING: KindRules(),
+    # A new version of the charter (issue 15): for everyone, so a choice only representatives
+    # see on their preferences, like the other news; never paused by a break, since it may
+    # ask them to agree to their agreement again.
+    Kind.CHARTER_UPDATED: KindRules(),
+    # A question about a person's agreement, for their named worker; never what was asked.
+    Kind.CHARTER_QUESTION: KindRules(for_staff=True),
     # A copy of a person's data (issue 16): they must hear of it, so it cannot be turned off;
     # the link needs them logged in again, so it holds no secret.
     Kind.DATA_EXPORT_READY: KindRules(email_optional=False),

@@ -30,6 +30,8 @@ from django.utils import timezone
 from accounts.permissions import Role
 from accounts.services import calendar_token_get_or_create
 from accounts.tests.factories import person
+from charter.services import agreement_question_ask, proposal_create
+from charter.tests.factories import first_charter
 from feedback.services import check_in_create, outcome_save
 from notifications.models import ContactTask, Message
 from opportunities.models import Opportunity
@@ -140,6 +142,11 @@ def world(representative, outsider, worker, other_worker, manager, administrator
     draw = selection_preview(opportunity=fair, by=lead)
 
     draft = OpportunityFactory(lead_worker=lead, status=Opportunity.Status.DRAFT, title="Draft panel")
+    # The charter: its first version, the representative's proposal (co-signed by them only),
+    # and their question about their agreement for their named worker.
+    first_charter(by=administrator, co_signers=[representative, worker])
+    proposal = proposal_create(by=representative, section_key="meaning", body="New words.", reason="Clearer.")
+    question = agreement_question_ask(person=representative, version_number=1, question="What if I move?")
     message = Message.objects.filter(recipient=representative).latest("pk")
     calendar_token = calendar_token_get_or_create(profile=representative.profile)
     return SimpleNamespace(
@@ -167,6 +174,8 @@ def world(representative, outsider, worker, other_worker, manager, administrator
         calendar_token=calendar_token,
         claim=claim,
         receipt_line=receipt_line,
+        proposal=proposal,
+        question=question,
         signup=published.signups.get(person=representative),
     )
 
@@ -257,6 +266,7 @@ ADDRESSES = {
     "me:home": lambda w: reverse("me:home"),
     "me:welcome": lambda w: reverse("me:welcome"),
     "me:profile": lambda w: reverse("me:profile"),
+    "me:equality_monitoring": lambda w: reverse("me:equality_monitoring"),
     "me:preferences": lambda w: reverse("me:preferences"),
     "me:phone": lambda w: reverse("me:phone"),
     "me:phone_confirm": lambda w: reverse("me:phone_confirm"),
@@ -297,8 +307,21 @@ ADDRESSES = {
         "worker:person_signup_accept", args=[w.rep.pk, w.offered_signup.pk]
     ),
     "worker:contact_task": lambda w: reverse("worker:contact_task", args=[call_task(w).pk]),
+    "charter:current": lambda w: reverse("charter:current"),
+    "charter:history": lambda w: reverse("charter:history"),
+    "charter:version": lambda w: reverse("charter:version", args=[1]),
+    "charter:compare": lambda w: reverse("charter:compare") + "?older=1&newer=1",
+    "charter:proposals": lambda w: reverse("charter:proposals"),
+    "charter:proposal_new": lambda w: reverse("charter:proposal_new"),
+    "charter:proposal": lambda w: reverse("charter:proposal", args=[w.proposal.pk]),
+    "charter:proposal_edit": lambda w: reverse("charter:proposal_edit", args=[w.proposal.pk]),
+    "charter:co_sign": lambda w: reverse("charter:co_sign", args=[w.proposal.pk]),
+    "charter:publish": lambda w: reverse("charter:publish", args=[w.proposal.pk]),
+    "me:agreement": lambda w: reverse("me:agreement"),
+    "worker:charter_question": lambda w: reverse("worker:charter_question", args=[w.question.pk]),
     "dashboard:home": lambda w: reverse("dashboard:home"),
     "dashboard:export": lambda w: reverse("dashboard:export", args=["reach"]),
+    "dashboard:definitions": lambda w: reverse("dashboard:definitions"),
     "privacy:my_data": lambda w: reverse("privacy:my_data"),
     "privacy:my_export": lambda w: reverse("privacy:my_export"),
     "privacy:my_erasure": lambda w: reverse("privacy:my_erasure"),
@@ -413,6 +436,8 @@ me:welcome                             GET  login    200    200    403    403   
                                        POST login    200    200    403    403    403    403    403
 me:profile                             GET  login    200    200    403    403    403    403    403
                                        POST login    200    200    403    403    403    403    403
+me:equality_monitoring                 GET  login    200    200    403    403    403    403    403
+                                       POST login    302    302    403    403    403    403    403
 me:preferences                         GET  login    200    200    200    200    200    200    200
                                        POST login    200    200    302    302    302    302    302
 me:phone                               GET  login    200    200    403    403    403    403    403
@@ -481,9 +506,35 @@ worker:person_signup_accept            GET  login    403    403    405    405   
                                        POST login    403    403    404    302    302    403    403
 worker:contact_task                    GET  login    403    403    404    200    200    403    403
                                        POST login    403    403    404    200    200    403    403
+charter:current                        GET    200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
+charter:history                        GET    200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
+charter:version                        GET    200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
+charter:compare                        GET    200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
+charter:proposals                      GET  login    200    200    200    200    200    200    200
+                                       POST login    405    405    405    405    405    405    405
+charter:proposal_new                   GET  login    200    200    200    200    200    200    200
+                                       POST login    200    200    200    200    200    200    200
+charter:proposal                       GET  login    200    200    200    200    200    200    200
+                                       POST login    200    200    200    200    200    200    200
+charter:proposal_edit                  GET  login    200    403    403    403    403    403    403
+                                       POST login    200    403    403    403    403    403    403
+charter:co_sign                        GET  login    405    405    405    405    405    405    405
+                                       POST login    302    302    302    302    302    302    302
+charter:publish                        GET  login    403    403    403    403    403    403    405
+                                       POST login    403    403    403    403    403    403    302
+me:agreement                           GET  login    200    200    403    403    403    403    403
+                                       POST login    302    302    403    403    403    403    403
+worker:charter_question                GET  login    403    403    404    404    200    403    403
+                                       POST login    403    403    404    404    200    403    403
 dashboard:home                         GET  login    403    403    403    403    403    200    200
                                        POST login    403    403    403    403    403    405    405
 dashboard:export                       GET  login    403    403    403    403    403    200    200
+                                       POST login    403    403    403    403    403    405    405
+dashboard:definitions                  GET  login    403    403    403    403    403    200    200
                                        POST login    403    403    403    403    403    405    405
 privacy:my_data                        GET  login    200    200    200    200    200    200    200
                                        POST login    405    405    405    405    405    405    405

@@ -15,6 +15,8 @@ NOT_TYPED_BY_A_PERSON = {
     "notifications.Message.last_error",
     # A call or letter task carries the rendered message it stands in for.
     "notifications.ContactTask.body_text",
+    # The agreement a person agreed to, built from the charter's sections (each limited).
+    "charter.Agreement.text",
 }
 
 

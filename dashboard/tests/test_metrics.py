@@ -116,7 +116,8 @@ def test_activity_worked_by_hand(world):
     assert figures["fill_rate"] == 50.0
     assert figures["no_show_rate"] == 25.0  # 1 of A, A, B, C
     counts = {(row["type"], row["level"]): row["count"] for row in figures["by_type"]}
-    assert counts == {("X", "Consulting"): "fewer than 5", ("Y", "Consulting"): "fewer than 5"}
+    # Opportunities are not people: no small-number rule (o1 and o3 are X, o2 and o4 Y).
+    assert counts == {("X", "Consulting"): 2, ("Y", "Consulting"): 2}
 
 
 def test_feedback_loop_worked_by_hand_with_an_even_median(world):
@@ -125,6 +126,8 @@ def test_feedback_loop_worked_by_hand_with_an_even_median(world):
     assert figures["outcome_share"] == 66.7
     assert figures["median_days_to_outcome"] == 6.5  # the median of 10 and 3
     assert figures["overdue"] == 1  # o4
+    # Fed back within 28 days: o1 (10 days) and o2 (3 days) of the three due (o4's day is gone).
+    assert figures["on_time_share"] == 66.7
 
 
 def make_check_ins(person_, valued_scores, went_scores, chats=(), closed_hours=()):

@@ -92,5 +92,5 @@ def test_the_dashboard_shows_the_share_with_the_target(client, manager, follow_u
         follow_ups(date(2026, 3, 10), picked_up_at=london(2026, 3, 9, 10))
     client.force_login(manager)
     response = client.get(reverse("dashboard:home"), {"start": "2026-03-01", "end": "2026-06-30"})
-    row = ["Picked up within 2 working days (%)", 100.0]
-    assert row in response.context["tables"]["valued"][1]
+    rows = [row[:2] for row in response.context["tables"]["valued"][1]]
+    assert ["Picked up within 2 working days (%)", 100.0] in rows

@@ -27,6 +27,7 @@ from accounts.models import ContactMethod, PaymentPreference, Profile, User
 from accounts.permissions import Role
 from accounts.services import user_set_roles, welcome_message_create
 from catalogue.models import ActivityType, InvolvementLevel, Team
+from demo.charter import charter_demo_seed
 from demo.feedback import feedback_demo_seed
 from demo.opportunities import demo_opportunities_seed
 from demo.payments import payments_demo_seed
@@ -220,6 +221,11 @@ class Command(BaseCommand):
         demo_opportunities_seed(lead_worker=worker, people=representatives, types=types, teams=teams)
         feedback_demo_seed(worker=worker, people=representatives)
         payments_demo_seed(worker=worker, finance=staff["finance@example.org"], people=representatives)
+        charter_demo_seed(
+            administrator=staff["admin@example.org"],
+            staff=[worker, staff["manager@example.org"]],
+            people=representatives,
+        )
 
         # Something in every demo inbox from the start (one per person: the key dedupes).
         for email in ["rep@example.org", "worker@example.org", "manager@example.org", "admin@example.org"]:

@@ -1,0 +1,163 @@
+"""The answers at the top of the dashboard, worked by hand: from numbers (presenters), and from
+the hand-worked data set over two periods (the dashboard's own page)."""
+
+import pytest
+
+from dashboard.presenters import Answer, Better, Change, Headline, TargetValues, answers, change, percent
+from dashboard.tests.test_metrics import at, world  # noqa: F401  (the hand-worked data set)
+from dashboard.tests.test_views import PERIOD
+
+TARGETS = TargetValues(
+    top_decile_share_max=30,
+    first_timers_min=None,
+    outcome_on_time_min=90,
+    felt_valued_min=4.0,
+    follow_up_on_time_min=90,
+    paid_on_time_min=90,
+    outcome_due_days=28,
+    follow_up_working_days=2,
+    payment_days=14,
+)
+EMPTY = Headline(None, None, None, None, None, None)
+
+
+@pytest.mark.parametrize(
+    "now,before,better,expected",
+    [
+        (33.3, 41.0, Better.LOWER, Change.BETTER),
+        (41.0, 33.3, Better.LOWER, Change.WORSE),
+        (41.0, 33.3, Better.HIGHER, Change.BETTER),
+        (33.3, 41.0, Better.HIGHER, Change.WORSE),
+        (33.34, 33.25, Better.HIGHER, Change.SAME),  # both 33.3 as shown
+        (5, 5, Better.HIGHER, Change.SAME),
+        (5, None, Better.HIGHER, Change.NONE),
+        (None, 5, Better.HIGHER, Change.NONE),
+        ("fewer than 5", 7, Better.HIGHER, Change.NONE),
+        (7, 3, Better.NEITHER, Change.NONE),
+    ],
+)
+def test_better_or_worse_follows_each_measures_direction(now, before, better, expected):
+    assert change(now, before, better) is expected
+
+
+def test_percentages_round_half_up_not_to_even():
+    assert (percent(32.5), percent(33.3), percent(0), percent(66.7)) == ("33%", "33%", "0%", "67%")
+
+
+def texts(result: list[Answer]) -> list[str]:
+    return [answer.text for answer in result]
+
+
+def test_every_answer_compares_with_the_previous_period_and_the_target():
+    now = Headline(33.3, 12, 75.0, 4.23, 80.0, 95.0)
+    before = Headline(41.0, 8, 80.0, 3.9, 80.0, 95.0)
+    result = answers(now, before, TargetValues(**{**TARGETS.__dict__, "first_timers_min": 10}))
+    assert texts(result) == [
+        "Involvement is spread more evenly than in the previous period: the 10% most involved "
+        "people took 33% of places (41% in the previous period; the target is under 30%: not met).",
+        "More people took part for the first time than in the previous period: 12 people "
+        "(8 in the previous period; the target is at least 10 people: met).",
+        "Fewer outcomes were fed back on time than in the previous period: 75% of completed "
+        "activities due an outcome had one published within 28 days (80% in the previous "
+        "period; the target is at least 90%: not met).",
+        "People felt more valued than in the previous period: the mean answer to “did you feel "
+        "valued?” was 4.2 out of 5 (3.9 out of 5 in the previous period; the target is at least "
+        "4.0 out of 5: met).",
+        "Follow-ups were picked up on time as often as in the previous period: 80% were picked "
+        "up within 2 working days (80% in the previous period; the target is at least 90%: not met).",
+        "Claims were paid on time as often as in the previous period: 95% were paid within 14 "
+        "days (95% in the previous period; the target is at least 90%: met).",
+    ]
+    assert [answer.section for answer in result] == [
+        "reach",
+        "reach",
+        "feedback",
+        "valued",
+        "valued",
+        "payments",
+    ]
+    assert [answer.change for answer in result] == [
+        Change.BETTER,
+        Change.BETTER,
+        Change.WORSE,
+        Change.BETTER,
+        Change.SAME,
+        Change.SAME,
+    ]
+    assert [answer.target_met for answer in result] == [False, True, False, True, False, True]
+
+
+def test_a_fairness_target_is_met_only_below_it():
+    """ "Under 30%": 30% itself misses it."""
+    at_target = answers(Headline(30.0, 1, None, None, None, None), EMPTY, TARGETS)[0]
+    assert at_target.target_met is False and at_target.text.endswith("the target is under 30%: not met).")
+
+
+def test_without_figures_each_answer_says_why_not():
+    result = answers(EMPTY, EMPTY, TARGETS)
+    assert texts(result) == [
+        "No places were taken in this period, so there is no figure for how evenly involvement is spread.",
+        "There is no figure for people taking part for the first time.",
+        "No completed activity was due an outcome in this period, so there is no figure for "
+        "outcomes fed back within 28 days.",
+        "Fewer than 5 check-ins in this period, so how valued people felt is not shown: it could "
+        "identify someone.",
+        "Fewer than 5 follow-ups were due in this period, so the share picked up within 2 "
+        "working days is not shown.",
+        "No claims were due in this period, so there is no figure for payment within 14 days.",
+    ]
+    assert {answer.change for answer in result} == {Change.NONE}
+
+
+def test_a_figure_with_nothing_before_it_says_so():
+    result = answers(Headline(50.0, 1, None, None, None, None), EMPTY, TARGETS)
+    assert texts(result)[:2] == [
+        "The 10% most involved people took 50% of places (no figure for the previous period; "
+        "the target is under 30%: not met).",
+        "1 person took part for the first time (no figure for the previous period; no target set).",
+    ]
+
+
+@pytest.mark.django_db
+def test_the_dashboard_answers_for_the_hand_worked_periods(client, manager, world):  # noqa: F811
+    """January to June 2026 against the 181 days before it (4 July to 31 December 2025).
+
+    This period: places A 2, B 1, C 1, D 0, so the 10% most involved (one of four, A) took
+    2 of 4 = 50%; A took part for the first time; o1 and o2 had outcomes in 10 and 3 days
+    and o4 none (due): 2 of 3 = 67% within 28 days. The previous period: B alone took a place
+    (o0, October 2025): 1 of 1 = 100%; B took part for the first time; o0 has no outcome: 0
+    of 1 within 28 days. No check-ins, follow-ups or claims in either."""
+    client.force_login(manager)
+    page = client.get("/dashboard/", PERIOD)
+    assert page.context["previous_scope"].start == at(7, 4, year=2025).date()
+    assert texts(page.context["answers"]) == [
+        "Involvement is spread more evenly than in the previous period: the 10% most involved "
+        "people took 50% of places (100% in the previous period; the target is under 30%: not met).",
+        "As many people took part for the first time as in the previous period: 1 person "
+        "(1 in the previous period; no target set).",
+        "More outcomes were fed back on time than in the previous period: 67% of completed "
+        "activities due an outcome had one published within 28 days (0% in the previous period; "
+        "the target is at least 90%: not met).",
+        "Fewer than 5 check-ins in this period, so how valued people felt is not shown: it could "
+        "identify someone.",
+        "Fewer than 5 follow-ups were due in this period, so the share picked up within 2 "
+        "working days is not shown.",
+        "No claims were due in this period, so there is no figure for payment within 14 days.",
+    ]
+    html = page.content.decode()
+    # Each answer links to its section, which is on the page.
+    for section in ("reach", "feedback", "valued", "payments"):
+        assert f'href="#{section}"' in html and f'id="{section}"' in html
+
+
+@pytest.mark.django_db
+def test_an_administrators_targets_change_the_answers(client, manager, world):  # noqa: F811
+    from dashboard.models import Targets
+
+    targets = Targets.current()
+    targets.top_decile_share_max = 60
+    targets.save()
+    client.force_login(manager)
+    first = client.get("/dashboard/", PERIOD).context["answers"][0]
+    assert first.text.endswith("(100% in the previous period; the target is under 60%: met).")
+    assert first.target_met is True
