@@ -13,6 +13,7 @@ from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.equality import EqualityMonitoring
 from accounts.models import (
     AccessLogEntry,
     ContactLogEntry,
@@ -96,6 +97,20 @@ def export(person: User) -> list[Section]:
             rows(PhoneConfirmation.objects.filter(user=person), ["number", "created_at"]),
         ),
         (
+            "Your equality monitoring answers",
+            rows(
+                EqualityMonitoring.objects.filter(person=person),
+                [
+                    "age_band",
+                    "ethnic_category",
+                    "sex",
+                    "gender_same_as_at_birth",
+                    "disability",
+                    "sexual_orientation",
+                ],
+            ),
+        ),
+        (
             "Contacts with you that staff logged",
             rows(
                 ContactLogEntry.objects.filter(person=person).order_by("contacted_on"),
@@ -145,6 +160,8 @@ def erase(person: User) -> None:
         EmailAddress.objects.filter(user=user).delete()
         Authenticator.objects.filter(user=user).delete()
         PhoneConfirmation.objects.filter(user=user).delete()
+        # Special-category answers; the dashboard counts only active representatives' anyway.
+        EqualityMonitoring.objects.filter(person=user).delete()
         _end_sessions(user)
         profile = Profile.objects.filter(user=user).first()
         if profile is not None:
@@ -179,6 +196,7 @@ PROVIDER = PersonalDataProvider(
         "accounts.AccessLogEntry",
         "accounts.ContactLogEntry",
         "accounts.NamedWorkerChange",
+        "accounts.EqualityMonitoring",
         "account.EmailAddress",
         "account.EmailConfirmation",
         "mfa.Authenticator",

@@ -12,11 +12,15 @@ from django.test import Client
 from django.utils import timezone
 
 from accounts.caseload import contact_log_add, named_worker_assign
+from accounts.equality import EqualityMonitoring
 from accounts.models import AccessLogEntry, PhoneConfirmation, User
 from accounts.permissions import Role
 from accounts.services import access_log_record, welcome_message_create
 from accounts.tests.factories import person
 from catalogue.models import Course
+from charter.sections import SectionKey
+from charter.services import agreement_agree, agreement_question_ask, comment_add, proposal_create
+from charter.tests.factories import first_charter
 from feedback.models import Invitation
 from feedback.services import check_in_create, follow_up_close
 from notifications.models import ContactTask
@@ -132,6 +136,16 @@ def everything(*, worker: User, lead_worker: User | None = None) -> SimpleNamesp
     withdrawn = OpportunityFactory(lead_worker=lead, places=3, title="Left panel")
     signup_withdraw(signup=signup_create(opportunity=withdrawn, person=rep), person=rep)
     Invitation.objects.create(person=rep, opportunity=upcoming)
+
+    # Equality monitoring answers, and the charter: an agreement, a question, a proposal, a comment.
+    EqualityMonitoring.objects.create(person=rep, age_band="25-34", disability="Y")
+    version = first_charter()
+    agreement_agree(person=rep, version_number=version.number)
+    agreement_question_ask(person=rep, version_number=version.number, question=f"What about {MARKER}?")
+    proposal = proposal_create(
+        by=rep, section_key=SectionKey.FROM_YOU, body=f"New words {MARKER}", reason=f"Because {MARKER}"
+    )
+    comment_add(proposal=proposal, by=rep, body=f"Comment by {FIRST} {MARKER}")
 
     client = Client()
     client.force_login(rep)
