@@ -1,6 +1,9 @@
 """Erasing a person (issue 16, item 3; ADR 9): afterwards no text column of any table holds
 their name, e-mail, phone or anything they wrote; the dashboard's figures are the same; they
-cannot log in; their places went to the next person waiting."""
+cannot log in; their places went to the next person waiting.
+
+Here, not in privacy/tests: it compares the dashboard's figures, and privacy and dashboard
+sit side by side, neither importing the other (.importlinter)."""
 
 from datetime import date, timedelta
 from pathlib import Path
