@@ -5,12 +5,16 @@ access log is append-only (ADR 3): it is exported, never changed; its rows point
 anonymised person. Django's own session rows are ended here, and allauth's e-mail
 addresses and authenticators deleted, so the person is logged out everywhere."""
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.sessions.models import Session
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.equality import EqualityMonitoring
@@ -22,7 +26,7 @@ from accounts.models import (
     Profile,
     User,
 )
-from involvement.personal_data import PersonalDataProvider, Section, rows
+from involvement.personal_data import PersonalDataProvider, RetentionRule, Section, rows
 
 ERASED_REPRESENTATIVE = "Former participant"
 ERASED_STAFF = "Former member of staff"
@@ -187,6 +191,21 @@ def erase(person: User) -> None:
             )
 
 
+def _contact_log_days() -> int:
+    return settings.RETENTION_CONTACT_LOG_DAYS
+
+
+def _contact_log_due(now) -> QuerySet[ContactLogEntry]:
+    days = _contact_log_days()
+    if not days:
+        return ContactLogEntry.objects.none()
+    return ContactLogEntry.objects.filter(created_at__lt=now - timedelta(days=days)).exclude(summary="")
+
+
+def _contact_log_wipe(pk: int, now) -> int:
+    return _contact_log_due(now).filter(pk=pk).update(summary="")
+
+
 PROVIDER = PersonalDataProvider(
     order=100,
     models=(
@@ -205,4 +224,13 @@ PROVIDER = PersonalDataProvider(
     ),
     export=export,
     erase=erase,
+    retention=(
+        RetentionRule(
+            name="Staff's notes of contacts (when and how stay)",
+            setting="RETENTION_CONTACT_LOG_DAYS",
+            days=_contact_log_days,
+            due=_contact_log_due,
+            apply=_contact_log_wipe,
+        ),
+    ),
 )

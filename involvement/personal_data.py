@@ -17,6 +17,22 @@ Section = tuple[str, list[dict[str, Any]]]
 # What erasure writes in place of free text it cannot simply blank (a message's subject
 # must not be empty); fixed, so a whole-database search for a person finds nothing of theirs.
 ERASED_TEXT = "[erased]"
+# What retention writes in place of text kept for its period.
+RETAINED_TEXT = "[removed: older than we keep it]"
+
+
+@dataclass(frozen=True)
+class RetentionRule:
+    """Something kept only for a while (issue 16, item 4): `due(now)` gives the ids of the rows
+    past their period and not yet dealt with; `apply(pk, now)` deals with one, in the caller's
+    transaction, reading it again under a lock, and returns 1 if it changed it, else 0, so a
+    second run changes nothing. `days` reads the period from the settings when it runs."""
+
+    name: str
+    setting: str
+    days: Callable[[], int]
+    due: Callable[[Any], Any]
+    apply: Callable[[int, Any], int]
 
 
 @dataclass(frozen=True)
@@ -32,6 +48,8 @@ class PersonalDataProvider:
     not_personal: dict[str, str] = field(default_factory=dict)
     # Checks before erasing; returns the reasons it must wait (a lead of running work).
     refuse: Callable[[Any], list[str]] = lambda person: []
+    # What it keeps only for a while, applied by the nightly retention job.
+    retention: tuple[RetentionRule, ...] = ()
 
 
 def plain(value: Any) -> Any:

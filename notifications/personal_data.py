@@ -2,11 +2,21 @@
 their worker owed them (ADR 9, ADR 17). Rows and keys stay, so no job sends the same thing
 again; subjects and bodies become a fixed marker, and one still waiting is never sent."""
 
-from django.db.models import Q
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from involvement.personal_data import ERASED_TEXT, PersonalDataProvider, Section, rows
+from involvement.personal_data import (
+    ERASED_TEXT,
+    RETAINED_TEXT,
+    PersonalDataProvider,
+    RetentionRule,
+    Section,
+    rows,
+)
 from notifications.kinds import SECRET_KINDS, Channel
 from notifications.models import ContactTask, Message
 
@@ -68,9 +78,40 @@ def erase(person: User) -> None:
     tasks.update(subject=ERASED_TEXT, body_text="")
 
 
+def _message_days() -> int:
+    return settings.RETENTION_MESSAGE_DAYS
+
+
+def _messages_due(now) -> QuerySet[Message]:
+    days = _message_days()
+    if not days:
+        return Message.objects.none()
+    return (
+        Message.objects.filter(created_at__lt=now - timedelta(days=days))
+        .exclude(status__in=[Message.Status.PENDING, Message.Status.SENDING])
+        .exclude(body_text__in=[RETAINED_TEXT, ERASED_TEXT])
+    )
+
+
+def _message_wipe(pk: int, now) -> int:
+    """The row, its key and its kind stay (what we told whom, and no job sends it again)."""
+    return (
+        _messages_due(now).filter(pk=pk).update(subject=RETAINED_TEXT, body_text=RETAINED_TEXT, body_html="")
+    )
+
+
 PROVIDER = PersonalDataProvider(
     order=60,
     models=("notifications.Message", "notifications.ContactTask"),
     export=export,
     erase=erase,
+    retention=(
+        RetentionRule(
+            name="What messages said (who, when and what kind stay)",
+            setting="RETENTION_MESSAGE_DAYS",
+            days=_message_days,
+            due=_messages_due,
+            apply=_message_wipe,
+        ),
+    ),
 )

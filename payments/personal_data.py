@@ -11,11 +11,12 @@ matches its own records with, stays only while a claim of theirs was paid within
 from datetime import timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from involvement.personal_data import PersonalDataProvider, Section, rows
+from involvement.personal_data import PersonalDataProvider, RetentionRule, Section, rows
 from payments.models import Claim, ClaimEvent, ExpenseLine, PaymentDetails
 
 
@@ -102,6 +103,31 @@ def erase(person: User) -> None:
         PaymentDetails.objects.filter(person=person).delete()
 
 
+def _receipt_days() -> int:
+    return settings.RETENTION_RECEIPT_DAYS
+
+
+def _receipts_due(now) -> QuerySet[ExpenseLine]:
+    days = _receipt_days()
+    if not days:
+        return ExpenseLine.objects.none()
+    cutoff = now - timedelta(days=days)
+    # Paid that long ago, or never paid and not touched since (a claim left as a draft).
+    old = Q(claim__paid_on__lt=cutoff.date()) | Q(claim__paid_on=None, claim__updated_at__lt=cutoff)
+    return ExpenseLine.objects.filter(old).exclude(receipt="")
+
+
+def _receipt_delete(pk: int, now) -> int:
+    line = _receipts_due(now).select_for_update(of=("self",)).filter(pk=pk).first()
+    if line is None:
+        return 0
+    name, storage = line.receipt.name, line.receipt.storage
+    ExpenseLine.objects.filter(pk=pk).update(receipt="", receipt_name="", receipt_content_type="")
+    # The file goes once the row says so: a rollback leaves both.
+    transaction.on_commit(lambda: storage.delete(name))
+    return 1
+
+
 PROVIDER = PersonalDataProvider(
     order=20,
     models=(
@@ -113,6 +139,15 @@ PROVIDER = PersonalDataProvider(
     ),
     export=export,
     erase=erase,
+    retention=(
+        RetentionRule(
+            name="Receipts (the amounts stay)",
+            setting="RETENTION_RECEIPT_DAYS",
+            days=_receipt_days,
+            due=_receipts_due,
+            apply=_receipt_delete,
+        ),
+    ),
     not_personal={
         "payments.ExportBatch": "A batch of claims sent to finance: reference, totals, who made it."
     },

@@ -13,6 +13,7 @@ urlpatterns = [
     path("me/data/erase/", views.my_erasure, name="my_erasure"),
     path("me/data/copies/<int:request_id>/", views.export_download, name="export_download"),
     path("worker/data-requests/", views.requests_list, name="requests"),
+    path("worker/data-requests/retention/", views.retention, name="retention"),
     path("worker/data-requests/<int:request_id>/", views.request_review, name="request_review"),
     path("worker/people/<int:person_id>/data-request/", views.person_request, name="person_request"),
 ]

@@ -16,6 +16,7 @@ from accounts.selectors import person_get
 from involvement.errors import ServiceError, attempt
 from privacy.forms import DecisionForm, ErasureRequestForm, StaffRequestForm
 from privacy.models import DataRequest
+from privacy.retention import retention_report
 from privacy.services import (
     erasure_blockers,
     erasure_confirm,
@@ -110,6 +111,13 @@ def requests_list(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+@permission_required("privacy.review_requests", raise_exception=True)
+@require_safe
+def retention(request: HttpRequest) -> HttpResponse:
+    """What the nightly retention job would change now: read before it runs."""
+    return render(request, "privacy/retention.html", {"lines": retention_report()})
 
 
 @permission_required("privacy.review_requests", raise_exception=True)

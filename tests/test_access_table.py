@@ -329,6 +329,7 @@ ADDRESSES = {
         "privacy:export_download", args=[data_request(w, "export").pk]
     ),
     "privacy:requests": lambda w: reverse("privacy:requests"),
+    "privacy:retention": lambda w: reverse("privacy:retention"),
     "privacy:request_review": lambda w: reverse(
         "privacy:request_review", args=[data_request(w, "erasure").pk]
     ),
@@ -545,6 +546,8 @@ privacy:my_erasure                     GET  login    405    405    405    405   
 privacy:export_download                GET  login    302    404    404    404    404    404    404
                                        POST login    405    405    405    405    405    405    405
 privacy:requests                       GET  login    403    403    403    403    403    403    200
+                                       POST login    403    403    403    403    403    403    405
+privacy:retention                      GET  login    403    403    403    403    403    403    200
                                        POST login    403    403    403    403    403    403    405
 privacy:request_review                 GET  login    403    403    403    403    403    403    302
                                        POST login    403    403    403    403    403    403    302
