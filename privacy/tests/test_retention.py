@@ -119,3 +119,12 @@ def test_the_command_and_the_page_show_the_dry_run(
     out = StringIO()
     call_command("retention", stdout=out)
     assert "Staff's notes of contacts (when and how stay): 1 changed" in out.getvalue()
+
+
+def test_the_job_runs_nightly_through_its_task(old_and_new, settings):
+    from privacy.tasks import apply_retention
+
+    entries = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "privacy.tasks.apply_retention" in entries
+    assert apply_retention.delay().get() > 0
+    assert apply_retention.delay().get() == 0
