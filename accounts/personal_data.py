@@ -26,6 +26,7 @@ from accounts.models import (
     Profile,
     User,
 )
+from accounts.permissions import Role
 from involvement.personal_data import PersonalDataProvider, RetentionRule, Section, rows
 
 ERASED_REPRESENTATIVE = "Former participant"
@@ -153,7 +154,7 @@ def _end_sessions(person: User) -> None:
 def erase(person: User) -> None:
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=person.pk)
-        staff = user.groups.exclude(name="Representative").exists()
+        staff = user.groups.exclude(name=Role.REPRESENTATIVE).exists()
         user.groups.clear()
         user.email = None
         user.first_name = user.last_name = ""
