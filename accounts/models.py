@@ -290,11 +290,14 @@ class PhoneConfirmation(models.Model):
 
 
 class AccessLogEntry(models.Model):
-    """One read of a person's special-category data by a member of staff.
+    """One read of a person's special-category data by a member of staff, or one of the
+    other events the Data Security and Protection Toolkit asks us to review: a read refused,
+    an export, a change of role, a log-in as staff (docs/adr/0018-access-log-review.md).
 
     Append-only: written by explicit calls in the views that show such data, read-only in
     the admin, and the database itself refuses UPDATE and DELETE (see migration 0003).
     People are kept with PROTECT, so erasure anonymises a person rather than deleting them.
+    `detail` names what was touched (a page's name, a table, a role), never what it holds.
     """
 
     class What(models.TextChoices):
@@ -305,21 +308,33 @@ class AccessLogEntry(models.Model):
         TWO_FACTOR_RESET = "two_factor_reset", "Two-factor authentication reset"
         # The access needs people shared with the lead worker, read on a session's register.
         ACCESS_NEEDS = "access_needs", "Access needs shared for the day"
+        # A protected page refused (403 or 404) to someone logged in: who tried what.
+        DENIED = "denied", "Protected page refused"
+        # A CSV downloaded or a register printed: data leaving the service.
+        EXPORT = "export", "Export"
+        ROLE_CHANGE = "role_change", "Role changed"
+        STAFF_LOGIN = "staff_login", "Log-in as staff"
 
-    viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
-    subject = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    # Null only for a change nobody logged in made (a role given by a management command).
+    viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    # Null when no one person is concerned: an export of aggregates, a page of many.
+    subject = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
     what = models.CharField(max_length=20, choices=What.choices)
     path = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "access log entry"
         verbose_name_plural = "access log"
-        indexes = [models.Index(fields=["subject", "-created_at"])]
+        indexes = [
+            models.Index(fields=["subject", "-created_at"]),
+            models.Index(fields=["viewer", "-created_at"], name="accesslog_viewer_idx"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.viewer} read the {self.get_what_display().lower()} of {self.subject}"
+        return f"{self.get_what_display()}: {self.viewer or 'the system'} → {self.subject or '-'}"
 
 
 class ContactChannel(models.TextChoices):

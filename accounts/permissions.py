@@ -97,6 +97,8 @@ def is_named_worker_of(user: Anyone, person: User | None) -> bool:
 rules.add_perm("accounts.use_worker_area", is_worker)
 rules.add_perm("accounts.view_dashboard", is_manager | is_administrator)
 rules.add_perm("accounts.use_admin", is_administrator)
+# The access log's review page and CSV (issue 16): the administrators, who review it.
+rules.add_perm("accounts.review_access_log", is_administrator)
 # The one change an administrator may make to another person's log-in (audited, re-authenticated).
 rules.add_perm("accounts.reset_two_factor", is_administrator & ~is_self)
 rules.add_perm("accounts.use_representative_area", is_representative)

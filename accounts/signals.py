@@ -5,8 +5,12 @@ permission check, and that would let them read support notes, which PRODUCT.md k
 from them. This is set-up data, not business logic, so a post_migrate hook is the place.
 """
 
-from django.db.models.signals import post_migrate
+from allauth.account.signals import user_logged_in as allauth_user_logged_in
+from django.contrib.auth.signals import user_logged_in as django_user_logged_in
+from django.db.models.signals import m2m_changed, post_migrate
 from django.dispatch import receiver
+
+from accounts.models import User
 
 ADMIN_MANAGED_APPS = [
     "catalogue",
@@ -61,3 +65,43 @@ def grant_administrator_permissions(sender, using="default", **kwargs) -> None:
     group.permissions.add(*permissions.exclude(pk__in=writes))
     # Taken back too from databases migrated before these were view-only.
     group.permissions.remove(*writes)
+
+
+@receiver(m2m_changed, sender=User.groups.through)
+def log_role_change(sender, instance, action, reverse, model, pk_set, **kwargs) -> None:
+    """A role given or taken away, whichever side it was changed from (a person's roles, or a
+    role's people), is written to the access log (issue 16, item 5)."""
+    from django.contrib.auth.models import Group
+
+    from accounts.access_log import access_log_role_changes
+
+    if action not in ("post_add", "post_remove") or not pk_set:
+        return
+    added = action == "post_add"
+    if reverse:  # group.user_set.add(...): `instance` is the role, pk_set its people
+        for person in User.objects.filter(pk__in=pk_set):
+            access_log_role_changes(person=person, roles=[instance.name], added=added)
+    else:
+        roles = list(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
+        access_log_role_changes(person=instance, roles=roles, added=added)
+
+
+@receiver(allauth_user_logged_in)
+def log_staff_login(sender, request, user, **kwargs) -> None:
+    """A member of staff logging in through allauth (any method, after two-factor) is written
+    down: staff can read people's personal data from then on."""
+    from accounts.access_log import access_log_event
+    from accounts.models import AccessLogEntry
+    from accounts.permissions import is_staff_member
+
+    if is_staff_member(user):
+        access_log_event(what=AccessLogEntry.What.STAFF_LOGIN, viewer=user, subject=user, path=request.path)
+
+
+@receiver(django_user_logged_in)
+def start_session_clock(sender, request, user, **kwargs) -> None:
+    """The absolute timeout counts from the log-in (accounts.sessions)."""
+    from accounts.sessions import session_started
+
+    if request is not None and hasattr(request, "session"):
+        session_started(request)

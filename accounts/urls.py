@@ -3,7 +3,7 @@ namespaces beside the pages that compose several apps."""
 
 from django.urls import path
 
-from accounts import views
+from accounts import access_log_views, views
 
 me_account_patterns = [
     path("welcome/", views.OnboardingView.as_view(), name="welcome"),
@@ -14,3 +14,12 @@ me_account_patterns = [
 worker_person_patterns = [
     path("people/<int:person_id>/support-note/", views.worker_person_support_note, name="support_note"),
 ]
+
+# /staff/...: pages for the administrators outside the Django admin.
+staff_patterns = (
+    [
+        path("access-log/", access_log_views.access_log_review, name="access_log"),
+        path("access-log/export.csv", access_log_views.access_log_csv, name="access_log_csv"),
+    ],
+    "staff",
+)

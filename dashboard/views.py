@@ -9,6 +9,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 from rules.contrib.views import permission_required
 
+from accounts.access_log import access_log_export
 from dashboard import definitions
 from dashboard.equality_metrics import who_we_reach
 from dashboard.forms import DashboardFilterForm
@@ -166,6 +167,7 @@ def export(request: HttpRequest, table: str) -> HttpResponse:
     scope, before = figures["scope"], previous["scope"]
     filters = _filters(form)
     headers, rows = tables[table]
+    access_log_export(request=request, detail=f"Dashboard CSV: {table}")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     # The file name says what the figures are about, so two downloads never look alike.
     chosen = "".join(f"-{slugify(value)}" for _, value in filters if not value.startswith("All "))

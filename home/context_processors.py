@@ -36,6 +36,7 @@ def navigation(request) -> dict:
     if is_administrator(user):
         items.append(("Data requests", reverse("privacy:requests")))
         items.append(("Administration", reverse("admin:index")))
+        items.append(("Access log", reverse("staff:access_log")))
     unread = inbox_unread_count(user=user)
     items.append((f"Inbox ({unread} unread)" if unread else "Inbox", reverse("inbox:list")))
     return {"nav_items": _mark_current(request, items)}

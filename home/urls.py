@@ -9,6 +9,7 @@ from home import assisted_views, equality, people_views, views
 from notifications.views import MessagePreferencesView
 from opportunities.calendar_urls import me_calendar_patterns
 from payments.urls import me_payment_patterns, worker_claim_patterns
+from records.urls import me_record_patterns, worker_reference_patterns
 
 me_patterns = (
     [
@@ -20,6 +21,7 @@ me_patterns = (
         *me_calendar_patterns,
         *me_payment_patterns,
         *me_charter_patterns,
+        *me_record_patterns,
     ],
     "me",
 )
@@ -59,6 +61,7 @@ worker_patterns = (
         *worker_person_patterns,
         *worker_claim_patterns,
         *worker_charter_patterns,
+        *worker_reference_patterns,
     ],
     "worker",
 )

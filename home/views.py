@@ -34,6 +34,7 @@ from opportunities.selectors import (
 )
 from payments.models import Claim
 from payments.selectors import claims_of, claims_to_review, overdue_claims
+from records.selectors import with_open_reference
 
 # Overdue claims listed on the worker's home; the rest are on /worker/claims/.
 OVERDUE_SHOWN = 20
@@ -112,6 +113,9 @@ def worker_home(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     opportunities = list(opportunities_led_with_outcomes(worker=request.user)[:100])
     rows, outcomes_due = [], []
+    caseload = list(
+        with_open_reference(caseload_with_last_involved(worker=request.user), worker=request.user)
+    )
     for opportunity in opportunities:
         outcome = getattr(opportunity, "outcome", None)
         due = outcome_due_on(opportunity) if opportunity.status == "completed" else None
@@ -131,7 +135,13 @@ def worker_home(request: HttpRequest) -> HttpResponse:
             "questions_shown": QUESTIONS_SHOWN,
             "outcomes_due": sorted(outcomes_due, key=lambda item: item["due"]),
             "lapsing": offers_lapsing_for_worker(worker=request.user),
-            "caseload": caseload_with_last_involved(worker=request.user),
+            "caseload": caseload,
+            # References asked of them and not yet sent (issue 14), oldest first, with their
+            # age: read in the caseload's own query, so the home's queries stay as they were.
+            "reference_requests": sorted(
+                (person for person in caseload if person.open_reference_id),
+                key=lambda person: person.open_reference_asked_at,
+            ),
             "claims_to_approve": claims_to_review(user=request.user, state=Claim.State.SUBMITTED).count(),
             # One more than shown, to know whether there are more without counting them.
             "overdue_claims": list(

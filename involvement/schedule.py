@@ -38,6 +38,11 @@ def beat_schedule(*, outbox_sweep_every_seconds: float) -> dict[str, dict[str, A
             "task": "feedback.tasks.build_monthly_digests",
             "schedule": crontab(day_of_month=1, hour=9, minute=0),
         },
+        # Last month's access log to the data protection lead; keyed by month, so once only.
+        "access-log-summary": {
+            "task": "notifications.tasks.send_access_log_summary",
+            "schedule": crontab(day_of_month=1, hour=8, minute=15),
+        },
         "worker-summaries": {
             "task": "feedback.tasks.send_worker_summaries",
             "schedule": crontab(hour=8, minute=0),

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Signed-in devices, each of which a person can end (issue 16, item 6).
+    "allauth.usersessions",
     "csp",
     "involvement",
     # The apps in their order of dependence, bottom to top (docs/architecture.md).
@@ -99,6 +101,11 @@ MIDDLEWARE = [
     # Secure by default: every page needs a log-in unless its view opts out.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle (by role) and absolute session timeouts, then the devices page's "last seen".
+    "accounts.sessions.SessionTimeoutMiddleware",
+    "accounts.sessions.DeviceActivityMiddleware",
+    # Role changes know who made them; protected pages refused are written down.
+    "accounts.access_log.AccessLogMiddleware",
     # A GET to a POST-only address gets our 405 page rather than an empty one.
     "involvement.error_pages.MethodNotAllowedPageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -191,8 +198,19 @@ MFA_TOTP_ISSUER = "Involvement Hub"
 MFA_ADAPTER = "allauth.mfa.adapter.DefaultMFAAdapter"
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=PRODUCTION)
 
-# Sessions end after a period of inactivity: the cookie's age is renewed on every request.
-SESSION_COOKIE_AGE = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=30) * 60
+# Sessions end after a period of inactivity, shorter for staff, who can read people's
+# personal data; and 12 hours after logging in whatever happens (accounts.sessions).
+SESSION_IDLE_TIMEOUT_MINUTES = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=60)
+SESSION_IDLE_TIMEOUT_STAFF_MINUTES = env.int("SESSION_IDLE_TIMEOUT_STAFF_MINUTES", default=15)
+SESSION_ABSOLUTE_TIMEOUT_HOURS = env.int("SESSION_ABSOLUTE_TIMEOUT_HOURS", default=12)
+# The cookie's age before the middleware sets each session's own: the longer idle timeout.
+SESSION_COOKIE_AGE = max(SESSION_IDLE_TIMEOUT_MINUTES, SESSION_IDLE_TIMEOUT_STAFF_MINUTES) * 60
+# The devices page (allauth.usersessions) shows when and from where each was last used.
+USERSESSIONS_TRACK_ACTIVITY = True
+# Changing an e-mail address asks for the password again, as two-factor changes already do
+# (allauth's MFA_REAUTHENTICATION_REQUIRED defaults to true); changing the password asks for
+# the current one.
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -275,6 +293,9 @@ TRUST_CRISIS_LINE_PHONE = env.str("TRUST_CRISIS_LINE_PHONE", default="0808 157 0
 TRUST_CRISIS_LINE_HOURS = env.str("TRUST_CRISIS_LINE_HOURS", default="24 hours a day, every day")
 INVOLVEMENT_TEAM_PHONE = env.str("INVOLVEMENT_TEAM_PHONE", default="01632 960 000")
 INVOLVEMENT_TEAM_EMAIL = env.str("INVOLVEMENT_TEAM_EMAIL", default="involvement@example.org")
+# Who receives the monthly summary of the access log (issue 16): the Trust's data protection
+# lead, by address (they may have no account here). Empty: no summary is sent.
+DATA_PROTECTION_LEAD_EMAIL = env.str("DATA_PROTECTION_LEAD_EMAIL", default="")
 INVOLVEMENT_TEAM_HOURS = env.str("INVOLVEMENT_TEAM_HOURS", default="Monday to Friday, 9am to 5pm")
 INVOLVEMENT_TEAM_ADDRESS = env.list(
     "INVOLVEMENT_TEAM_ADDRESS",

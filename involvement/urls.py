@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 
 from accounts import views as accounts_views
+from accounts.urls import staff_patterns
 from home.urls import me_patterns, worker_patterns
 from involvement import views as involvement_views
 from involvement.healthz import healthz
@@ -29,9 +30,11 @@ urlpatterns = [
     path("", include("privacy.urls")),
     path("me/", include(me_patterns)),
     path("worker/", include(worker_patterns)),
+    path("staff/", include(staff_patterns)),
     path("dashboard/", include("dashboard.urls")),
     path("payments/", include("payments.urls")),
     path("charter/", include("charter.urls")),
+    path("verify/", include("records.urls")),
     # Teams and activity types moved from opportunities to catalogue: old admin bookmarks follow.
     re_path(
         r"^admin/opportunities/(?P<rest>(?:team|activitytype)/.*)$",

@@ -43,6 +43,9 @@ class Kind(models.TextChoices):
         "charter_question",
         "Questions about involvement agreements from people on my caseload",
     )
+    REFERENCE_REQUESTED = "reference_requested", "Requests for a reference from people on my caseload"
+    REFERENCE_READY = "reference_ready", "References my involvement worker has written for me"
+    ACCESS_LOG_SUMMARY = "access_log_summary", "The access log's monthly summary"
     DATA_EXPORT_READY = "data_export_ready", "A copy of my data, ready to download"
 
 
@@ -115,6 +118,12 @@ RULES: dict[str, KindRules] = {
     Kind.CHARTER_UPDATED: KindRules(),
     # A question about a person's agreement, for their named worker; never what was asked.
     Kind.CHARTER_QUESTION: KindRules(for_staff=True),
+    # A reference asked for (issue 14): who and by when, never the person's note.
+    Kind.REFERENCE_REQUESTED: KindRules(for_staff=True),
+    Kind.REFERENCE_READY: KindRules(),
+    # To the data protection lead's address, who may have no account (issue 16): counts only,
+    # never names or content; not in anybody's inbox, and not optional.
+    Kind.ACCESS_LOG_SUMMARY: KindRules(email_optional=False, in_inbox=False, for_staff=True),
     # A copy of a person's data (issue 16): they must hear of it, so it cannot be turned off;
     # the link needs them logged in again, so it holds no secret.
     Kind.DATA_EXPORT_READY: KindRules(email_optional=False),

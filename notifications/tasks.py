@@ -32,3 +32,12 @@ def wipe_account_messages() -> None:
 def beat_heartbeat() -> None:
     """Proves that beat is scheduling and a worker is running; /healthz reports its age."""
     cache.set(BEAT_HEARTBEAT_KEY, timezone.now().timestamp(), timeout=None)
+
+
+@shared_task
+def send_access_log_summary() -> None:
+    """On the first of each month: last month's access log in figures, to the data
+    protection lead. Keyed by the month, so a second run sends nothing more."""
+    from notifications.services.access_log_summary import access_log_summary_send
+
+    access_log_summary_send()

@@ -47,6 +47,13 @@ from opportunities.tests.factories import OpportunityFactory
 from payments.services import ExpenseData, claim_open, expense_add
 from payments.tests.receipts import receipt_pdf, receipt_png
 from privacy.models import DataRequest
+from records.services import (
+    CertificateChoice,
+    ReferenceAsk,
+    certificate_issue,
+    reference_finish,
+    reference_request_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -147,6 +154,16 @@ def world(representative, outsider, worker, other_worker, manager, administrator
     first_charter(by=administrator, co_signers=[representative, worker])
     proposal = proposal_create(by=representative, section_key="meaning", body="New words.", reason="Clearer.")
     question = agreement_question_ask(person=representative, version_number=1, question="What if I move?")
+    # The record (issue 14): a certificate of the finished panel, a reference still to write
+    # and one written, both asked of the representative's named worker.
+    certificate = certificate_issue(
+        person=representative, choice=CertificateChoice(name="Robin", activity_ids={attended.pk})
+    )
+    ask = ReferenceAsk(purpose="job", role_title="Peer support worker", organisation="The Trust")
+    reference = reference_request_create(person=representative, ask=ask)
+    written = reference_finish(
+        reference=reference_request_create(person=representative, ask=ask), by=worker, body="Reliable."
+    )
     message = Message.objects.filter(recipient=representative).latest("pk")
     calendar_token = calendar_token_get_or_create(profile=representative.profile)
     return SimpleNamespace(
@@ -177,6 +194,10 @@ def world(representative, outsider, worker, other_worker, manager, administrator
         proposal=proposal,
         question=question,
         signup=published.signups.get(person=representative),
+        attended=attended,
+        certificate=certificate,
+        reference=reference,
+        written_reference=written,
     )
 
 
@@ -276,6 +297,24 @@ ADDRESSES = {
     "me:claim": lambda w: reverse("me:claim", args=[w.claim.pk]),
     "me:earnings_limit": lambda w: reverse("me:earnings_limit"),
     "payments:receipt": lambda w: reverse("payments:receipt", args=[w.receipt_line.pk]),
+    "me:record": lambda w: reverse("me:record"),
+    "me:record_statement": lambda w: reverse("me:record_statement"),
+    "me:record_role": lambda w: reverse("me:record_role", args=[w.attended.pk]),
+    "me:certificates": lambda w: reverse("me:certificates"),
+    "me:certificate_new": lambda w: reverse("me:certificate_new"),
+    "me:certificate": lambda w: reverse("me:certificate", args=[w.certificate.pk]),
+    "me:certificate_pdf": lambda w: reverse("me:certificate_pdf", args=[w.certificate.pk]),
+    "me:certificate_withdraw": lambda w: reverse("me:certificate_withdraw", args=[w.certificate.pk]),
+    "me:reference_new": lambda w: reverse("me:reference_new"),
+    "me:reference": lambda w: reverse("me:reference", args=[w.reference.pk]),
+    "me:reference_pdf": lambda w: reverse("me:reference_pdf", args=[w.written_reference.pk]),
+    "worker:references": lambda w: reverse("worker:references"),
+    "worker:reference": lambda w: reverse("worker:reference", args=[w.reference.pk]),
+    "worker:person_record": lambda w: reverse("worker:person_record", args=[w.rep.pk]),
+    "worker:person_record_role": lambda w: reverse(
+        "worker:person_record_role", args=[w.rep.pk, w.attended.pk]
+    ),
+    "records:verify": lambda w: reverse("records:verify", args=[w.certificate.code]),
     "worker:claims": lambda w: reverse("worker:claims"),
     "worker:claim": lambda w: reverse("worker:claim", args=[w.claim.pk]),
     "worker:claim_adjust": lambda w: reverse("worker:claim_adjust", args=[w.claim.pk]),
@@ -322,6 +361,8 @@ ADDRESSES = {
     "dashboard:home": lambda w: reverse("dashboard:home"),
     "dashboard:export": lambda w: reverse("dashboard:export", args=["reach"]),
     "dashboard:definitions": lambda w: reverse("dashboard:definitions"),
+    "staff:access_log": lambda w: reverse("staff:access_log"),
+    "staff:access_log_csv": lambda w: reverse("staff:access_log_csv"),
     "privacy:my_data": lambda w: reverse("privacy:my_data"),
     "privacy:my_export": lambda w: reverse("privacy:my_export"),
     "privacy:my_erasure": lambda w: reverse("privacy:my_erasure"),
@@ -457,6 +498,38 @@ me:earnings_limit                      GET  login    200    200    403    403   
                                        POST login    200    200    403    403    403    403    403
 payments:receipt                       GET  login    200    404    404    200    200    200    404
                                        POST login    405    405    405    405    405    405    405
+me:record                              GET  login    200    200    403    403    403    403    403
+                                       POST login    405    405    403    403    403    403    403
+me:record_statement                    GET  login    200    200    403    403    403    403    403
+                                       POST login    302    302    403    403    403    403    403
+me:record_role                         GET  login    200    404    403    403    403    403    403
+                                       POST login    200    404    403    403    403    403    403
+me:certificates                        GET  login    200    200    403    403    403    403    403
+                                       POST login    405    405    403    403    403    403    403
+me:certificate_new                     GET  login    200    200    403    403    403    403    403
+                                       POST login    200    200    403    403    403    403    403
+me:certificate                         GET  login    200    404    403    403    403    403    403
+                                       POST login    405    405    403    403    403    403    403
+me:certificate_pdf                     GET  login    200    404    403    403    403    403    403
+                                       POST login    405    405    403    403    403    403    403
+me:certificate_withdraw                GET  login    200    404    403    403    403    403    403
+                                       POST login    302    404    403    403    403    403    403
+me:reference_new                       GET  login    200    200    403    403    403    403    403
+                                       POST login    200    200    403    403    403    403    403
+me:reference                           GET  login    200    404    403    403    403    403    403
+                                       POST login    405    405    403    403    403    403    403
+me:reference_pdf                       GET  login    200    404    403    403    403    403    403
+                                       POST login    405    405    403    403    403    403    403
+worker:references                      GET  login    403    403    200    200    200    403    403
+                                       POST login    403    403    405    405    405    403    403
+worker:reference                       GET  login    403    403    404    404    200    403    403
+                                       POST login    403    403    404    404    200    403    403
+worker:person_record                   GET  login    403    403    404    404    200    403    403
+                                       POST login    403    403    405    405    405    403    403
+worker:person_record_role              GET  login    403    403    404    404    200    403    403
+                                       POST login    403    403    404    404    200    403    403
+records:verify                         GET    200    200    200    200    200    200    200    200
+                                       POST   405    405    405    405    405    405    405    405
 worker:claims                          GET  login    403    403    200    200    200    200    403
                                        POST login    403    403    405    405    405    405    403
 worker:claim                           GET  login    403    403    404    200    200    200    403
@@ -537,6 +610,10 @@ dashboard:export                       GET  login    403    403    403    403   
                                        POST login    403    403    403    403    403    405    405
 dashboard:definitions                  GET  login    403    403    403    403    403    200    200
                                        POST login    403    403    403    403    403    405    405
+staff:access_log                       GET  login    403    403    403    403    403    403    200
+                                       POST login    403    403    403    403    403    403    405
+staff:access_log_csv                   GET  login    403    403    403    403    403    403    200
+                                       POST login    403    403    403    403    403    403    405
 privacy:my_data                        GET  login    200    200    200    200    200    200    200
                                        POST login    405    405    405    405    405    405    405
 privacy:my_export                      GET  login    405    405    405    405    405    405    405

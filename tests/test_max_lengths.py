@@ -17,6 +17,10 @@ NOT_TYPED_BY_A_PERSON = {
     "notifications.ContactTask.body_text",
     # The agreement a person agreed to, built from the charter's sections (each limited).
     "charter.Agreement.text",
+    # The people list's search and sort columns, written by database triggers from fields that
+    # are each limited (accounts migration 0014).
+    "accounts.Profile.search_text",
+    "accounts.Profile.sort_name",
 }
 
 

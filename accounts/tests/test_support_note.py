@@ -35,7 +35,9 @@ def test_a_manager_cannot_read_a_support_note(client, manager, representative):
     response = client.get(reverse("worker:support_note", args=[representative.pk]))
     assert response.status_code == 403
     assert "A seat near the door." not in response.content.decode()
-    assert not AccessLogEntry.objects.exists()
+    # Nothing was read; the refusal itself is written down (issue 16), without the note.
+    entry = AccessLogEntry.objects.get()
+    assert (entry.viewer, entry.subject, entry.what) == (manager, representative, AccessLogEntry.What.DENIED)
 
 
 def test_a_manager_never_gets_the_support_note_permission(manager, representative):

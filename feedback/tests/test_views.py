@@ -732,7 +732,8 @@ def test_another_worker_cannot_see_the_follow_up(client, other_worker, world):
     assert client.post(follow_up_url(world.follow_up), {"action_taken": "Took it over."}).status_code == 404
     world.follow_up.refresh_from_db()
     assert world.follow_up.status == FollowUp.Status.OPEN
-    assert AccessLogEntry.objects.count() == 0
+    # Nothing read; since issue 16 the refusal itself is written down.
+    assert not AccessLogEntry.objects.exclude(what=AccessLogEntry.What.DENIED).exists()
 
 
 def test_a_manager_never_reads_an_individual_check_in(client, manager, world, outsider, other_worker):
@@ -756,7 +757,8 @@ def test_a_manager_never_reads_an_individual_check_in(client, manager, world, ou
         response = client.get(address)
         assert response.status_code in {403, 404}, address
         assert WENT_WELL not in text_of(response) and "Olive wrote this" not in text_of(response)
-    assert AccessLogEntry.objects.count() == 0
+    # Nothing read; since issue 16 the refusal itself is written down.
+    assert not AccessLogEntry.objects.exclude(what=AccessLogEntry.What.DENIED).exists()
 
 
 def test_closing_needs_what_you_did(client, worker, world):
@@ -883,7 +885,8 @@ def test_a_worker_with_no_link_to_the_person_gets_a_404(client, representative, 
     stranger = person(roles=[Role.WORKER], display_name="Stan Stranger")
     client.force_login(stranger)
     assert client.get(person_check_ins_url(representative)).status_code == 404
-    assert AccessLogEntry.objects.count() == 0
+    # Nothing read; since issue 16 the refusal itself is written down.
+    assert not AccessLogEntry.objects.exclude(what=AccessLogEntry.What.DENIED).exists()
 
 
 def test_a_manager_gets_a_403_on_a_persons_check_ins(client, manager, representative, three_check_ins):

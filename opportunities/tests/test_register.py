@@ -94,6 +94,10 @@ def test_each_opening_is_logged_for_each_person_whose_needs_it_shows(client, lea
     assert sorted(entry.subject.profile.display_name for entry in entries) == ["Ann", "Ann", "Cat", "Cat"]
     assert {entry.viewer for entry in entries} == {lead}
     assert {entry.path for entry in entries} == {register_url(opportunity)}
+    # Each printable register is an export too, of nobody's needs in particular (issue 16).
+    exports = AccessLogEntry.objects.filter(what=AccessLogEntry.What.EXPORT)
+    assert [(e.viewer, e.subject) for e in exports] == [(lead, None), (lead, None)]
+    assert "Ann" not in exports[0].detail and NEEDS not in exports[0].detail
 
 
 def test_a_person_who_has_not_said_is_marked_so_and_a_single_format_says_how(client, lead):

@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from accounts.access_log import access_log_export
 from accounts.models import AccessLogEntry
 from accounts.services import access_log_record, access_log_record_many
 from involvement.errors import attempt
@@ -114,6 +115,8 @@ def session_register(request: HttpRequest, opportunity_id: int, session_id: int)
         what=AccessLogEntry.What.ACCESS_NEEDS,
         path=request.path,
     )
+    # A printable list of people leaves the service on paper: an export, whoever is on it.
+    access_log_export(request=request, detail=f"Register: opportunity {opportunity.pk}, session {session.pk}")
     return render(
         request,
         "opportunities/session_register.html",

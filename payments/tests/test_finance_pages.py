@@ -158,6 +158,16 @@ def test_the_csv_is_the_same_file_at_every_download(finance, batch, claim):
     assert second.content == first.content
 
 
+def test_each_download_is_written_to_the_access_log(finance, batch, claim):
+    from accounts.models import AccessLogEntry
+
+    finance.get(reverse("payments:batch_download", args=[batch.pk]))
+    entry = AccessLogEntry.objects.get(what=AccessLogEntry.What.EXPORT)
+    assert entry.detail == f"Payments CSV: batch {batch.reference}"
+    assert entry.path == reverse("payments:batch_download", args=[batch.pk])
+    assert entry.subject is None
+
+
 def test_the_csv_is_never_stored_by_a_browser_or_proxy(finance, batch):
     response = finance.get(reverse("payments:batch_download", args=[batch.pk]))
     assert "no-store" in response["Cache-Control"]

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 from rules.contrib.views import permission_required
 
+from accounts.access_log import access_log_export
 from accounts.models import User
 from involvement.errors import attempt
 from payments.forms_staff import PaidDateForm, PaidFileForm, PayrollReferenceForm
@@ -185,6 +186,7 @@ def batch_download(request: HttpRequest, batch_id: int) -> HttpResponse:
     """The batch as finance's CSV: built from claims that cannot change once exported, so the
     same bytes every time."""
     batch = _batch(batch_id)
+    access_log_export(request=request, detail=f"Payments CSV: batch {batch.reference}")
     response = HttpResponse(export_csv(batch=batch), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="involvement-payments-{batch.reference}.csv"'
     return response
