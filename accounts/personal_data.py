@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -145,7 +146,10 @@ def export(person: User) -> list[Section]:
 
 
 def _end_sessions(person: User) -> None:
-    """Django's database sessions carry the user's id only inside their encoded data."""
+    """allauth's list of signed-in devices ends each; Django's database sessions carry the
+    user's id only inside their encoded data, so any it did not list are found by decoding."""
+    for user_session in UserSession.objects.filter(user=person):
+        user_session.end()
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(person.pk):
             session.delete()
@@ -221,6 +225,7 @@ PROVIDER = PersonalDataProvider(
         "account.EmailConfirmation",
         "mfa.Authenticator",
         "sessions.Session",
+        "usersessions.UserSession",
         "admin.LogEntry",
     ),
     export=export,

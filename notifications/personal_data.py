@@ -63,6 +63,14 @@ def export(person: User) -> list[Section]:
     ]
 
 
+def messages_wipe(*, keys: list[str]) -> int:
+    """For an app above whose messages to staff name a person (a reference asked for): wipe
+    them by their keys when that person is erased."""
+    return Message.objects.filter(dedupe_key__in=keys).update(
+        subject=ERASED_TEXT, body_text=ERASED_TEXT, body_html=""
+    )
+
+
 def erase(person: User) -> None:
     messages = _messages(person)
     messages.filter(status__in=[Message.Status.PENDING, Message.Status.SENDING]).update(

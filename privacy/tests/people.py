@@ -31,6 +31,13 @@ from payments.models import PaymentDetails
 from payments.services import ExpenseData, claim_open, expense_add
 from payments.services.approval import claim_return
 from payments.tests.receipts import receipt_png
+from records.services import (
+    CertificateChoice,
+    ReferenceAsk,
+    certificate_issue,
+    reference_request_create,
+    statement_save,
+)
 
 FIRST, LAST = "Zebedee", "Quarrington"
 EMAIL = "zebedee.quarrington@example.org"
@@ -146,6 +153,19 @@ def everything(*, worker: User, lead_worker: User | None = None) -> SimpleNamesp
         by=rep, section_key=SectionKey.FROM_YOU, body=f"New words {MARKER}", reason=f"Because {MARKER}"
     )
     comment_add(proposal=proposal, by=rep, body=f"Comment by {FIRST} {MARKER}")
+
+    # The record: a statement, a certificate naming them, a reference asked of their worker.
+    statement_save(person=rep, skills=f"Chairing {MARKER}", statement=f"I am {FIRST} {MARKER}")
+    certificate_issue(
+        person=rep,
+        choice=CertificateChoice(name=f"{FIRST} {LAST}", include_statement=True),
+    )
+    reference_request_create(
+        person=rep,
+        ask=ReferenceAsk(
+            purpose="job", role_title=f"Clerk {MARKER}", organisation="Leeds Trust", note=f"Asap {MARKER}"
+        ),
+    )
 
     client = Client()
     client.force_login(rep)
