@@ -77,6 +77,7 @@ bench: install wrk
 	$(PY) bench/payments.py
 	$(PY) bench/people.py
 	$(PY) bench/records.py
+	$(PY) bench/privacy.py
 
 # The dashboard over a million sign-ups: builds its own data set (several minutes) once.
 bench-dashboard: install

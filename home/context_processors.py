@@ -34,6 +34,7 @@ def navigation(request) -> dict:
     if is_finance_officer(user):
         items.append(("Payments", reverse("payments:exports")))
     if is_administrator(user):
+        items.append(("Data requests", reverse("privacy:requests")))
         items.append(("Administration", reverse("admin:index")))
         items.append(("Access log", reverse("staff:access_log")))
     unread = inbox_unread_count(user=user)

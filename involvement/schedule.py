@@ -47,4 +47,6 @@ def beat_schedule(*, outbox_sweep_every_seconds: float) -> dict[str, dict[str, A
             "task": "feedback.tasks.send_worker_summaries",
             "schedule": crontab(hour=8, minute=0),
         },
+        # Retention periods (issue 16): at night, when nobody is reading what it wipes.
+        "apply-retention": {"task": "privacy.tasks.apply_retention", "schedule": crontab(hour=2, minute=30)},
     }

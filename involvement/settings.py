@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "charter",
     "home",
     "dashboard",
+    "privacy",
     # Demo data and `seed_demo`, on top of everything; nothing in the product imports it.
     "demo",
 ]
@@ -403,6 +404,17 @@ PRIVATE_MEDIA_ROOT = env.path("PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private-
 RECEIPT_MAX_BYTES = env.int("RECEIPT_MAX_BYTES", default=10 * 1024 * 1024)
 # An opportunity's preparation pack (issue 14): a PDF or an image, kept beside the receipts.
 PACK_MAX_BYTES = env.int("PACK_MAX_BYTES", default=10 * 1024 * 1024)
+# Data rights (issue 16, docs/adr/0017-data-rights.md): how long a copy of a person's data
+# can be downloaded, and how long finance keeps payment records before they are anonymised.
+DATA_EXPORT_DAYS = env.int("DATA_EXPORT_DAYS", default=7)
+PAYMENT_RECORDS_YEARS = env.int("PAYMENT_RECORDS_YEARS", default=6)
+# Retention (issue 16, item 4): what is wiped, nightly, once it is this many days old (0: kept).
+# What people wrote in check-ins; staff's notes of contacts; the bodies of messages sent; and
+# receipts, kept as long as finance keeps payment records (days after the claim was paid).
+RETENTION_CHECK_IN_TEXT_DAYS = env.int("RETENTION_CHECK_IN_TEXT_DAYS", default=2 * 365)
+RETENTION_CONTACT_LOG_DAYS = env.int("RETENTION_CONTACT_LOG_DAYS", default=6 * 365)
+RETENTION_MESSAGE_DAYS = env.int("RETENTION_MESSAGE_DAYS", default=2 * 365)
+RETENTION_RECEIPT_DAYS = env.int("RETENTION_RECEIPT_DAYS", default=PAYMENT_RECORDS_YEARS * 365)
 BENEFITS_ADVICE_URL = env.str("BENEFITS_ADVICE_URL", default="/help/#benefits")
 
 # Opportunities: how long an offered place is held, and when reminders go before a session.

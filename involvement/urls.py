@@ -26,6 +26,8 @@ urlpatterns = [
     path("", include("feedback.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("me/inbox/", include("notifications.urls")),
+    # Data rights (issue 16): /me/data/ and the staff pages, before the `me` and `worker` prefixes.
+    path("", include("privacy.urls")),
     path("me/", include(me_patterns)),
     path("worker/", include(worker_patterns)),
     path("staff/", include(staff_patterns)),

@@ -46,6 +46,7 @@ from opportunities.services.packs import opportunity_pack_save
 from opportunities.tests.factories import OpportunityFactory
 from payments.services import ExpenseData, claim_open, expense_add
 from payments.tests.receipts import receipt_pdf, receipt_png
+from privacy.models import DataRequest
 from records.services import (
     CertificateChoice,
     ReferenceAsk,
@@ -71,6 +72,7 @@ OUR_MODULES = (
     "charter.",
     "home.",
     "dashboard.",
+    "privacy.",
     "involvement.",
 )
 
@@ -214,6 +216,17 @@ def call_task(w) -> ContactTask:
     return task
 
 
+def data_request(w, kind: str) -> DataRequest:
+    """The representative's copy of their data (ready) or erasure request (made in the cell's
+    savepoint)."""
+    request, _ = DataRequest.objects.get_or_create(
+        person=w.rep,
+        kind=kind,
+        defaults={"requested_by": w.rep, "status": "ready" if kind == "export" else "pending"},
+    )
+    return request
+
+
 # Where each page is, for the people and things in `world`.
 ADDRESSES = {
     "landing": lambda w: reverse("landing"),
@@ -350,6 +363,18 @@ ADDRESSES = {
     "dashboard:definitions": lambda w: reverse("dashboard:definitions"),
     "staff:access_log": lambda w: reverse("staff:access_log"),
     "staff:access_log_csv": lambda w: reverse("staff:access_log_csv"),
+    "privacy:my_data": lambda w: reverse("privacy:my_data"),
+    "privacy:my_export": lambda w: reverse("privacy:my_export"),
+    "privacy:my_erasure": lambda w: reverse("privacy:my_erasure"),
+    "privacy:export_download": lambda w: reverse(
+        "privacy:export_download", args=[data_request(w, "export").pk]
+    ),
+    "privacy:requests": lambda w: reverse("privacy:requests"),
+    "privacy:retention": lambda w: reverse("privacy:retention"),
+    "privacy:request_review": lambda w: reverse(
+        "privacy:request_review", args=[data_request(w, "erasure").pk]
+    ),
+    "privacy:person_request": lambda w: reverse("privacy:person_request", args=[w.rep.pk]),
     "admin:auth_user_password_change": lambda w: reverse("admin:auth_user_password_change", args=[w.rep.pk]),
     "admin:accounts_user_two_factor_reset": lambda w: reverse(
         "admin:accounts_user_two_factor_reset", args=[w.rep.pk]
@@ -589,6 +614,22 @@ staff:access_log                       GET  login    403    403    403    403   
                                        POST login    403    403    403    403    403    403    405
 staff:access_log_csv                   GET  login    403    403    403    403    403    403    200
                                        POST login    403    403    403    403    403    403    405
+privacy:my_data                        GET  login    200    200    200    200    200    200    200
+                                       POST login    405    405    405    405    405    405    405
+privacy:my_export                      GET  login    405    405    405    405    405    405    405
+                                       POST login    302    302    302    302    302    302    302
+privacy:my_erasure                     GET  login    405    405    405    405    405    405    405
+                                       POST login    200    200    200    200    200    200    200
+privacy:export_download                GET  login    302    404    404    404    404    404    404
+                                       POST login    405    405    405    405    405    405    405
+privacy:requests                       GET  login    403    403    403    403    403    403    200
+                                       POST login    403    403    403    403    403    403    405
+privacy:retention                      GET  login    403    403    403    403    403    403    200
+                                       POST login    403    403    403    403    403    403    405
+privacy:request_review                 GET  login    403    403    403    403    403    403    302
+                                       POST login    403    403    403    403    403    403    302
+privacy:person_request                 GET  login    403    403    404    200    200    403    200
+                                       POST login    403    403    404    200    200    403    200
 admin:auth_user_password_change        GET  login    302    302    302    302    302    302    403
                                        POST login    302    302    302    302    302    302    403
 admin:accounts_user_two_factor_reset   GET  login    302    302    302    302    302    302    302
