@@ -32,7 +32,12 @@ def test_a_worker_who_has_left_can_neither_open_nor_pick_up_the_follow_ups_still
     from feedback.services import check_in_create
 
     follow_up = check_in_create(
-        person=representative, opportunity=None, how_it_went=2, felt_valued=2, wants_chat=True, urgency="this_week"
+        person=representative,
+        opportunity=None,
+        how_it_went=2,
+        felt_valued=2,
+        wants_chat=True,
+        urgency="this_week",
     ).follow_up
     assert follow_up.worker == worker
     client.force_login(worker)
