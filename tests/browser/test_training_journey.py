@@ -1,7 +1,8 @@
 """Training and the day itself in the browser, with axe-core on every page (issue 14): a
 worker adds a preparation pack (a wrong file first), a representative finds they need
 training before they can sign up and sees the next date, the worker records the training
-on their page, and the representative signs up, reads what to expect and downloads the pack."""
+on their page, and the representative signs up, reads what to expect and downloads the pack;
+then takes part, makes a certificate, and a recruiter checks it at its address."""
 
 import io
 import re
@@ -14,12 +15,15 @@ from pypdf import PdfWriter
 from accounts.permissions import Role
 from accounts.tests.factories import PASSWORD, person
 from catalogue.models import Course
-from opportunities.models import SignUp
+from opportunities.models import Opportunity, SignUp
 from opportunities.services import attendance_record, signup_create
 from opportunities.tests.factories import OpportunityFactory
 from opportunities.training import TrainingCompletion
+from records.models import Certificate
+from records.tests.factories import ago
 from tests.browser.test_foundation_journeys import log_in
 from tests.browser.test_opportunity_journeys import fill_date
+from tests.browser.test_payment_journeys import go, saw, visit
 
 PANEL = "Ward manager interview panel"
 TRAINING = "Panel training, December"
@@ -116,6 +120,35 @@ def test_a_worker_records_training_and_the_person_signs_up_and_gets_ready(checke
     assert download.status == 200
     assert download.headers["content-type"] == "application/pdf"
     assert download.body().startswith(b"%PDF-")
+
+    # The day comes and Robin takes part (the session moved to yesterday, the lead worker's
+    # register recorded through the service: the register's own pages have journeys of their
+    # own). Robin then makes a certificate of the panel and the training, and a recruiter,
+    # not logged in, checks it at its address.
+    start, end = ago(1, hours=3)
+    panel.sessions.update(starts_at=start, ends_at=end)
+    Opportunity.objects.filter(pk=panel.pk).update(starts_at=start, ends_at=end)
+    attendance_record(
+        signup=SignUp.objects.get(opportunity=panel), session=panel.sessions.get(), attended=True, by=worker
+    )
+    visit(robin_page, "/me/record/")
+    activities = robin_page.page.get_by_role("table", name="Activities you took part in, most recent first")
+    expect(activities).to_contain_text(PANEL)
+    expect(activities).to_contain_text("3")
+    go(robin_page, robin_page.page.get_by_role("link", name="Make a certificate").first)
+    robin_page.page.get_by_label("Robin", exact=True).check()
+    robin_page.page.get_by_label(re.compile(PANEL)).check()
+    robin_page.page.get_by_label(re.compile("Recruitment panel training")).check()
+    go(robin_page, robin_page.page.get_by_role("button", name="Make the certificate"))
+    saw(robin_page, "Your certificate has been made. Share its address or the PDF.")
+    certificate = Certificate.objects.get(person=robin)
+    recruiter = another_browser()
+    visit(recruiter, f"/verify/{certificate.code}/")
+    shown = recruiter.page.locator("main")
+    expect(shown).to_contain_text("This certificate is genuine")
+    expect(shown).to_contain_text(PANEL)
+    expect(shown).to_contain_text("Recruitment panel training")
+    expect(shown).not_to_contain_text(robin.email)
 
 
 def test_a_worker_records_training_without_javascript(no_js_page):
