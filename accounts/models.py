@@ -314,6 +314,8 @@ class AccessLogEntry(models.Model):
         EXPORT = "export", "Export"
         ROLE_CHANGE = "role_change", "Role changed"
         STAFF_LOGIN = "staff_login", "Log-in as staff"
+        # A person's data erased, by the administrator who confirmed it (issue 16).
+        ERASURE = "erasure", "Person erased"
 
     # Null only for a change nobody logged in made (a role given by a management command).
     viewer = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)

@@ -415,6 +415,10 @@ RETENTION_CHECK_IN_TEXT_DAYS = env.int("RETENTION_CHECK_IN_TEXT_DAYS", default=2
 RETENTION_CONTACT_LOG_DAYS = env.int("RETENTION_CONTACT_LOG_DAYS", default=6 * 365)
 RETENTION_MESSAGE_DAYS = env.int("RETENTION_MESSAGE_DAYS", default=2 * 365)
 RETENTION_RECEIPT_DAYS = env.int("RETENTION_RECEIPT_DAYS", default=PAYMENT_RECORDS_YEARS * 365)
+# A representative's account unused (no log-in) for this long is warned, and if still unused
+# this many days after the warning, put to an administrator for erasure (0: never).
+RETENTION_UNUSED_ACCOUNT_DAYS = env.int("RETENTION_UNUSED_ACCOUNT_DAYS", default=3 * 365)
+UNUSED_ACCOUNT_WARNING_DAYS = env.int("UNUSED_ACCOUNT_WARNING_DAYS", default=30)
 BENEFITS_ADVICE_URL = env.str("BENEFITS_ADVICE_URL", default="/help/#benefits")
 
 # Opportunities: how long an offered place is held, and when reminders go before a session.

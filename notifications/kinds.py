@@ -46,6 +46,7 @@ class Kind(models.TextChoices):
     REFERENCE_REQUESTED = "reference_requested", "Requests for a reference from people on my caseload"
     REFERENCE_READY = "reference_ready", "References my involvement worker has written for me"
     ACCESS_LOG_SUMMARY = "access_log_summary", "The access log's monthly summary"
+    ACCOUNT_UNUSED = "account_unused", "A warning before an account not used for years is closed"
     DATA_EXPORT_READY = "data_export_ready", "A copy of my data, ready to download"
 
 
@@ -124,6 +125,9 @@ RULES: dict[str, KindRules] = {
     # To the data protection lead's address, who may have no account (issue 16): counts only,
     # never names or content; not in anybody's inbox, and not optional.
     Kind.ACCESS_LOG_SUMMARY: KindRules(email_optional=False, in_inbox=False, for_staff=True),
+    # Before an unused account is put to an administrator for erasure (issue 16): the person
+    # must be able to keep it, so it cannot be switched off.
+    Kind.ACCOUNT_UNUSED: KindRules(email_optional=False),
     # A copy of a person's data (issue 16): they must hear of it, so it cannot be turned off;
     # the link needs them logged in again, so it holds no secret.
     Kind.DATA_EXPORT_READY: KindRules(email_optional=False),

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
@@ -86,6 +86,15 @@ def receipts(person: User) -> list[ExpenseLine]:
     return list(ExpenseLine.objects.filter(claim__person=person).exclude(receipt=""))
 
 
+def _paid_within_the_period(today) -> QuerySet[Claim]:
+    """Claims finance must still be able to match to a payroll reference: paid within
+    PAYMENT_RECORDS_YEARS, or approved and not yet paid."""
+    since = today - timedelta(days=365 * settings.PAYMENT_RECORDS_YEARS)
+    return Claim.objects.filter(
+        Q(paid_on__gte=since) | Q(paid_on=None, state__in=[Claim.State.APPROVED, Claim.State.EXPORTED])
+    )
+
+
 def erase(person: User) -> None:
     lines = ExpenseLine.objects.filter(claim__person=person)
     for line in lines.exclude(receipt=""):
@@ -93,14 +102,29 @@ def erase(person: User) -> None:
     lines.update(description="", mileage_workings="", receipt="", receipt_name="", receipt_content_type="")
     Claim.objects.filter(person=person).update(adjustment_reason="", return_reason="")
     ClaimEvent.objects.filter(claim__person=person).update(reason="")
-    since = timezone.localdate() - timedelta(days=365 * settings.PAYMENT_RECORDS_YEARS)
-    if Claim.objects.filter(
-        Q(person=person),
-        Q(paid_on__gte=since) | Q(paid_on=None, state__in=[Claim.State.APPROVED, Claim.State.EXPORTED]),
-    ).exists():
+    if _paid_within_the_period(timezone.localdate()).filter(person=person).exists():
         PaymentDetails.objects.filter(person=person).update(earnings_limit=None)
     else:
         PaymentDetails.objects.filter(person=person).delete()
+
+
+def _payment_records_days() -> int:
+    return 365 * settings.PAYMENT_RECORDS_YEARS
+
+
+def _payroll_references_due(now) -> QuerySet[PaymentDetails]:
+    """Payment details of a closed account (erased, ADR 9) with no claim finance still needs:
+    kept at erasure for the period, removed once it has passed."""
+    still_needed = _paid_within_the_period(timezone.localdate(now)).filter(person=OuterRef("person"))
+    return PaymentDetails.objects.filter(person__is_active=False).exclude(Exists(still_needed))
+
+
+def _payroll_reference_delete(pk: int, now) -> int:
+    details = _payroll_references_due(now).select_for_update(of=("self",)).filter(pk=pk).first()
+    if details is None:
+        return 0
+    details.delete()
+    return 1
 
 
 def _receipt_days() -> int:
@@ -146,6 +170,13 @@ PROVIDER = PersonalDataProvider(
             days=_receipt_days,
             due=_receipts_due,
             apply=_receipt_delete,
+        ),
+        RetentionRule(
+            name="Payroll references of closed accounts, once finance no longer needs them",
+            setting="PAYMENT_RECORDS_YEARS",
+            days=_payment_records_days,
+            due=_payroll_references_due,
+            apply=_payroll_reference_delete,
         ),
     ),
     not_personal={

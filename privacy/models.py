@@ -27,6 +27,7 @@ class DataRequest(models.Model):
         LETTER = "letter", "By letter"
         IN_PERSON = "in_person", "In person"
         EMAIL = "email", "By e-mail"
+        UNUSED = "unused", "The account was not used for years, after a warning"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -34,7 +35,10 @@ class DataRequest(models.Model):
     person = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="data_requests"
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty when nobody asked: an unused account put to an administrator by retention.
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.ONLINE)
     created_at = models.DateTimeField(default=timezone.now)
     decided_by = models.ForeignKey(

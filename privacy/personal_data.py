@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from accounts.models import User
 from involvement.personal_data import PersonalDataProvider, RetentionRule, Section, rows
 from privacy.models import DataRequest
+from privacy.unused_accounts import unused_account_apply, unused_account_days, unused_accounts_due
 
 
 def export(person: User) -> list[Section]:
@@ -60,6 +61,13 @@ PROVIDER = PersonalDataProvider(
             days=_export_days,
             due=_exports_due,
             apply=_export_delete,
+        ),
+        RetentionRule(
+            name="Representatives' accounts not used for years: a warning, then an erasure request",
+            setting="RETENTION_UNUSED_ACCOUNT_DAYS",
+            days=unused_account_days,
+            due=unused_accounts_due,
+            apply=unused_account_apply,
         ),
     ),
 )

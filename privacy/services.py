@@ -20,7 +20,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.access_log import access_log_event
+from accounts.models import AccessLogEntry, User
 from accounts.permissions import is_administrator
 from involvement.errors import ServiceError
 from notifications.kinds import Kind
@@ -174,6 +175,10 @@ def erasure_confirm(*, request: DataRequest, by: User) -> DataRequest:
             raise PrivacyError(" ".join(blockers))
         for _, provider in providers():
             provider.erase(person)
+        # The log keeps who erased whom and when (ids only: the person's row no longer names them).
+        access_log_event(
+            what=AccessLogEntry.What.ERASURE, viewer=by, subject=person, detail=f"Data request {request.pk}"
+        )
         exports = DataRequest.objects.filter(person=person, kind=DataRequest.Kind.EXPORT).exclude(file="")
         files = [Path(settings.PRIVATE_MEDIA_ROOT) / name for name in exports.values_list("file", flat=True)]
         exports.update(file="", status=DataRequest.Status.EXPIRED)
