@@ -1,21 +1,16 @@
 """An opportunity's preparation pack (issue 14): a PDF or an image, checked by what it
-contains and not by its name, as receipts are (payments/receipts.py, which this app may not
-import), and kept in the private media root, served only through a permission check."""
-
-import io
+contains and not by its name, as receipts are (involvement/uploads.py), and kept in the
+private media root, served only through a permission check."""
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from PIL import Image, UnidentifiedImageError
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from accounts.models import User
+from involvement.uploads import document_content_type
 from opportunities.models import Opportunity
 from opportunities.services.states import FINISHED, OpportunityError
 
-IMAGE_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 # What a pack may be served as, and the extension our own file name gives it.
 PACK_EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 NOT_A_PACK = "The preparation pack must be a PDF or an image (JPEG, PNG or WebP)."
@@ -29,22 +24,9 @@ def pack_check(upload: UploadedFile) -> str:
         raise OpportunityError(
             f"The preparation pack must be {most // (1024 * 1024)} MB or smaller.", field="pack"
         )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    try:
-        if head.startswith(b"%PDF-"):
-            PdfReader(io.BytesIO(upload.read()), strict=False).pages[0]
-            return "application/pdf"
-        with Image.open(upload) as image:
-            kind = image.format or ""
-            image.verify()
-        if kind in IMAGE_TYPES:
-            return IMAGE_TYPES[kind]
-    except (PyPdfError, UnidentifiedImageError, OSError, ValueError, IndexError, SyntaxError):
-        pass
-    finally:
-        upload.seek(0)
+    content_type = document_content_type(upload)
+    if content_type is not None:
+        return content_type
     raise OpportunityError(NOT_A_PACK, field="pack")
 
 
