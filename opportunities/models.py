@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.files.storage import FileSystemStorage
@@ -363,76 +362,6 @@ class SignUp(models.Model):
         return f"{self.person} on {self.opportunity}: {self.state}"
 
 
-class SignUpEvent(models.Model):
-    """The history of a sign-up: every change of state, who made it and why."""
-
-    signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="events")
-    from_state = models.CharField(max_length=20, blank=True)
-    to_state = models.CharField(max_length=20)
-    # Who moved it: the person, a worker (an offer by hand), or nobody (a job). Evidence, so kept.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    # Set when a worker (the actor) did what the person would do themselves, for them: signed
-    # them up, withdrew or accepted an offer (assisted digital, docs/adr/0013-assisted-digital.md).
-    on_behalf_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-
-
-class OpportunityEvent(models.Model):
-    """The history of an opportunity: changes that matter afterwards, such as who leads it,
-    who made them and why. Written only by the services; shown to staff on the opportunity."""
-
-    class Kind(models.TextChoices):
-        LEAD_CHANGED = "lead_changed", "Lead worker changed"
-
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="history")
-    kind = models.CharField(max_length=30, choices=Kind.choices)
-    # Being lead opens people's notes (ADR 6): who led when, and who changed it, is kept.
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    # For a change of lead: who led it before (empty when it was just created) and after.
-    previous_lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    new_lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["opportunity", "created_at"], name="opportunity_event_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.opportunity}: {self.get_kind_display()}"
-
-
-class SelectionDraw(models.Model):
-    """A fair-share selection as it was run: the seed of the random draw and the ranking
-    with the reason for each place, so that any decision can be explained afterwards."""
-
-    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="draws")
-    seed = models.CharField(max_length=64)
-    # One row per applicant: ids, rank and reason, never a name, so that erasing a person
-    # leaves nothing of them here; names are read when the page is shown.
-    ranking = models.JSONField(default=list)
-    # Who ran it (None: the periodic job): part of explaining the decision, so kept.
-    run_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-
-
 class Attendance(models.Model):
     signup = models.ForeignKey(SignUp, on_delete=models.CASCADE, related_name="attendance")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="attendance")
@@ -449,56 +378,15 @@ class Attendance(models.Model):
         ]
 
 
-class ParticipantGroup(models.TextChoices):
-    """Who a lead worker's message to participants goes to, in the product's words; each
-    stands for the sign-up states listed in `PARTICIPANT_GROUP_STATES`."""
-
-    CONFIRMED = "confirmed", "Confirmed: people with a place, including those who have attended"
-    WAITING = "waiting", "Waiting: on the waiting list, or offered a place"
-    APPLIED = "applied", "Applied: waiting for selection"
-
-
-# A person marked attended at the first of several sessions still takes part in the next
-# ones, so they hear what confirmed people hear; "did not attend" keeps its place too.
-PARTICIPANT_GROUP_STATES: dict[str, tuple[str, ...]] = {
-    ParticipantGroup.CONFIRMED: ("confirmed", "attended", "no_show"),
-    ParticipantGroup.WAITING: ("waitlisted", "offered"),
-    ParticipantGroup.APPLIED: ("applied",),
-}
-
-PARTICIPANT_MESSAGE_SUBJECT_MAX = 100
-PARTICIPANT_MESSAGE_BODY_MAX = 2000
-
-
-class ParticipantMessage(models.Model):
-    """One message the lead worker wrote to the people on an opportunity: the record of what
-    was sent, by whom, to which groups and to how many. Each person's copy is a row of the
-    outbox (`participant_message:<this id>:<person id>`), written in the same transaction.
-    Never special-category data: the form says so."""
-
-    opportunity = models.ForeignKey(
-        Opportunity, on_delete=models.CASCADE, related_name="participant_messages"
-    )
-    sender = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    subject = models.CharField(max_length=PARTICIPANT_MESSAGE_SUBJECT_MAX)
-    body = models.TextField(max_length=PARTICIPANT_MESSAGE_BODY_MAX)
-    groups = ArrayField(models.CharField(max_length=20, choices=ParticipantGroup.choices))
-    recipient_count = models.PositiveIntegerField()
-    # The form's own token, made when the form was shown: the same form sent twice (a double
-    # click, a resubmitted page) finds this row and sends nothing more.
-    send_key = models.UUIDField(unique=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["opportunity", "-created_at"], name="participant_message_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.opportunity}: {self.subject}"
-
-    def get_groups_display(self) -> list[str]:
-        return [ParticipantGroup(group).label.split(":")[0] for group in self.groups]
-
-
-# Training completions live in a module of their own; importing it here registers the model.
+# The history of sign-ups, opportunities and draws, a lead worker's messages to participants
+# and training completions live in modules of their own; importing them here registers the
+# models and keeps `opportunities.models` their address.
+from opportunities.history import OpportunityEvent, SelectionDraw, SignUpEvent  # noqa: E402,F401
+from opportunities.participant_message import (  # noqa: E402,F401
+    PARTICIPANT_GROUP_STATES,
+    PARTICIPANT_MESSAGE_BODY_MAX,
+    PARTICIPANT_MESSAGE_SUBJECT_MAX,
+    ParticipantGroup,
+    ParticipantMessage,
+)
 from opportunities.training import TrainingCompletion  # noqa: E402,F401
