@@ -62,3 +62,13 @@ class DataRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for person {self.person_id} ({self.get_status_display()})"
+
+    # What the pages ask, rather than comparing a status by hand (test_presenters).
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_ready(self) -> bool:
+        """A copy made; its link may still have run out (`expires_at`)."""
+        return self.status == self.Status.READY
