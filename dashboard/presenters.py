@@ -100,9 +100,12 @@ def percent(value: float | Decimal) -> str:
 
 @dataclass(frozen=True)
 class _Question:
-    """How one answer is put: the lead for each change, the figure as a phrase, the
-    sentence when there is nothing to compare with, and the one when there is no figure."""
+    """How one answer is put: which headline figure and how it is shown, the lead for each
+    change, the figure as a phrase, the sentence when there is nothing to compare with, and
+    the one when there is no figure."""
 
+    field: str  # the Headline attribute
+    show: Callable[[Any], str]
     section: str
     section_name: str
     better: Better
@@ -111,6 +114,7 @@ class _Question:
     short: str  # "{value}" is the figure, as shown
     alone: str  # the whole figure as a sentence's start, for when nothing compares
     missing: str
+    show_before: Callable[[Any], str] | None = None  # when the previous figure reads otherwise
 
 
 def _answer(
@@ -154,199 +158,144 @@ def answers(now: Headline, before: Headline, targets: TargetValues) -> list[Answ
     """The answers at the top of the dashboard, in the order of PRODUCT.md's question: is
     involvement fair (spread, newcomers), and does it make a difference (outcomes, feeling
     valued, support, pay)."""
-    result = []
 
-    fair = _Question(
-        "reach",
-        "Reach",
-        Better.LOWER,
-        0,
-        {
-            Change.BETTER: "Involvement is spread more evenly than in the previous period",
-            Change.WORSE: "Involvement is spread less evenly than in the previous period",
-            Change.SAME: "Involvement is spread as evenly as in the previous period",
-        },
-        "the 10% most involved people took {value} of places",
-        "The 10% most involved people took {value} of places",
-        "No places were taken in this period, so there is no figure for how evenly involvement is spread.",
-    )
-    target, met = _target(
-        now.top_decile_share,
-        targets.top_decile_share_max,
-        Better.LOWER,
-        f"under {percent(targets.top_decile_share_max)}",
-    )
-    result.append(
-        _answer(
-            fair,
-            now.top_decile_share,
-            before.top_decile_share,
-            _or(now.top_decile_share, percent),
-            _or(before.top_decile_share, percent),
-            target,
-            met,
-        )
-    )
-
-    newcomers = _Question(
-        "reach",
-        "Reach",
-        Better.HIGHER,
-        0,
-        {
-            Change.BETTER: "More people took part for the first time than in the previous period",
-            Change.WORSE: "Fewer people took part for the first time than in the previous period",
-            Change.SAME: "As many people took part for the first time as in the previous period",
-        },
-        "{value}",
-        "{value} took part for the first time",
-        "There is no figure for people taking part for the first time.",
-    )
-    minimum = targets.first_timers_min
-    target, met = _target(now.first_timers, minimum, Better.HIGHER, f"at least {_people(minimum or 0)}")
-    result.append(
-        _answer(
-            newcomers,
-            now.first_timers,
-            before.first_timers,
-            _or(now.first_timers, _people),
-            _or(before.first_timers, str),
-            target,
-            met,
-        )
-    )
+    def ask(question: _Question, limit: float | int | None, limit_shown: str) -> Answer:
+        value, previous = getattr(now, question.field), getattr(before, question.field)
+        target, met = _target(value, limit, question.better, limit_shown)
+        shown_before = _or(previous, question.show_before or question.show)
+        return _answer(question, value, previous, _or(value, question.show), shown_before, target, met)
 
     days = targets.outcome_due_days
-    outcomes = _Question(
-        "feedback",
-        "Feedback loop",
-        Better.HIGHER,
-        0,
-        {
-            Change.BETTER: "More outcomes were fed back on time than in the previous period",
-            Change.WORSE: "Fewer outcomes were fed back on time than in the previous period",
-            Change.SAME: "Outcomes were fed back on time as often as in the previous period",
-        },
-        f"{{value}} of completed activities due an outcome had one published within {days} days",
-        f"{{value}} of completed activities due an outcome had one published within {days} days",
-        "No completed activity was due an outcome in this period, so there is no figure for "
-        f"outcomes fed back within {days} days.",
-    )
-    target, met = _target(
-        now.outcome_on_time_share,
-        targets.outcome_on_time_min,
-        Better.HIGHER,
-        f"at least {percent(targets.outcome_on_time_min)}",
-    )
-    result.append(
-        _answer(
-            outcomes,
-            now.outcome_on_time_share,
-            before.outcome_on_time_share,
-            _or(now.outcome_on_time_share, percent),
-            _or(before.outcome_on_time_share, percent),
-            target,
-            met,
-        )
-    )
-
-    valued = _Question(
-        "valued",
-        "Feeling valued and support",
-        Better.HIGHER,
-        1,
-        {
-            Change.BETTER: "People felt more valued than in the previous period",
-            Change.WORSE: "People felt less valued than in the previous period",
-            Change.SAME: "People felt as valued as in the previous period",
-        },
-        "the mean answer to “did you feel valued?” was {value}",
-        "The mean answer to “did you feel valued?” was {value}",
-        "Fewer than 5 check-ins in this period, so how valued people felt is not shown: "
-        "it could identify someone.",
-    )
-    target, met = _target(
-        now.felt_valued, targets.felt_valued_min, Better.HIGHER, f"at least {_mean(targets.felt_valued_min)}"
-    )
-    result.append(
-        _answer(
-            valued,
-            now.felt_valued,
-            before.felt_valued,
-            _or(now.felt_valued, _mean),
-            _or(before.felt_valued, _mean),
-            target,
-            met,
-        )
-    )
-
     working_days = targets.follow_up_working_days
-    support = _Question(
-        "valued",
-        "Feeling valued and support",
-        Better.HIGHER,
-        0,
-        {
-            Change.BETTER: "More follow-ups were picked up on time than in the previous period",
-            Change.WORSE: "Fewer follow-ups were picked up on time than in the previous period",
-            Change.SAME: "Follow-ups were picked up on time as often as in the previous period",
-        },
-        f"{{value}} were picked up within {working_days} working days",
-        f"{{value}} of follow-ups were picked up within {working_days} working days",
-        "Fewer than 5 follow-ups were due in this period, so the share picked up within "
-        f"{working_days} working days is not shown.",
-    )
-    target, met = _target(
-        now.follow_up_on_time_share,
-        targets.follow_up_on_time_min,
-        Better.HIGHER,
-        f"at least {percent(targets.follow_up_on_time_min)}",
-    )
-    result.append(
-        _answer(
-            support,
-            now.follow_up_on_time_share,
-            before.follow_up_on_time_share,
-            _or(now.follow_up_on_time_share, percent),
-            _or(before.follow_up_on_time_share, percent),
-            target,
-            met,
-        )
-    )
-
     pay_days = targets.payment_days
-    pay = _Question(
-        "payments",
-        "Payments",
-        Better.HIGHER,
-        0,
-        {
-            Change.BETTER: "More claims were paid on time than in the previous period",
-            Change.WORSE: "Fewer claims were paid on time than in the previous period",
-            Change.SAME: "Claims were paid on time as often as in the previous period",
-        },
-        f"{{value}} were paid within {pay_days} days",
-        f"{{value}} of claims due were paid within {pay_days} days",
-        f"No claims were due in this period, so there is no figure for payment within {pay_days} days.",
-    )
-    target, met = _target(
-        now.paid_on_time_share,
-        targets.paid_on_time_min,
-        Better.HIGHER,
-        f"at least {percent(targets.paid_on_time_min)}",
-    )
-    result.append(
-        _answer(
-            pay,
-            now.paid_on_time_share,
-            before.paid_on_time_share,
-            _or(now.paid_on_time_share, percent),
-            _or(before.paid_on_time_share, percent),
-            target,
-            met,
-        )
-    )
-    return result
+    return [
+        ask(
+            _Question(
+                "top_decile_share",
+                percent,
+                "reach",
+                "Reach",
+                Better.LOWER,
+                0,
+                {
+                    Change.BETTER: "Involvement is spread more evenly than in the previous period",
+                    Change.WORSE: "Involvement is spread less evenly than in the previous period",
+                    Change.SAME: "Involvement is spread as evenly as in the previous period",
+                },
+                "the 10% most involved people took {value} of places",
+                "The 10% most involved people took {value} of places",
+                "No places were taken in this period, so there is no figure for how evenly "
+                "involvement is spread.",
+            ),
+            targets.top_decile_share_max,
+            f"under {percent(targets.top_decile_share_max)}",
+        ),
+        ask(
+            _Question(
+                "first_timers",
+                _people,
+                "reach",
+                "Reach",
+                Better.HIGHER,
+                0,
+                {
+                    Change.BETTER: "More people took part for the first time than in the previous period",
+                    Change.WORSE: "Fewer people took part for the first time than in the previous period",
+                    Change.SAME: "As many people took part for the first time as in the previous period",
+                },
+                "{value}",
+                "{value} took part for the first time",
+                "There is no figure for people taking part for the first time.",
+                show_before=str,
+            ),
+            targets.first_timers_min,
+            f"at least {_people(targets.first_timers_min or 0)}",
+        ),
+        ask(
+            _Question(
+                "outcome_on_time_share",
+                percent,
+                "feedback",
+                "Feedback loop",
+                Better.HIGHER,
+                0,
+                {
+                    Change.BETTER: "More outcomes were fed back on time than in the previous period",
+                    Change.WORSE: "Fewer outcomes were fed back on time than in the previous period",
+                    Change.SAME: "Outcomes were fed back on time as often as in the previous period",
+                },
+                f"{{value}} of completed activities due an outcome had one published within {days} days",
+                f"{{value}} of completed activities due an outcome had one published within {days} days",
+                "No completed activity was due an outcome in this period, so there is no figure for "
+                f"outcomes fed back within {days} days.",
+            ),
+            targets.outcome_on_time_min,
+            f"at least {percent(targets.outcome_on_time_min)}",
+        ),
+        ask(
+            _Question(
+                "felt_valued",
+                _mean,
+                "valued",
+                "Feeling valued and support",
+                Better.HIGHER,
+                1,
+                {
+                    Change.BETTER: "People felt more valued than in the previous period",
+                    Change.WORSE: "People felt less valued than in the previous period",
+                    Change.SAME: "People felt as valued as in the previous period",
+                },
+                "the mean answer to “did you feel valued?” was {value}",
+                "The mean answer to “did you feel valued?” was {value}",
+                "Fewer than 5 check-ins in this period, so how valued people felt is not shown: "
+                "it could identify someone.",
+            ),
+            targets.felt_valued_min,
+            f"at least {_mean(targets.felt_valued_min)}",
+        ),
+        ask(
+            _Question(
+                "follow_up_on_time_share",
+                percent,
+                "valued",
+                "Feeling valued and support",
+                Better.HIGHER,
+                0,
+                {
+                    Change.BETTER: "More follow-ups were picked up on time than in the previous period",
+                    Change.WORSE: "Fewer follow-ups were picked up on time than in the previous period",
+                    Change.SAME: "Follow-ups were picked up on time as often as in the previous period",
+                },
+                f"{{value}} were picked up within {working_days} working days",
+                f"{{value}} of follow-ups were picked up within {working_days} working days",
+                "Fewer than 5 follow-ups were due in this period, so the share picked up within "
+                f"{working_days} working days is not shown.",
+            ),
+            targets.follow_up_on_time_min,
+            f"at least {percent(targets.follow_up_on_time_min)}",
+        ),
+        ask(
+            _Question(
+                "paid_on_time_share",
+                percent,
+                "payments",
+                "Payments",
+                Better.HIGHER,
+                0,
+                {
+                    Change.BETTER: "More claims were paid on time than in the previous period",
+                    Change.WORSE: "Fewer claims were paid on time than in the previous period",
+                    Change.SAME: "Claims were paid on time as often as in the previous period",
+                },
+                f"{{value}} were paid within {pay_days} days",
+                f"{{value}} of claims due were paid within {pay_days} days",
+                "No claims were due in this period, so there is no figure for payment within "
+                f"{pay_days} days.",
+            ),
+            targets.paid_on_time_min,
+            f"at least {percent(targets.paid_on_time_min)}",
+        ),
+    ]
 
 
 def _people(count: int) -> str:
