@@ -46,6 +46,7 @@ from django.utils import timezone  # noqa: E402
 
 from accounts.models import Profile, User  # noqa: E402
 from accounts.permissions import Role  # noqa: E402
+from bench.someone import someone as bench_someone  # noqa: E402
 from catalogue.models import ActivityType, Team  # noqa: E402
 from opportunities.models import Opportunity, Session, SignUp  # noqa: E402
 
@@ -63,11 +64,7 @@ LAST = ["Jones", "Patel", "Smith", "Okafor", "Khan", "Williams", "Brown", "Nguye
 
 
 def staff(email: str, role: Role) -> User:
-    user, created = User.objects.get_or_create(email=f"{PREFIX}-{email}@example.org")
-    if created:
-        user.groups.add(Group.objects.get(name=role))
-        Profile.objects.create(user=user, display_name=email.title(), onboarded_at=timezone.now())
-    return user
+    return bench_someone(PREFIX, email, role)
 
 
 def activity(title: str, ends_days_ago: int, lead: User) -> Opportunity:

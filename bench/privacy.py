@@ -33,14 +33,14 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import Profile, User  # noqa: E402
+from accounts.models import User  # noqa: E402
 from accounts.permissions import Role  # noqa: E402
+from bench.someone import someone as bench_someone  # noqa: E402
 from catalogue.models import ActivityType, Team  # noqa: E402
 from notifications.models import Message  # noqa: E402
 from opportunities.models import Attendance, Opportunity, Session, SignUp, SignUpEvent  # noqa: E402
@@ -54,11 +54,7 @@ TARGET_SECONDS = 5.0
 
 
 def someone(name: str, role: Role) -> User:
-    user, created = User.objects.get_or_create(email=f"{PREFIX}-{name}@example.org")
-    if created:
-        user.groups.add(Group.objects.get(name=role))
-        Profile.objects.create(user=user, display_name=name.title(), onboarded_at=timezone.now())
-    return user
+    return bench_someone(PREFIX, name, role)
 
 
 @transaction.atomic

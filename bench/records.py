@@ -35,7 +35,6 @@ import django  # noqa: E402
 
 django.setup()
 
-from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -43,8 +42,9 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from accounts.models import Profile, User  # noqa: E402
+from accounts.models import User  # noqa: E402
 from accounts.permissions import Role  # noqa: E402
+from bench.someone import someone as bench_someone  # noqa: E402
 from catalogue.models import ActivityType, Course, Team  # noqa: E402
 from opportunities.models import Attendance, Opportunity, Session, SignUp  # noqa: E402
 from opportunities.training import TrainingCompletion  # noqa: E402
@@ -59,11 +59,7 @@ PDF_TARGET_S = 2.0
 
 
 def someone(name: str, role: Role) -> User:
-    user, created = User.objects.get_or_create(email=f"{PREFIX}-{name}@example.org")
-    if created:
-        user.groups.add(Group.objects.get(name=role))
-        Profile.objects.create(user=user, display_name=name.title(), onboarded_at=timezone.now())
-    return user
+    return bench_someone(PREFIX, name, role)
 
 
 @transaction.atomic
