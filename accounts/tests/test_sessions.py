@@ -147,3 +147,24 @@ def test_the_decorator_lets_through_only_a_recent_log_in(client, representative)
         view(stale)
     # A confirmation page may show first: only the POST that does the deed asks.
     assert recent_authentication_required(allow_get=True)(_export)(stale).content == b"exported"
+
+
+@pytest.mark.parametrize("who", ["representative", "worker", "manager", "administrator"])
+def test_every_log_in_page_links_to_the_others(client, request, who):
+    """Staff have no profile page: the log-in pages themselves lead to the signed-in devices
+    and two-factor settings, and say which one is open."""
+    client.force_login(request.getfixturevalue(who))
+    pages = {
+        "account_email": "Your e-mail address",
+        "account_change_password": "Change your password",
+        "mfa_index": "Two-factor authentication",
+        "usersessions_list": "Your signed-in devices",
+    }
+    for name in pages:
+        html = client.get(reverse(name)).content.decode()
+        for other, words in pages.items():
+            if other == name:
+                assert f'<span aria-current="page">{words}</span>' in html
+                assert f'href="{reverse(other)}">{words}' not in html
+            else:
+                assert f'<a href="{reverse(other)}">{words}</a>' in html
