@@ -70,7 +70,8 @@ ranked AS (
            ROW_NUMBER() OVER (ORDER BY n) AS ascending,
            ROW_NUMBER() OVER (ORDER BY n DESC) AS descending,
            COUNT(*) OVER () AS people
-      FROM (SELECT COALESCE(p.n, 0) AS n FROM active a LEFT JOIN per_person p ON p.person_id = a.id) AS counted
+      FROM (SELECT COALESCE(p.n, 0) AS n
+              FROM active a LEFT JOIN per_person p ON p.person_id = a.id) AS counted
 )
 
 SELECT
@@ -158,9 +159,13 @@ def activity(scope: Scope) -> dict:
     places = in_scope.exclude(status=Opportunity.Status.CANCELLED).aggregate(
         offered=Coalesce(Sum("places"), Value(0)), taken=Coalesce(Sum("places_taken"), Value(0))
     )
-    attendance = SignUp.objects.filter(scope.opportunities("opportunity__")).aggregate(
-        attended=Count("pk", filter=Q(state=SignUp.State.ATTENDED)),
-        no_show=Count("pk", filter=Q(state=SignUp.State.NO_SHOW)),
+    # Counted over the state column with only those two states selected, so PostgreSQL reads
+    # them from the index of sign-ups holding a place (signup_place_idx) alone.
+    attendance = SignUp.objects.filter(
+        scope.opportunities("opportunity__"), state__in=[SignUp.State.ATTENDED, SignUp.State.NO_SHOW]
+    ).aggregate(
+        attended=Count("state", filter=Q(state=SignUp.State.ATTENDED)),
+        no_show=Count("state", filter=Q(state=SignUp.State.NO_SHOW)),
     )
     by_type = list(
         in_scope.values("activity_type__name", "involvement_level")
@@ -273,20 +278,37 @@ def valued(scope: Scope) -> dict:
 # --- monthly trend ---------------------------------------------------------------------------------
 
 
+# Places and people per month in one pass over the sign-ups holding a place. The month is
+# worked out once per opportunity (in Europe/London), not once per sign-up, before the join:
+# converting the time zone of a quarter of a million sign-ups was half this query's time.
+TREND_SQL = """
+SELECT o.month,
+       COUNT(*) AS places,
+       COUNT(DISTINCT s.person_id) FILTER (WHERE s.state = 'attended') AS people
+  FROM opportunities_signup s
+  JOIN (SELECT o.id, DATE_TRUNC('month', o.starts_at AT TIME ZONE %(tz)s)::date AS month
+          FROM opportunities_opportunity o
+         WHERE o.starts_at >= %(start)s AND o.starts_at < %(end)s {scope}
+        OFFSET 0) AS o ON o.id = s.opportunity_id
+ WHERE s.state IN %(place_states)s
+ GROUP BY o.month
+"""
+
+
 def monthly_trend(scope: Scope) -> list[dict]:
     """Per month of the period: places taken, people taking part, outcomes published and
     check-ins (with the small-number rule)."""
-    # Places and people in one pass over the sign-ups.
-    per_month = {
-        row["month"]: row
-        for row in SignUp.objects.filter(scope.opportunities("opportunity__"), state__in=PLACE_STATES)
-        .annotate(month=TruncMonth("opportunity__starts_at"))
-        .values("month")
-        .annotate(
-            places=Count("pk"),
-            people=Count("person", distinct=True, filter=Q(state=SignUp.State.ATTENDED)),
-        )
+    scope_sql, scope_params = scope.filter_sql("o")
+    params = {
+        "tz": timezone.get_current_timezone_name(),
+        "start": scope.start_at,
+        "end": scope.end_at,
+        "place_states": tuple(PLACE_STATES),
+        **scope_params,
     }
+    with connection.cursor() as cursor:
+        cursor.execute(TREND_SQL.format(scope=scope_sql), params)
+        per_month = {month: {"places": places, "people": people} for month, places, people in cursor}
     outcomes = dict(
         Outcome.objects.filter(scope.opportunities("opportunity__"), status=Outcome.Status.PUBLISHED)
         .annotate(month=TruncMonth("published_at"))
@@ -301,8 +323,8 @@ def monthly_trend(scope: Scope) -> list[dict]:
         rows.append(
             {
                 "month": month,
-                "places": per_month.get(key, {}).get("places", 0),
-                "people": small(per_month.get(key, {}).get("people", 0)),
+                "places": per_month.get(month, {}).get("places", 0),
+                "people": small(per_month.get(month, {}).get("people", 0)),
                 "outcomes": outcomes.get(key, 0),
             }
         )
