@@ -51,6 +51,9 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))  # of wrk per page
 # Measurements disturbed by other processes are repeated only while the whole run still fits in
 # this many seconds (about six minutes with set-up).
 BUDGET = float(os.environ.get("BENCH_BUDGET_SECONDS", "330"))
+# BENCH_ONLY=race skips the pages and runs only the two sign-up races (with a short warm-up of
+# the opportunity page so that every worker has loaded its templates first).
+ONLY_RACE = os.environ.get("BENCH_ONLY", "") == "race"
 
 subprocess.run([sys.executable, "scripts/ensure_database.py"], cwd=ROOT, check=True)
 
@@ -517,6 +520,9 @@ def main() -> None:
         )
         watch = CpuWatch(server)
         floor = None
+        if ONLY_RACE:
+            wrk(port, detail, person_cookies, "3s")  # warm every worker, as the pages would have
+            targets = []
         for index, (label, path, cookies, must_contain) in enumerate(targets):
             status, _, body = get(port, path, cookies[0] if cookies else "")
             if status != 200 or must_contain not in body:
