@@ -23,7 +23,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.kinds import Kind
+from notifications.kinds import Kind, SignUpUpdate
 from notifications.services import CallRequest, message_create
 from opportunities.models import Opportunity, SignUp, SignUpEvent
 from opportunities.services.states import HOLDS_PLACE, RUNNING, TRANSITIONS, OpportunityError, State
@@ -151,18 +151,39 @@ def _next_position(opportunity: Opportunity) -> int:
 
 
 def _notify(signup: SignUp, event: str, **context: Any) -> None:
-    offered = event == "offered"
+    """Tell the person what happened to their sign-up. Called with the opportunity locked,
+    so the message is written unrendered: a snapshot of what it says (`_snapshot`), rendered
+    at delivery, outside the lock that every other sign-up waits on."""
+    offered = event == SignUpUpdate.OFFERED
     message_create(
         recipient=signup.person,
         kind=Kind.PLACE_OFFERED if offered else Kind.SIGNUP_UPDATE,
         dedupe_key=f"signup:{event}:{signup.pk}:{signup.events.count()}",
-        context={"signup": signup, "opportunity": signup.opportunity, "event": event, **context},
+        context=_snapshot(signup, event, context),
+        render_later=True,
         # A person who prefers a phone call is called about an offer, by their named worker
         # or else the lead worker, before it lapses (issue 13, item 7).
         call=CallRequest(worker_id=signup.opportunity.lead_worker_id, due_at=signup.offer_expires_at)
         if offered
         else None,
     )
+
+
+def _snapshot(signup: SignUp, event: str, context: dict[str, Any]) -> dict[str, Any]:
+    """The facts the sign-up and offer messages say, as they are now, in the shape their
+    templates read (`opportunity.title`, `opportunity.sessions.all`, `signup.offer_expires_at`):
+    each event's message only what it shows. The title and the link for every one; the
+    sessions when a place is confirmed or offered; the deadline for an application; the
+    offer's expiry for an offer. Plain values: nothing is read again at delivery."""
+    opportunity = signup.opportunity
+    facts: dict[str, Any] = {"pk": opportunity.pk, "title": opportunity.title}
+    if event in (SignUpUpdate.CONFIRMED, SignUpUpdate.OFFERED):
+        sessions = opportunity.sessions.order_by("starts_at", "pk").values("starts_at", "ends_at", "area")
+        facts["sessions"] = {"all": list(sessions)}
+    if event == SignUpUpdate.APPLIED:
+        facts["signup_deadline"] = opportunity.signup_deadline
+    shown = {"offer_expires_at": signup.offer_expires_at} if event == SignUpUpdate.OFFERED else {}
+    return {"event": str(event), "opportunity": facts, "signup": shown, **context}
 
 
 def _offer_hours() -> int:
