@@ -132,34 +132,55 @@ def _render_claimed(batch: list[Claimed], *, errors: dict[int, Exception]) -> li
     store what each says; the others are ready as they are. A message whose templates fail
     is a failure like any other (retried, then failed and listed in the admin). One that is
     no longer unrendered when its words are stored was erased meanwhile: it is not sent."""
-    ready = []
+    rendered: dict[int, dict[str, str]] = {}
     for claimed in batch:
         if claimed.context is None:
-            ready.append(claimed)
             continue
         try:
-            columns = stored_columns(
+            rendered[claimed.id] = stored_columns(
                 render_snapshot(kind=claimed.kind, snapshot=claimed.context), channel=claimed.channel
             )
         except Exception as error:  # a template's fault stays with its message
             errors[claimed.id] = error
-            continue
-        if not _store_rendered(claimed.id, columns):
-            continue
-        claimed.subject, claimed.body_text, claimed.body_html = (
-            columns["subject"],
-            columns["body_text"],
-            columns["body_html"],
-        )
-        claimed.context = None
-        ready.append(claimed)
+    stored = _store_rendered(rendered)
+    ready = []
+    for claimed in batch:
+        if claimed.context is None:
+            ready.append(claimed)
+        elif claimed.id in stored:
+            columns = rendered[claimed.id]
+            claimed.subject, claimed.body_text, claimed.body_html = (
+                columns["subject"],
+                columns["body_text"],
+                columns["body_html"],
+            )
+            claimed.context = None
+            ready.append(claimed)
     return ready
 
 
-def _store_rendered(message_id: int, columns: dict[str, str]) -> bool:
-    """Store a message's words and clear its snapshot, unless something else cleared it
-    first (erasure wipes both; `messages_render` may have rendered it already)."""
-    return bool(Message.objects.filter(pk=message_id, context__isnull=False).update(**columns, context=None))
+STORE_RENDERED_SQL = """
+UPDATE notifications_message AS message
+   SET subject = words.subject, body_text = words.body_text, body_html = words.body_html, context = NULL
+  FROM (VALUES {rows}) AS words (id, subject, body_text, body_html)
+ WHERE message.id = words.id AND message.context IS NOT NULL
+RETURNING message.id
+"""
+
+
+def _store_rendered(rendered: dict[int, dict[str, str]]) -> set[int]:
+    """Store messages' words and clear their snapshots, in one statement for a batch; the
+    ids stored. A message whose snapshot something else cleared first is left alone and
+    left out (erasure wipes both; `messages_render` may have rendered it already)."""
+    if not rendered:
+        return set()
+    params: list[int | str] = []
+    for message_id, columns in rendered.items():
+        params += [message_id, columns["subject"], columns["body_text"], columns["body_html"]]
+    rows = ", ".join(["(%s::bigint, %s, %s, %s)"] * len(rendered))
+    with connection.cursor() as cursor:
+        cursor.execute(STORE_RENDERED_SQL.format(rows=rows), params)
+        return {message_id for (message_id,) in cursor.fetchall()}
 
 
 def messages_render(*, ids: Sequence[int] | None = None, statuses: Sequence[str] | None = None) -> int:
@@ -172,15 +193,15 @@ def messages_render(*, ids: Sequence[int] | None = None, statuses: Sequence[str]
         unrendered = unrendered.filter(pk__in=list(ids))
     if statuses is not None:
         unrendered = unrendered.filter(status__in=list(statuses))
-    done = 0
+    rendered: dict[int, dict[str, str]] = {}
     for message in unrendered.order_by("pk")[: settings.OUTBOX_BATCH_SIZE]:
         try:
-            rendered = render_snapshot(kind=message.kind, snapshot=message.context or {})
+            words = render_snapshot(kind=message.kind, snapshot=message.context or {})
         except Exception as error:
             logger.error("Message %s could not be rendered (%s).", message.pk, type(error).__name__)
             continue
-        done += _store_rendered(message.pk, stored_columns(rendered, channel=message.channel))
-    return done
+        rendered[message.pk] = stored_columns(words, channel=message.channel)
+    return len(_store_rendered(rendered))
 
 
 def _send_emails(batch: list[Claimed], *, errors: dict[int, Exception], report: DeliveryReport) -> None:

@@ -5,10 +5,11 @@ what a person has chosen (a break, digests off, e-mail off for a kind)."""
 import logging
 import uuid
 from collections.abc import Sequence
-from functools import partial
+from contextlib import nullcontext
+from functools import cache, partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import ContactMethod, Profile, User
@@ -190,12 +191,15 @@ def _store(
         kind=kind, rendered=rendered, recipient=recipient, to_email=address, status=status
     )
     to_phone = _text_number(kind=kind, profile=profile)
-    with transaction.atomic():
-        message, created = Message.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
+    # One row is one statement, atomic by itself; a text or a call as well are written
+    # together with it or not at all.
+    together = transaction.atomic() if to_phone or call is not None else nullcontext()
+    with together:
+        message, created = _write_once(dedupe_key=dedupe_key, fields=fields)
         if created and to_phone and _has_text(kind=kind, content=rendered):
-            text, text_created = Message.objects.get_or_create(
+            text, text_created = _write_once(
                 dedupe_key=dedupe_key + TEXT_KEY_SUFFIX,
-                defaults=_text_fields(kind=kind, rendered=rendered, recipient=recipient, to_phone=to_phone),
+                fields=_text_fields(kind=kind, rendered=rendered, recipient=recipient, to_phone=to_phone),
             )
             if text_created:
                 transaction.on_commit(partial(queue_delivery, text.pk))
@@ -214,6 +218,37 @@ def _store(
         # Listed in the inbox only, so never delivered: a worker renders it after the commit.
         transaction.on_commit(partial(queue_render, message.pk))
     return message
+
+
+@cache
+def _insert_once_sql() -> str:
+    columns = [field for field in Message._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    # Only the model's own table and column names, and a placeholder for every value.
+    return (
+        f"INSERT INTO {quote(Message._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({quote('dedupe_key')}) DO NOTHING RETURNING {quote('id')}"
+    )
+
+
+def _write_once(*, dedupe_key: str, fields: dict) -> tuple[Message, bool]:
+    """`get_or_create` by the message's key in one statement: `INSERT ... ON CONFLICT
+    (dedupe_key) DO NOTHING RETURNING id`, where `get_or_create` takes four (a read, a
+    savepoint, the insert, its release) while the sign-up's lock waits. The unique key still
+    decides: a second write with the same key changes nothing and gets the first message
+    (read only then)."""
+    message = Message(dedupe_key=dedupe_key, **fields)
+    columns = [field for field in Message._meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(getattr(message, field.attname), connection) for field in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_once_sql(), values)
+        row = cursor.fetchone()
+    if row is None:
+        return Message.objects.get(dedupe_key=dedupe_key), False
+    message.pk = row[0]
+    message._state.adding, message._state.db = False, connection.alias
+    return message, True
 
 
 def _call_task(
@@ -267,9 +302,9 @@ def _store_without_email(
             and profile.mobile_number
             and settings.TEXT_MESSAGES_ENABLED
         ):
-            text, created = Message.objects.get_or_create(
+            text, created = _write_once(
                 dedupe_key=dedupe_key + TEXT_KEY_SUFFIX,
-                defaults=_text_fields(
+                fields=_text_fields(
                     kind=kind, rendered=rendered, recipient=recipient, to_phone=profile.mobile_number
                 ),
             )

@@ -14,6 +14,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ParamSpec, TypeVar
 
@@ -82,15 +83,17 @@ def _retry_on_conflict(service: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _free_place_number(signup: SignUp) -> int | None:
+def _free_place_number(signup: SignUp, *, places: int | None = None) -> int | None:
     """The lowest place number nobody on the opportunity holds, read under its lock; None
-    when every place is held (the database then refuses the change)."""
+    when every place is held (the database then refuses the change). `places`: the count
+    from the opportunity's row as locked, when the caller holds it (else read here)."""
     held = set(
         SignUp.objects.filter(opportunity_id=signup.opportunity_id, place_number__isnull=False).values_list(
             "place_number", flat=True
         )
     )
-    places = Opportunity.objects.values_list("places", flat=True).get(pk=signup.opportunity_id)
+    if places is None:
+        places = Opportunity.objects.values_list("places", flat=True).get(pk=signup.opportunity_id)
     return next((number for number in range(1, places + 1) if number not in held), None)
 
 
@@ -141,6 +144,25 @@ def _recount(opportunity: Opportunity) -> None:
     opportunity.save(update_fields=["places_taken", "waitlist_length", "updated_at"])
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Places held, people waiting, and the next waiting-list position, counted in one
+    query under the opportunity's lock (what a new sign-up is decided by)."""
+
+    taken: int
+    waiting: int
+    next_position: int
+
+
+def _standing(opportunity: Opportunity) -> Standing:
+    counts = opportunity.signups.aggregate(
+        taken=Count("pk", filter=Q(state__in=HOLDS_PLACE)),
+        waiting=Count("pk", filter=Q(state=State.WAITLISTED)),
+        top=Max("waitlist_position"),
+    )
+    return Standing(taken=counts["taken"], waiting=counts["waiting"], next_position=(counts["top"] or 0) + 1)
+
+
 def _taken(opportunity: Opportunity) -> int:
     return opportunity.signups.filter(state__in=HOLDS_PLACE).count()
 
@@ -150,15 +172,19 @@ def _next_position(opportunity: Opportunity) -> int:
     return (top or 0) + 1
 
 
-def _notify(signup: SignUp, event: str, **context: Any) -> None:
+def _notify(signup: SignUp, event: str, *, events: int | None = None, **context: Any) -> None:
     """Tell the person what happened to their sign-up. Called with the opportunity locked,
     so the message is written unrendered: a snapshot of what it says (`_snapshot`), rendered
-    at delivery, outside the lock that every other sign-up waits on."""
+    at delivery, outside the lock that every other sign-up waits on. The key counts the
+    sign-up's history (`events`: given by a caller that has just written its first entry,
+    else counted here), so each event is told once and none is dropped by a reused key."""
     offered = event == SignUpUpdate.OFFERED
+    if events is None:
+        events = signup.events.count()
     message_create(
         recipient=signup.person,
         kind=Kind.PLACE_OFFERED if offered else Kind.SIGNUP_UPDATE,
-        dedupe_key=f"signup:{event}:{signup.pk}:{signup.events.count()}",
+        dedupe_key=f"signup:{event}:{signup.pk}:{events}",
         context=_snapshot(signup, event, context),
         render_later=True,
         # A person who prefers a phone call is called about an offer, by their named worker
