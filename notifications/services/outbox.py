@@ -384,7 +384,7 @@ def message_create(
     if RULES[kind].holds_secret:
         # A secret is rendered and wiped once sent: it is never kept as a snapshot.
         raise NotificationsError(f"A {kind} message holds a secret: it is rendered when it is written.")
-    profile = profile_for_user(user=recipient)
+    profile = _profile(recipient)
     snapshot = freeze({"recipient": recipient_snapshot(recipient, profile), **(context or {})})
     return _store(
         kind=kind,
@@ -395,6 +395,14 @@ def message_create(
         to_email=None,
         call=call,
     )
+
+
+def _profile(recipient: User) -> Profile:
+    """The recipient's profile: the one loaded with them if it was (a caller under a lock
+    loads it before taking the lock), else read now."""
+    if User.profile.is_cached(recipient):
+        return recipient.profile
+    return profile_for_user(user=recipient)
 
 
 def recipient_snapshot(recipient: User, profile: Profile) -> dict:

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import profile_for_user
 from involvement.templatetags.nhs_dates import nhs_datetime
 from opportunities.models import (
     Attendance,
@@ -77,6 +78,9 @@ def signup_create(
         raise OpportunityError("Choose in person or online", field="attendance_mode")
     if opportunity.format != Format.HYBRID:
         attendance_mode = ""
+    # The person's message preferences, read before the lock rather than under it (the
+    # message is written there); they are theirs, not the opportunity's, so no lock covers them.
+    person.profile = profile_for_user(user=person)
     with transaction.atomic():
         opportunity = _lock(opportunity.pk)
         signup = SignUp.objects.select_for_update().filter(opportunity=opportunity, person=person).first()
