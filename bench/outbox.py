@@ -4,11 +4,13 @@ Run with `make bench` (or `.venv/bin/python bench/outbox.py`). It uses a databas
 (involvement_bench), production settings (DEBUG off: bench/production.py), a real Redis broker
 and a worker with one process, and prints messages per second for two mail backends:
 
-- Django's in-memory backend: the outbox's own cost, with no mail server at all;
+- Django's in-memory backend: the outbox's own cost, with no mail server at all; then again
+  with messages written unrendered, as a sign-up writes them (a snapshot in `context`,
+  rendered from it with the templates at delivery): what rendering adds to delivery;
 - a real SMTP server on localhost (aiosmtpd, in a process of its own, accepting and counting
   every message): what a deployment pays for the SMTP conversation, less the network.
 
-It also counts database queries per message at two backlog sizes. `BENCH_EMAIL_URL` runs one
+It also counts database queries per message at two backlog sizes, both ways. `BENCH_EMAIL_URL` runs one
 backend of your choice instead of the two (for example `filemail:///tmp/benchmail`).
 """
 
@@ -18,6 +20,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +42,7 @@ from django.utils import timezone  # noqa: E402
 
 from notifications.kinds import Kind  # noqa: E402
 from notifications.models import Message  # noqa: E402
-from notifications.services import messages_deliver  # noqa: E402
+from notifications.services import freeze, messages_deliver  # noqa: E402
 
 TOTAL = int(os.environ.get("BENCH_MESSAGES", "10000"))
 
@@ -72,19 +75,43 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def make_pending(count: int, prefix: str) -> None:
+def make_pending(count: int, prefix: str, *, unrendered: bool = False) -> None:
+    """`count` messages waiting to be sent. `unrendered`: written as a sign-up writes its
+    message (a snapshot, rendered at delivery: "your place is confirmed", with a session)."""
     now = timezone.now()
+    starts = now + timedelta(days=7)
+    snapshot = freeze(
+        {
+            "recipient": {"first_name": "Sam", "profile": {"display_name": "Sam"}},
+            "event": "confirmed",
+            "opportunity": {
+                "pk": 1,
+                "title": "Interview panel: ward manager",
+                "sessions": {
+                    "all": [{"starts_at": starts, "ends_at": starts + timedelta(hours=2), "area": "Online"}]
+                },
+            },
+            "signup": {},
+        }
+    )
+    words = (
+        {"kind": Kind.SIGNUP_UPDATE, "subject": "", "body_text": "", "body_html": "", "context": snapshot}
+        if unrendered
+        else {
+            "kind": Kind.WELCOME,
+            "subject": "Welcome to Involvement Hub",
+            "body_text": "Hello,\n\nThank you for joining Involvement Hub.\n" * 5,
+            "body_html": "<p>Hello,</p><p>Thank you for joining Involvement Hub.</p>" * 5,
+        }
+    )
     Message.objects.bulk_create(
         [
             Message(
                 to_email=f"bench{index}@example.org",
-                kind=Kind.WELCOME,
                 dedupe_key=f"{prefix}:{index}",
-                subject="Welcome to Involvement Hub",
-                body_text="Hello,\n\nThank you for joining Involvement Hub.\n" * 5,
-                body_html="<p>Hello,</p><p>Thank you for joining Involvement Hub.</p>" * 5,
                 created_at=now,
                 next_attempt_at=now,
+                **words,
             )
             for index in range(count)
         ],
@@ -92,21 +119,21 @@ def make_pending(count: int, prefix: str) -> None:
     )
 
 
-def queries_per_message(backlog: int) -> float:
+def queries_per_message(backlog: int, *, unrendered: bool = False) -> float:
     """Deliver one batch in-process with a backlog of `backlog` and count the queries."""
     Message.objects.all().delete()
-    make_pending(backlog, f"q{backlog}")
+    make_pending(backlog, f"q{backlog}", unrendered=unrendered)
     with CaptureQueriesContext(connection) as queries:
         report = messages_deliver()
     return len(queries) / len(report.sent)
 
 
-def deliver_with_a_worker(email_url: str, label: str) -> float:
+def deliver_with_a_worker(email_url: str, label: str, *, unrendered: bool = False) -> float:
     """Queue one sweep for TOTAL pending messages and time one worker sending them all."""
     from involvement.celery import app
 
     Message.objects.all().delete()
-    make_pending(TOTAL, "bench")
+    make_pending(TOTAL, "bench", unrendered=unrendered)
     env = {**os.environ, "CELERY_TASK_ALWAYS_EAGER": "false", "EMAIL_URL": email_url}
     log = open(ROOT / "tmp" / "bench-worker.log", "a")  # noqa: SIM115
     worker = subprocess.Popen(
@@ -156,12 +183,20 @@ def main() -> None:
     print(settings_line(), flush=True)
     small, large = queries_per_message(1_000), queries_per_message(TOTAL)
     print(f"Database queries per message: {small:.3f} with a backlog of 1,000; {large:.3f} with {TOTAL:,}.")
+    small, large = queries_per_message(1_000, unrendered=True), queries_per_message(TOTAL, unrendered=True)
+    print(
+        f"Written unrendered (a snapshot, rendered at delivery): {small:.3f} queries per message with a "
+        f"backlog of 1,000; {large:.3f} with {TOTAL:,}."
+    )
 
     if os.environ.get("BENCH_EMAIL_URL"):
         deliver_with_a_worker(os.environ["BENCH_EMAIL_URL"], os.environ["BENCH_EMAIL_URL"])
         return
 
     deliver_with_a_worker("memorymail://", "In-memory mail backend")
+    deliver_with_a_worker(
+        "memorymail://", "In-memory mail backend, written unrendered (rendered at delivery)", unrendered=True
+    )
 
     port = free_port()
     smtp = subprocess.Popen(

@@ -27,7 +27,7 @@ class MessageAdmin(FilterOnlyListedFieldsMixin, admin.ModelAdmin):
         "to_email",
         "to_phone",
         "kind",
-        "subject",
+        "shown_subject",
         "status",
         "attempts",
         "sent_at",
@@ -44,7 +44,7 @@ class MessageAdmin(FilterOnlyListedFieldsMixin, admin.ModelAdmin):
         "to_phone",
         "kind",
         "dedupe_key",
-        "subject",
+        "shown_subject",
         "body",
         "status",
         "attempts",
@@ -66,11 +66,16 @@ class MessageAdmin(FilterOnlyListedFieldsMixin, admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
 
+    @admin.display(description="Subject", ordering="subject")
+    def shown_subject(self, obj: Message) -> str:
+        # A message not delivered yet may still be a snapshot: rendered for the page.
+        return obj.content.subject
+
     @admin.display(description="Body")
     def body(self, obj: Message) -> str:
         if RULES[obj.kind].holds_secret:
             return HIDDEN_BODY
-        return obj.body_text
+        return obj.content.body_text
 
     @admin.action(description="Send the selected failed messages again (never account messages)")
     def send_again(self, request, queryset):

@@ -1,5 +1,8 @@
 """The outbox: every message the product sends is a row here first."""
 
+from dataclasses import dataclass
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -44,6 +47,12 @@ class Message(models.Model):
     subject = models.CharField(max_length=200)
     body_text = models.TextField()
     body_html = models.TextField(blank=True)
+    # A message written unrendered (`message_create(..., render_later=True)`, in a busy
+    # transaction such as a sign-up): the snapshot of plain values its templates read, fixed
+    # when it was written (notifications/services/snapshots.py). Subject and bodies stay
+    # empty until delivery renders them from it and clears it. Never more than the message
+    # says, so never special-category data. Null for a message rendered when written.
+    context = models.JSONField(null=True, blank=True, editable=False)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -65,6 +74,8 @@ class Message(models.Model):
             models.Index(fields=["recipient"], name="message_unread_idx", condition=Q(read_at__isnull=True)),
             models.Index(fields=["status", "claimed_at"], name="message_status_idx"),
             # The wipe's sweep: account messages that still hold their secret (a handful).
+            # Messages written unrendered and not rendered yet: a handful, for the sweep.
+            models.Index(fields=["id"], name="message_unrendered_idx", condition=Q(context__isnull=False)),
             models.Index(
                 fields=["created_at"],
                 name="message_secret_unwiped_idx",
@@ -80,11 +91,37 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         to = self.to_phone if self.channel == Channel.TEXT else self.to_email
-        return f"{self.get_kind_display()} to {to}: {self.subject}"
+        return f"{self.get_kind_display()} to {to}: {self.content.subject}"
 
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+    @property
+    def is_rendered(self) -> bool:
+        return self.context is None
+
+    @cached_property
+    def content(self) -> "Message | Shown":
+        """What the message says, for a page (`.subject`, `.body_text`, `.body_html`): the
+        row itself once rendered (so a list that loads only the subject reads nothing more),
+        or, for one written unrendered and not delivered yet, rendered from its snapshot
+        here (nothing is stored: delivery, or a worker, stores it)."""
+        if self.context is None:
+            return self
+        from notifications.services.rendering import render_snapshot, stored_columns
+
+        rendered = render_snapshot(kind=self.kind, snapshot=self.context)
+        return Shown(**stored_columns(rendered, channel=self.channel))
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A message's subject and bodies, as a page shows them (`Message.content`)."""
+
+    subject: str
+    body_text: str
+    body_html: str
 
 
 class ContactTask(models.Model):

@@ -19,6 +19,7 @@ from involvement.personal_data import (
 )
 from notifications.kinds import SECRET_KINDS, Channel
 from notifications.models import ContactTask, Message
+from notifications.services import messages_render
 
 NOT_SENT_ERASED = "not sent: the person was erased"
 # A row must keep an address for its channel (a check constraint): one that is never
@@ -34,6 +35,13 @@ def _messages(person: User):
     return Message.objects.filter(mine)
 
 
+def _render_waiting() -> None:
+    """Messages written unrendered (a snapshot, rendered at delivery) are rendered first, so
+    that their words are copied, searched and erased like any other's. Seconds old at most,
+    so a handful whoever they are for."""
+    messages_render()
+
+
 def _about(person: User):
     """Messages to staff that name the person: the named-worker change does, and links to
     their page, which every message about a person does (a name alone cannot be searched
@@ -44,6 +52,7 @@ def _about(person: User):
 
 
 def export(person: User) -> list[Section]:
+    _render_waiting()
     return [
         (
             "Messages we sent you",
@@ -67,20 +76,22 @@ def messages_wipe(*, keys: list[str]) -> int:
     """For an app above whose messages to staff name a person (a reference asked for): wipe
     them by their keys when that person is erased."""
     return Message.objects.filter(dedupe_key__in=keys).update(
-        subject=ERASED_TEXT, body_text=ERASED_TEXT, body_html=""
+        subject=ERASED_TEXT, body_text=ERASED_TEXT, body_html="", context=None
     )
 
 
 def erase(person: User) -> None:
+    _render_waiting()
     messages = _messages(person)
     messages.filter(status__in=[Message.Status.PENDING, Message.Status.SENDING]).update(
         status=Message.Status.FAILED, last_error=NOT_SENT_ERASED
     )
-    messages.update(subject=ERASED_TEXT, body_text=ERASED_TEXT, body_html="")
+    # The snapshot too: a message still unrendered says nothing any more.
+    messages.update(subject=ERASED_TEXT, body_text=ERASED_TEXT, body_html="", context=None)
     messages.filter(channel=Channel.EMAIL).update(to_email=ERASED_EMAIL, to_phone="")
     messages.filter(channel=Channel.TEXT).update(to_email="", to_phone=ERASED_PHONE)
     messages.exclude(last_error=NOT_SENT_ERASED).update(last_error="")
-    _about(person).update(subject=ERASED_TEXT, body_text=ERASED_TEXT, body_html="")
+    _about(person).update(subject=ERASED_TEXT, body_text=ERASED_TEXT, body_html="", context=None)
     tasks = ContactTask.objects.filter(person=person)
     tasks.filter(closed_at=None).update(closed_at=timezone.now())
     tasks.update(subject=ERASED_TEXT, body_text="")
@@ -104,7 +115,9 @@ def _messages_due(now) -> QuerySet[Message]:
 def _message_wipe(pk: int, now) -> int:
     """The row, its key and its kind stay (what we told whom, and no job sends it again)."""
     return (
-        _messages_due(now).filter(pk=pk).update(subject=RETAINED_TEXT, body_text=RETAINED_TEXT, body_html="")
+        _messages_due(now)
+        .filter(pk=pk)
+        .update(subject=RETAINED_TEXT, body_text=RETAINED_TEXT, body_html="", context=None)
     )
 
 

@@ -16,7 +16,11 @@ def _inbox(*, user: User) -> QuerySet[Message]:
 
 
 def inbox_for_user(*, user: User) -> QuerySet[Message]:
-    return _inbox(user=user).only("id", "subject", "kind", "created_at", "read_at", "recipient_id")
+    # `context`: a message not delivered yet may still be a snapshot, its subject rendered
+    # from it for the list (`Message.content`).
+    return _inbox(user=user).only(
+        "id", "subject", "kind", "channel", "context", "created_at", "read_at", "recipient_id"
+    )
 
 
 def inbox_unread_count(*, user: User) -> int:

@@ -5,13 +5,20 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from involvement.healthz import BEAT_HEARTBEAT_KEY
-from notifications.services import messages_deliver, messages_wipe_secrets, outbox_sweep
+from notifications.services import messages_deliver, messages_render, messages_wipe_secrets, outbox_sweep
 
 
 @shared_task
 def deliver_message(message_id: int) -> None:
     # The claim inside makes a second run, or a concurrent one, a no-op.
     messages_deliver(ids=[message_id], limit=1)
+
+
+@shared_task
+def render_unrendered_message(message_id: int) -> None:
+    """A message written unrendered and listed in the inbox only: rendered from its
+    snapshot and stored. Storing is conditional, so a second run is a no-op."""
+    messages_render(ids=[message_id])
 
 
 @shared_task

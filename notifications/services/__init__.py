@@ -15,6 +15,7 @@ from notifications.services.delivery import (
     messages_claim,
     messages_deliver,
     messages_release_stale,
+    messages_render,
     outbox_sweep,
 )
 from notifications.services.errors import NotificationsError
@@ -25,16 +26,27 @@ from notifications.services.outbox import (
     message_store,
     messages_store_bulk,
     queue_delivery,
+    queue_render,
     queue_sweep,
     text_code_create,
     unique_key,
 )
-from notifications.services.rendering import RenderedMessage, render_message, render_plain_text, render_text
+from notifications.services.rendering import (
+    Draft,
+    RenderedMessage,
+    render_message,
+    render_plain_text,
+    render_snapshot,
+    render_text,
+)
+from notifications.services.snapshots import Facts, freeze, thaw
 from notifications.services.wipes import messages_wipe_secrets
 
 __all__ = [
     "CLAIM_SQL",
     "CallRequest",
+    "Draft",
+    "Facts",
     "Claimed",
     "DeliveryReport",
     "NotificationsError",
@@ -48,14 +60,19 @@ __all__ = [
     "messages_claim",
     "messages_deliver",
     "messages_release_stale",
+    "messages_render",
     "messages_store_bulk",
     "messages_wipe_secrets",
     "outbox_sweep",
     "queue_delivery",
+    "queue_render",
     "queue_sweep",
     "render_message",
     "render_plain_text",
+    "render_snapshot",
     "render_text",
     "text_code_create",
+    "thaw",
+    "freeze",
     "unique_key",
 ]

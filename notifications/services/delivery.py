@@ -4,8 +4,13 @@ Delivery is at-least-once towards the mail server and exactly-once in every case
 control: a row is claimed by one conditional UPDATE, so two workers never send the same
 message, and a worker that dies mid-send leaves the row `sending` until its lease runs out,
 when the sweep hands it to another worker.
+
+A row written unrendered (a snapshot in `context`) is rendered here, once claimed and before
+it is sent, and what it says is stored in the same row (its snapshot cleared), so the inbox,
+the admin and a retry read the same words.
 """
 
+import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -24,6 +29,7 @@ from notifications.kinds import RULES, SECRET_KINDS, Channel
 from notifications.models import WIPED_BODY, Message
 from notifications.services.errors import NotificationsError
 from notifications.services.outbox import queue_delivery
+from notifications.services.rendering import render_snapshot, stored_columns
 from notifications.services.texts import TextRefused, text_backend
 
 logger = logging.getLogger(__name__)
@@ -43,7 +49,7 @@ UPDATE notifications_message
          ORDER BY next_attempt_at, id
          LIMIT %(limit)s
            FOR UPDATE SKIP LOCKED)
-RETURNING id, to_email, subject, body_text, body_html, attempts, channel, to_phone
+RETURNING id, to_email, subject, body_text, body_html, attempts, channel, to_phone, kind, context
 """
 
 
@@ -57,6 +63,9 @@ class Claimed:
     attempts: int
     channel: str = Channel.EMAIL
     to_phone: str = ""
+    kind: str = ""
+    # The snapshot of a message written unrendered (None once rendered, or never so).
+    context: dict | None = None
 
 
 def messages_claim(*, limit: int, ids: list[int] | None = None) -> list[Claimed]:
@@ -69,7 +78,12 @@ def messages_claim(*, limit: int, ids: list[int] | None = None) -> list[Claimed]
         params["ids"] = list(ids)
     with connection.cursor() as cursor:
         cursor.execute(CLAIM_SQL.format(only=only), params)
-        return [Claimed(*row) for row in cursor.fetchall()]
+        claimed = [Claimed(*row) for row in cursor.fetchall()]
+    for row in claimed:
+        # Django has the driver hand back jsonb as text, for JSONField to decode: so here.
+        if isinstance(row.context, str):
+            row.context = json.loads(row.context)
+    return claimed
 
 
 @dataclass
@@ -87,8 +101,9 @@ def messages_deliver(*, limit: int | None = None, ids: list[int] | None = None) 
     if not batch:
         return report
     errors: dict[int, Exception] = {}
-    emails = [claimed for claimed in batch if claimed.channel != Channel.TEXT]
-    texts = [claimed for claimed in batch if claimed.channel == Channel.TEXT]
+    ready = _render_claimed(batch, errors=errors)
+    emails = [claimed for claimed in ready if claimed.channel != Channel.TEXT]
+    texts = [claimed for claimed in ready if claimed.channel == Channel.TEXT]
     if emails:
         _send_emails(emails, errors=errors, report=report)
     if texts:
@@ -110,6 +125,83 @@ def messages_deliver(*, limit: int | None = None, ids: list[int] | None = None) 
         item_id=lambda claimed: f"message {claimed.id}",
     )
     return report
+
+
+def _render_claimed(batch: list[Claimed], *, errors: dict[int, Exception]) -> list[Claimed]:
+    """Render the claimed messages that were written unrendered, from their snapshots, and
+    store what each says; the others are ready as they are. A message whose templates fail
+    is a failure like any other (retried, then failed and listed in the admin). One that is
+    no longer unrendered when its words are stored was erased meanwhile: it is not sent."""
+    rendered: dict[int, dict[str, str]] = {}
+    for claimed in batch:
+        if claimed.context is None:
+            continue
+        try:
+            rendered[claimed.id] = stored_columns(
+                render_snapshot(kind=claimed.kind, snapshot=claimed.context), channel=claimed.channel
+            )
+        except Exception as error:  # a template's fault stays with its message
+            errors[claimed.id] = error
+    stored = _store_rendered(rendered)
+    ready = []
+    for claimed in batch:
+        if claimed.context is None:
+            ready.append(claimed)
+        elif claimed.id in stored:
+            columns = rendered[claimed.id]
+            claimed.subject, claimed.body_text, claimed.body_html = (
+                columns["subject"],
+                columns["body_text"],
+                columns["body_html"],
+            )
+            claimed.context = None
+            ready.append(claimed)
+    return ready
+
+
+STORE_RENDERED_SQL = """
+UPDATE notifications_message AS message
+   SET subject = words.subject, body_text = words.body_text, body_html = words.body_html, context = NULL
+  FROM (VALUES {rows}) AS words (id, subject, body_text, body_html)
+ WHERE message.id = words.id AND message.context IS NOT NULL
+RETURNING message.id
+"""
+
+
+def _store_rendered(rendered: dict[int, dict[str, str]]) -> set[int]:
+    """Store messages' words and clear their snapshots, in one statement for a batch; the
+    ids stored. A message whose snapshot something else cleared first is left alone and
+    left out (erasure wipes both; `messages_render` may have rendered it already)."""
+    if not rendered:
+        return set()
+    params: list[int | str] = []
+    for message_id, columns in rendered.items():
+        params += [message_id, columns["subject"], columns["body_text"], columns["body_html"]]
+    rows = ", ".join(["(%s::bigint, %s, %s, %s)"] * len(rendered))
+    with connection.cursor() as cursor:
+        cursor.execute(STORE_RENDERED_SQL.format(rows=rows), params)
+        return {message_id for (message_id,) in cursor.fetchall()}
+
+
+def messages_render(*, ids: Sequence[int] | None = None, statuses: Sequence[str] | None = None) -> int:
+    """Render messages written unrendered that delivery will not render: those listed in
+    the inbox only (a worker, just after the commit; the sweep, for any a lost task left),
+    and any of a person's before their data is copied or erased. A message whose templates
+    fail is left with its snapshot (logged): pages still render it from there."""
+    unrendered = Message.objects.filter(context__isnull=False).only("id", "kind", "channel", "context")
+    if ids is not None:
+        unrendered = unrendered.filter(pk__in=list(ids))
+    if statuses is not None:
+        unrendered = unrendered.filter(status__in=list(statuses))
+    rendered: dict[int, dict[str, str]] = {}
+    for message in unrendered.order_by("pk")[: settings.OUTBOX_BATCH_SIZE]:
+        try:
+            words = render_snapshot(kind=message.kind, snapshot=message.context or {})
+        except Exception as error:
+            logger.error("Message %s could not be rendered (%s).", message.pk, type(error).__name__)
+            continue
+        rendered[message.pk] = stored_columns(words, channel=message.channel)
+    return len(_store_rendered(rendered))
 
 
 def _send_emails(batch: list[Claimed], *, errors: dict[int, Exception], report: DeliveryReport) -> None:
@@ -209,6 +301,11 @@ def outbox_sweep(*, time_budget_seconds: float | None = None) -> DeliveryReport:
         messages_release_stale()
     except Exception as error:  # what is due now still goes; the next sweep hands them back
         logger.error("Outbox sweep: handing back stale messages failed (%s).", type(error).__name__)
+    try:
+        # Inbox-only messages written unrendered whose task was lost (the broker was down).
+        messages_render(statuses=[Message.Status.INBOX_ONLY])
+    except Exception as error:  # pages render them from their snapshots meanwhile
+        logger.error("Outbox sweep: rendering messages failed (%s).", type(error).__name__)
     total, failed_batches = DeliveryReport(), 0
     while timezone.now() < deadline:
         try:

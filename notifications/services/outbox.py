@@ -4,10 +4,12 @@ what a person has chosen (a break, digests off, e-mail off for a kind)."""
 
 import logging
 import uuid
-from functools import partial
+from collections.abc import Sequence
+from contextlib import nullcontext
+from functools import cache, partial
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import ContactMethod, Profile, User
@@ -18,17 +20,42 @@ from notifications.selectors import existing_dedupe_keys
 from notifications.services.contact_tasks import CallRequest, contact_task_store
 from notifications.services.errors import NotificationsError
 from notifications.services.rendering import (
+    Draft,
     RenderedMessage,
     _check_kind,
     render_message,
     render_text,
+    stored_columns,
 )
+from notifications.services.snapshots import freeze
 
 logger = logging.getLogger(__name__)
 
 
 # Where a text's key differs from its e-mail's: one row per channel, each unique.
 TEXT_KEY_SUFFIX = ":text"
+
+# What a message says: rendered already, or a snapshot to render at delivery.
+Content = RenderedMessage | Draft
+
+
+def _words(content: Content) -> RenderedMessage:
+    """The words, rendered now if they were not: only for what must hold them in this
+    transaction (a call or a letter for a worker), never for the outbox row itself."""
+    return content.render() if isinstance(content, Draft) else content
+
+
+def _has_text(*, kind: str, content: Content) -> bool:
+    """Whether the message has a text's words: a draft of a kind that may come by text will."""
+    return RULES[kind].text if isinstance(content, Draft) else bool(content.body_sms)
+
+
+def _content_fields(content: Content, *, channel: str) -> dict:
+    """The row's subject and bodies, or, for a draft, its snapshot and empty columns that
+    delivery fills in."""
+    if isinstance(content, Draft):
+        return {"subject": "", "body_text": "", "body_html": "", "context": content.snapshot}
+    return stored_columns(content, channel=channel)
 
 
 def _start_status(*, kind: str, profile: Profile | None) -> str | None:
@@ -62,7 +89,7 @@ def _text_number(*, kind: str, profile: Profile | None) -> str:
     return profile.mobile_number
 
 
-def _text_fields(*, kind: str, rendered: RenderedMessage, recipient: User | None, to_phone: str) -> dict:
+def _text_fields(*, kind: str, rendered: Content, recipient: User | None, to_phone: str) -> dict:
     now = timezone.now()
     return {
         "channel": Channel.TEXT,
@@ -70,9 +97,7 @@ def _text_fields(*, kind: str, rendered: RenderedMessage, recipient: User | None
         "to_email": "",
         "to_phone": to_phone,
         "kind": kind,
-        "subject": rendered.subject,
-        "body_text": rendered.body_sms,
-        "body_html": "",
+        **_content_fields(rendered, channel=Channel.TEXT),
         "status": Message.Status.PENDING,
         "created_at": now,
         "next_attempt_at": now,
@@ -82,7 +107,7 @@ def _text_fields(*, kind: str, rendered: RenderedMessage, recipient: User | None
 
 
 def _message_fields(
-    *, kind: str, rendered: RenderedMessage, recipient: User | None, to_email: str, status: str
+    *, kind: str, rendered: Content, recipient: User | None, to_email: str, status: str
 ) -> dict:
     """The new row's fields, the same whichever path writes it."""
     now = timezone.now()
@@ -90,9 +115,7 @@ def _message_fields(
         "recipient": recipient,
         "to_email": to_email,
         "kind": kind,
-        "subject": rendered.subject,
-        "body_text": rendered.body_text,
-        "body_html": rendered.body_html,
+        **_content_fields(rendered, channel=Channel.EMAIL),
         "status": status,
         "created_at": now,
         "next_attempt_at": now,
@@ -105,7 +128,7 @@ def message_store(
     *,
     kind: Kind | str,
     dedupe_key: str,
-    rendered: RenderedMessage,
+    rendered: Content,
     recipient: User | None = None,
     to_email: str | None = None,
     call: CallRequest | None = None,
@@ -121,9 +144,34 @@ def message_store(
     gets a text where the kind may come by text and they have a confirmed mobile, and
     otherwise a task for their worker to phone them or write (returning None then). With
     `call`, a person who prefers a phone call gets one too (a task, keyed by the message).
+
+    `rendered` may be a `Draft` (`message_create(..., render_later=True)`): the row then
+    keeps the snapshot and is rendered at delivery; only a call or a letter, which a worker
+    reads from this transaction on, is rendered here.
     """
     _check_kind(kind)
     profile = profile_for_user(user=recipient) if recipient else None
+    return _store(
+        kind=kind,
+        dedupe_key=dedupe_key,
+        rendered=rendered,
+        recipient=recipient,
+        profile=profile,
+        to_email=to_email,
+        call=call,
+    )
+
+
+def _store(
+    *,
+    kind: str,
+    dedupe_key: str,
+    rendered: Content,
+    recipient: User | None,
+    profile: Profile | None,
+    to_email: str | None,
+    call: CallRequest | None,
+) -> Message | None:
     status = _start_status(kind=kind, profile=profile)
     if status is None:
         return None
@@ -143,12 +191,15 @@ def message_store(
         kind=kind, rendered=rendered, recipient=recipient, to_email=address, status=status
     )
     to_phone = _text_number(kind=kind, profile=profile)
-    with transaction.atomic():
-        message, created = Message.objects.get_or_create(dedupe_key=dedupe_key, defaults=fields)
-        if created and to_phone and rendered.body_sms:
-            text, text_created = Message.objects.get_or_create(
+    # One row is one statement, atomic by itself; a text or a call as well are written
+    # together with it or not at all.
+    together = transaction.atomic() if to_phone or call is not None else nullcontext()
+    with together:
+        message, created = _write_once(dedupe_key=dedupe_key, fields=fields)
+        if created and to_phone and _has_text(kind=kind, content=rendered):
+            text, text_created = _write_once(
                 dedupe_key=dedupe_key + TEXT_KEY_SUFFIX,
-                defaults=_text_fields(kind=kind, rendered=rendered, recipient=recipient, to_phone=to_phone),
+                fields=_text_fields(kind=kind, rendered=rendered, recipient=recipient, to_phone=to_phone),
             )
             if text_created:
                 transaction.on_commit(partial(queue_delivery, text.pk))
@@ -163,14 +214,48 @@ def message_store(
             )
     if created and status == Message.Status.PENDING:
         transaction.on_commit(partial(queue_delivery, message.pk))
+    elif created and isinstance(rendered, Draft):
+        # Listed in the inbox only, so never delivered: a worker renders it after the commit.
+        transaction.on_commit(partial(queue_render, message.pk))
     return message
+
+
+@cache
+def _insert_once_sql() -> str:
+    columns = [field for field in Message._meta.concrete_fields if not field.primary_key]
+    quote = connection.ops.quote_name
+    # Only the model's own table and column names, and a placeholder for every value.
+    return (
+        f"INSERT INTO {quote(Message._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({quote('dedupe_key')}) DO NOTHING RETURNING {quote('id')}"
+    )
+
+
+def _write_once(*, dedupe_key: str, fields: dict) -> tuple[Message, bool]:
+    """`get_or_create` by the message's key in one statement: `INSERT ... ON CONFLICT
+    (dedupe_key) DO NOTHING RETURNING id`, where `get_or_create` takes four (a read, a
+    savepoint, the insert, its release) while the sign-up's lock waits. The unique key still
+    decides: a second write with the same key changes nothing and gets the first message
+    (read only then)."""
+    message = Message(dedupe_key=dedupe_key, **fields)
+    columns = [field for field in Message._meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(getattr(message, field.attname), connection) for field in columns]
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_once_sql(), values)
+        row = cursor.fetchone()
+    if row is None:
+        return Message.objects.get(dedupe_key=dedupe_key), False
+    message.pk = row[0]
+    message._state.adding, message._state.db = False, connection.alias
+    return message, True
 
 
 def _call_task(
     *,
     kind: str,
     dedupe_key: str,
-    rendered: RenderedMessage,
+    rendered: Content,
     recipient: User,
     profile: Profile,
     call: CallRequest,
@@ -180,13 +265,14 @@ def _call_task(
     if profile.contact_method != ContactMethod.PHONE or not profile.phone:
         return
     worker_id = profile.named_worker_id or call.worker_id
+    words = _words(rendered)
     contact_task_store(
         person=recipient,
         profile=profile,
         kind=kind,
         dedupe_key=dedupe_key,
-        subject=rendered.subject,
-        body_text=rendered.body_text,
+        subject=words.subject,
+        body_text=words.body_text,
         worker_id=worker_id,
         due_at=call.due_at,
         method=ContactTask.Method.PHONE,
@@ -197,7 +283,7 @@ def _store_without_email(
     *,
     kind: str,
     dedupe_key: str,
-    rendered: RenderedMessage,
+    rendered: Content,
     recipient: User,
     profile: Profile,
     call: CallRequest | None,
@@ -212,13 +298,13 @@ def _store_without_email(
     with transaction.atomic():
         if (
             RULES[kind].text
-            and rendered.body_sms
+            and _has_text(kind=kind, content=rendered)
             and profile.mobile_number
             and settings.TEXT_MESSAGES_ENABLED
         ):
-            text, created = Message.objects.get_or_create(
+            text, created = _write_once(
                 dedupe_key=dedupe_key + TEXT_KEY_SUFFIX,
-                defaults=_text_fields(
+                fields=_text_fields(
                     kind=kind, rendered=rendered, recipient=recipient, to_phone=profile.mobile_number
                 ),
             )
@@ -239,13 +325,14 @@ def _store_without_email(
             or profile.registered_by_id
             or (call.worker_id if call is not None else None)
         )
+        words = _words(rendered)
         contact_task_store(
             person=recipient,
             profile=profile,
             kind=kind,
             dedupe_key=dedupe_key,
-            subject=rendered.subject,
-            body_text=rendered.body_text,
+            subject=words.subject,
+            body_text=words.body_text,
             worker_id=worker_id,
             due_at=call.due_at if call is not None else None,
         )
@@ -279,11 +366,49 @@ def message_create(
     dedupe_key: str,
     context: dict | None = None,
     call: CallRequest | None = None,
+    render_later: bool = False,
 ) -> Message | None:
     """Render the kind's templates for this person and write the message to the outbox
-    (with `call`, a phone call as well for a person who prefers one: `message_store`)."""
-    rendered = render_message(kind=kind, context={"recipient": recipient, **(context or {})})
-    return message_store(kind=kind, dedupe_key=dedupe_key, rendered=rendered, recipient=recipient, call=call)
+    (with `call`, a phone call as well for a person who prefers one: `message_store`).
+
+    With `render_later`, nothing is rendered here: the row keeps a snapshot of `context`
+    (plain values only, `snapshots.freeze`, which refuses model instances) and of the
+    recipient's name, and is rendered from it at delivery. For a transaction that holds a
+    lock others wait on (a sign-up): what the message says is still fixed now."""
+    _check_kind(kind)
+    if not render_later:
+        rendered = render_message(kind=kind, context={"recipient": recipient, **(context or {})})
+        return message_store(
+            kind=kind, dedupe_key=dedupe_key, rendered=rendered, recipient=recipient, call=call
+        )
+    if RULES[kind].holds_secret:
+        # A secret is rendered and wiped once sent: it is never kept as a snapshot.
+        raise NotificationsError(f"A {kind} message holds a secret: it is rendered when it is written.")
+    profile = _profile(recipient)
+    snapshot = freeze({"recipient": recipient_snapshot(recipient, profile), **(context or {})})
+    return _store(
+        kind=kind,
+        dedupe_key=dedupe_key,
+        rendered=Draft(kind=kind, snapshot=snapshot),
+        recipient=recipient,
+        profile=profile,
+        to_email=None,
+        call=call,
+    )
+
+
+def _profile(recipient: User) -> Profile:
+    """The recipient's profile: the one loaded with them if it was (a caller under a lock
+    loads it before taking the lock), else read now."""
+    if User.profile.is_cached(recipient):
+        return recipient.profile
+    return profile_for_user(user=recipient)
+
+
+def recipient_snapshot(recipient: User, profile: Profile) -> dict:
+    """What the templates say of the person a message is to (`recipient.first_name`,
+    `recipient.profile.display_name`), as it is when the message is written."""
+    return {"first_name": recipient.first_name, "profile": {"display_name": profile.display_name}}
 
 
 def unique_key(prefix: str) -> str:
@@ -304,11 +429,12 @@ def queue_delivery(message_id: int) -> None:
         )
 
 
-def messages_store_bulk(*, kind: Kind | str, items: list[tuple[User, str, RenderedMessage]]) -> int:
+def messages_store_bulk(*, kind: Kind | str, items: Sequence[tuple[User, str, Content]]) -> int:
     """Write many messages of one kind in one statement (digests, summaries): recipients
     must come with their profile loaded. Existing keys are skipped by the database, paused
     people are skipped here, and one batch delivery is queued on commit rather than a task
-    per message."""
+    per message. Each message may be rendered already or a `Draft` (a snapshot rendered at
+    delivery; the sweep renders those only listed in the inbox)."""
     _check_kind(kind)
     done = existing_dedupe_keys(keys=[key for _, key, _ in items]) if items else set()
     rows = []
@@ -324,7 +450,7 @@ def messages_store_bulk(*, kind: Kind | str, items: list[tuple[User, str, Render
             profile = recipient.profile
             if (
                 RULES[kind].text
-                and rendered.body_sms
+                and _has_text(kind=kind, content=rendered)
                 and profile.mobile_number
                 and settings.TEXT_MESSAGES_ENABLED
             ):
@@ -333,6 +459,7 @@ def messages_store_bulk(*, kind: Kind | str, items: list[tuple[User, str, Render
                 )
                 rows.append(Message(dedupe_key=dedupe_key + TEXT_KEY_SUFFIX, **text))
             elif not RULES[kind].holds_secret:
+                words = _words(rendered)
                 tasks.append(
                     ContactTask(
                         person=recipient,
@@ -340,8 +467,8 @@ def messages_store_bulk(*, kind: Kind | str, items: list[tuple[User, str, Render
                         method=ContactTask.Method.PHONE if profile.phone else ContactTask.Method.LETTER,
                         kind=kind,
                         dedupe_key=dedupe_key,
-                        subject=rendered.subject,
-                        body_text=rendered.body_text,
+                        subject=words.subject,
+                        body_text=words.body_text,
                     )
                 )
             continue
@@ -350,7 +477,7 @@ def messages_store_bulk(*, kind: Kind | str, items: list[tuple[User, str, Render
         )
         rows.append(Message(dedupe_key=dedupe_key, **fields))
         to_phone = _text_number(kind=kind, profile=recipient.profile)
-        if to_phone and rendered.body_sms:
+        if to_phone and _has_text(kind=kind, content=rendered):
             text = _text_fields(kind=kind, rendered=rendered, recipient=recipient, to_phone=to_phone)
             rows.append(Message(dedupe_key=dedupe_key + TEXT_KEY_SUFFIX, **text))
     if tasks:
@@ -367,6 +494,20 @@ def messages_store_bulk(*, kind: Kind | str, items: list[tuple[User, str, Render
     Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     transaction.on_commit(queue_sweep)
     return len(rows) + len(tasks)
+
+
+def queue_render(message_id: int) -> None:
+    """Queue the rendering of a message written unrendered that nobody delivers (listed in
+    the inbox only). Should the broker be down, the sweep renders it; a page that shows it
+    first renders it from its snapshot."""
+    from notifications.tasks import render_unrendered_message
+
+    try:
+        render_unrendered_message.delay(message_id)
+    except Exception as error:  # kombu and redis raise several types; all mean "not queued"
+        logger.warning(
+            "Could not queue rendering message %s (%s); the sweep will.", message_id, type(error).__name__
+        )
 
 
 def queue_sweep() -> None:

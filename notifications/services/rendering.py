@@ -1,6 +1,10 @@
 """Rendering a kind's templates for a person: the subject and bodies of an e-mail, and the
 words of a text (cut to the longest a text may be). Kept apart from writing to the outbox so
-that a page can show what a message will say without storing anything."""
+that a page can show what a message will say without storing anything.
+
+A message may also be written unrendered (a `Draft`: its kind and a snapshot of the facts its
+templates read, `snapshots.py`) and rendered from the snapshot later, with the same templates:
+at delivery, or wherever a page shows it first."""
 
 import logging
 from dataclasses import dataclass
@@ -10,8 +14,9 @@ from django.template import Context
 from django.template.backends.django import Template as DjangoBackendTemplate
 from django.template.loader import get_template, render_to_string
 
-from notifications.kinds import RULES, TEMPLATE_CHOICES, TEXT_MAX_CHARS, Kind
+from notifications.kinds import RULES, TEMPLATE_CHOICES, TEXT_MAX_CHARS, Channel, Kind
 from notifications.services.errors import NotificationsError
+from notifications.services.snapshots import thaw
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +28,22 @@ class RenderedMessage:
     body_html: str = ""
     # The text message's words, for kinds that may come by text (empty for the others).
     body_sms: str = ""
+
+
+@dataclass
+class Draft:
+    """A message not rendered yet: its kind and the snapshot (`snapshots.freeze`) of what it
+    will say. `render()` renders it once, when something needs its words before delivery
+    (a call or a letter for a worker to make, in the same transaction)."""
+
+    kind: str
+    snapshot: dict
+    _rendered: RenderedMessage | None = None
+
+    def render(self) -> RenderedMessage:
+        if self._rendered is None:
+            self._rendered = render_snapshot(kind=self.kind, snapshot=self.snapshot)
+        return self._rendered
 
 
 def _check_kind(kind: str) -> None:
@@ -69,3 +90,16 @@ def render_message(*, kind: Kind | str, context: dict) -> RenderedMessage:
         body_html=render_to_string(f"{base}.html", {**context, "subject": subject}),
         body_sms=render_text(kind=kind, context=context) if RULES[kind].text else "",
     )
+
+
+def render_snapshot(*, kind: Kind | str, snapshot: dict) -> RenderedMessage:
+    """What a message written unrendered says: its kind's templates over its snapshot, as
+    `render_message` renders them over live objects."""
+    return render_message(kind=kind, context=thaw(snapshot))
+
+
+def stored_columns(rendered: RenderedMessage, *, channel: str) -> dict[str, str]:
+    """The columns an outbox row keeps of what it says: a text's body is its words."""
+    if channel == Channel.TEXT:
+        return {"subject": rendered.subject, "body_text": rendered.body_sms, "body_html": ""}
+    return {"subject": rendered.subject, "body_text": rendered.body_text, "body_html": rendered.body_html}

@@ -58,8 +58,9 @@ def _secrets_wipe(ids: Sequence[int], *, expiry: datetime) -> int:
         last_error="Expired before it could be sent: the person can ask again.",
         body_text=WIPED_BODY,
         body_html="",
+        context=None,
     )
     done = unwiped.filter(status__in=[Message.Status.SENT, Message.Status.FAILED]).update(
-        body_text=WIPED_BODY, body_html=""
+        body_text=WIPED_BODY, body_html="", context=None
     )
     return expired + done

@@ -14,6 +14,7 @@ import logging
 import random
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, ParamSpec, TypeVar
 
@@ -23,7 +24,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from accounts.models import User
-from notifications.kinds import Kind
+from notifications.kinds import Kind, SignUpUpdate
 from notifications.services import CallRequest, message_create
 from opportunities.models import Opportunity, SignUp, SignUpEvent
 from opportunities.services.states import HOLDS_PLACE, RUNNING, TRANSITIONS, OpportunityError, State
@@ -82,15 +83,17 @@ def _retry_on_conflict(service: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def _free_place_number(signup: SignUp) -> int | None:
+def _free_place_number(signup: SignUp, *, places: int | None = None) -> int | None:
     """The lowest place number nobody on the opportunity holds, read under its lock; None
-    when every place is held (the database then refuses the change)."""
+    when every place is held (the database then refuses the change). `places`: the count
+    from the opportunity's row as locked, when the caller holds it (else read here)."""
     held = set(
         SignUp.objects.filter(opportunity_id=signup.opportunity_id, place_number__isnull=False).values_list(
             "place_number", flat=True
         )
     )
-    places = Opportunity.objects.values_list("places", flat=True).get(pk=signup.opportunity_id)
+    if places is None:
+        places = Opportunity.objects.values_list("places", flat=True).get(pk=signup.opportunity_id)
     return next((number for number in range(1, places + 1) if number not in held), None)
 
 
@@ -141,6 +144,25 @@ def _recount(opportunity: Opportunity) -> None:
     opportunity.save(update_fields=["places_taken", "waitlist_length", "updated_at"])
 
 
+@dataclass(frozen=True)
+class Standing:
+    """Places held, people waiting, and the next waiting-list position, counted in one
+    query under the opportunity's lock (what a new sign-up is decided by)."""
+
+    taken: int
+    waiting: int
+    next_position: int
+
+
+def _standing(opportunity: Opportunity) -> Standing:
+    counts = opportunity.signups.aggregate(
+        taken=Count("pk", filter=Q(state__in=HOLDS_PLACE)),
+        waiting=Count("pk", filter=Q(state=State.WAITLISTED)),
+        top=Max("waitlist_position"),
+    )
+    return Standing(taken=counts["taken"], waiting=counts["waiting"], next_position=(counts["top"] or 0) + 1)
+
+
 def _taken(opportunity: Opportunity) -> int:
     return opportunity.signups.filter(state__in=HOLDS_PLACE).count()
 
@@ -150,19 +172,44 @@ def _next_position(opportunity: Opportunity) -> int:
     return (top or 0) + 1
 
 
-def _notify(signup: SignUp, event: str, **context: Any) -> None:
-    offered = event == "offered"
+def _notify(signup: SignUp, event: str, *, events: int | None = None, **context: Any) -> None:
+    """Tell the person what happened to their sign-up. Called with the opportunity locked,
+    so the message is written unrendered: a snapshot of what it says (`_snapshot`), rendered
+    at delivery, outside the lock that every other sign-up waits on. The key counts the
+    sign-up's history (`events`: given by a caller that has just written its first entry,
+    else counted here), so each event is told once and none is dropped by a reused key."""
+    offered = event == SignUpUpdate.OFFERED
+    if events is None:
+        events = signup.events.count()
     message_create(
         recipient=signup.person,
         kind=Kind.PLACE_OFFERED if offered else Kind.SIGNUP_UPDATE,
-        dedupe_key=f"signup:{event}:{signup.pk}:{signup.events.count()}",
-        context={"signup": signup, "opportunity": signup.opportunity, "event": event, **context},
+        dedupe_key=f"signup:{event}:{signup.pk}:{events}",
+        context=_snapshot(signup, event, context),
+        render_later=True,
         # A person who prefers a phone call is called about an offer, by their named worker
         # or else the lead worker, before it lapses (issue 13, item 7).
         call=CallRequest(worker_id=signup.opportunity.lead_worker_id, due_at=signup.offer_expires_at)
         if offered
         else None,
     )
+
+
+def _snapshot(signup: SignUp, event: str, context: dict[str, Any]) -> dict[str, Any]:
+    """The facts the sign-up and offer messages say, as they are now, in the shape their
+    templates read (`opportunity.title`, `opportunity.sessions.all`, `signup.offer_expires_at`):
+    each event's message only what it shows. The title and the link for every one; the
+    sessions when a place is confirmed or offered; the deadline for an application; the
+    offer's expiry for an offer. Plain values: nothing is read again at delivery."""
+    opportunity = signup.opportunity
+    facts: dict[str, Any] = {"pk": opportunity.pk, "title": opportunity.title}
+    if event in (SignUpUpdate.CONFIRMED, SignUpUpdate.OFFERED):
+        sessions = opportunity.sessions.order_by("starts_at", "pk").values("starts_at", "ends_at", "area")
+        facts["sessions"] = {"all": list(sessions)}
+    if event == SignUpUpdate.APPLIED:
+        facts["signup_deadline"] = opportunity.signup_deadline
+    shown = {"offer_expires_at": signup.offer_expires_at} if event == SignUpUpdate.OFFERED else {}
+    return {"event": str(event), "opportunity": facts, "signup": shown, **context}
 
 
 def _offer_hours() -> int:

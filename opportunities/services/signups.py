@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.selectors import profile_for_user
 from involvement.templatetags.nhs_dates import nhs_datetime
 from opportunities.models import (
     Attendance,
@@ -24,11 +25,11 @@ from opportunities.services.places import (
     _lock,
     _lock_signup,
     _move,
-    _next_position,
     _notify,
     _offer_hours,
     _recount,
     _retry_on_conflict,
+    _standing,
     _taken,
 )
 from opportunities.services.selection import offer_passes_over
@@ -77,6 +78,9 @@ def signup_create(
         raise OpportunityError("Choose in person or online", field="attendance_mode")
     if opportunity.format != Format.HYBRID:
         attendance_mode = ""
+    # The person's message preferences, read before the lock rather than under it (the
+    # message is written there); they are theirs, not the opportunity's, so no lock covers them.
+    person.profile = profile_for_user(user=person)
     with transaction.atomic():
         opportunity = _lock(opportunity.pk)
         signup = SignUp.objects.select_for_update().filter(opportunity=opportunity, person=person).first()
@@ -87,13 +91,14 @@ def signup_create(
         extra: dict[str, int]  # fields for the new state: the waiting-list position
         if opportunity.selection_method == SelectionMethod.FAIR_SHARE:
             to_state, extra = State.APPLIED, {}
-        elif (
-            _taken(opportunity) < opportunity.places
-            and not opportunity.signups.filter(state=State.WAITLISTED).exists()
-        ):
-            to_state, extra = State.CONFIRMED, {}
         else:
-            to_state, extra = State.WAITLISTED, {"waitlist_position": _next_position(opportunity)}
+            # Counted under the lock, in one query: a free place goes to a newcomer only
+            # while nobody waits (who would otherwise be jumped).
+            standing = _standing(opportunity)
+            if standing.taken < opportunity.places and not standing.waiting:
+                to_state, extra = State.CONFIRMED, {}
+            else:
+                to_state, extra = State.WAITLISTED, {"waitlist_position": standing.next_position}
         if signup is None:
             signup = SignUp(
                 opportunity=opportunity,
@@ -104,11 +109,12 @@ def signup_create(
                 **extra,
             )
             if to_state in HOLDS_PLACE:
-                signup.place_number = _free_place_number(signup)
+                signup.place_number = _free_place_number(signup, places=opportunity.places)
             signup.save(force_insert=True)
             SignUpEvent.objects.create(
                 signup=signup, to_state=to_state, actor=actor, on_behalf_of=on_behalf_of
             )
+            events: int | None = 1  # a new sign-up's history is the entry just written
         else:
             _move(
                 signup,
@@ -120,8 +126,9 @@ def signup_create(
                 attendance_mode=attendance_mode,
                 **extra,
             )
+            events = None  # counted by _notify
         _recount(opportunity)
-        _notify(signup, to_state)
+        _notify(signup, to_state, events=events)
     return signup
 
 

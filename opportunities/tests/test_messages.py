@@ -112,7 +112,7 @@ def test_joining_and_leaving_the_waiting_list_twice_gives_one_message_for_each_e
     signup_withdraw(signup=signup, person=someone)
     signup_create(opportunity=opportunity, person=someone)
     signup_withdraw(signup=signup, person=someone)
-    subjects = [m.subject.split(":")[0] for m in messages_to(someone, Kind.SIGNUP_UPDATE)]
+    subjects = [m.content.subject.split(":")[0] for m in messages_to(someone, Kind.SIGNUP_UPDATE)]
     assert subjects == [
         "You are on the waiting list",
         "You have withdrawn",

@@ -103,7 +103,7 @@ def test_accepting_an_offer_tells_the_person_their_place_is_confirmed_and_the_hi
     signup_accept(signup=waiting, person=second)
     last = Message.objects.filter(recipient=second).latest("pk")
     assert last.kind == Kind.SIGNUP_UPDATE
-    assert f"Your place on {opportunity.title} is confirmed." in last.body_text
+    assert f"Your place on {opportunity.title} is confirmed." in last.content.body_text
     accepted = waiting.events.order_by("pk").last()
     assert (accepted.from_state, accepted.to_state, accepted.actor) == (
         State.OFFERED,
@@ -257,7 +257,7 @@ def test_the_selection_tells_each_person_what_happened_and_the_history_says_why(
     assert Message.objects.filter(recipient=offered.person).latest("pk").kind == Kind.PLACE_OFFERED
     told = Message.objects.filter(recipient=waiting.person).latest("pk")
     assert told.kind == Kind.SIGNUP_UPDATE
-    assert "so you are on the waiting list" in told.body_text
+    assert "so you are on the waiting list" in told.content.body_text
     moved = waiting.events.order_by("pk").last()
     assert (moved.to_state, moved.actor) == (State.WAITLISTED, worker)
     assert moved.reason.startswith("Waiting list: ")
@@ -407,8 +407,8 @@ def test_an_offer_lapses_at_the_very_moment_it_expires_and_the_person_is_told():
     )
     told = Message.objects.filter(recipient=offered_person).latest("pk")
     assert told.kind == Kind.SIGNUP_UPDATE
-    assert told.subject == f"The place offered to you has gone: {opportunity.title}"
-    assert "was not accepted in time, so it has gone to the next person" in told.body_text
+    assert told.content.subject == f"The place offered to you has gone: {opportunity.title}"
+    assert "was not accepted in time, so it has gone to the next person" in told.content.body_text
 
 
 @pytest.mark.parametrize(
@@ -841,7 +841,7 @@ def test_completing_declines_an_open_offer_and_the_history_says_the_activity_has
             "The activity has finished.",
         )
         told = Message.objects.filter(recipient=signup.person).latest("pk")
-        assert told.subject == f"About your application: {opportunity.title}"
+        assert told.content.subject == f"About your application: {opportunity.title}"
 
 
 def test_a_change_of_status_that_is_not_allowed_says_which(worker):

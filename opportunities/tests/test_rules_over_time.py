@@ -534,8 +534,8 @@ def test_a_place_offer_states_the_session_dates(running):
     signup_withdraw(signup=confirmed, person=people["Confirmed"])
     [offer] = Message.objects.filter(recipient=people["Waiting"], kind=Kind.PLACE_OFFERED)
     session = opportunity.sessions.get()
-    assert f"- {nhs_session(session)}, Central Leeds" in offer.body_text
-    assert nhs_session(session) in offer.body_html
+    assert f"- {nhs_session(session)}, Central Leeds" in offer.content.body_text
+    assert nhs_session(session) in offer.content.body_html
 
 
 @pytest.fixture

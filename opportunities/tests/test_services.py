@@ -364,7 +364,7 @@ def test_completing_tells_people_still_waiting_kindly():
         opportunity_complete(opportunity=opportunity, by=opportunity.lead_worker)
     assert refreshed(waiting).state == State.NOT_SELECTED
     message = Message.objects.filter(recipient=waiting_person).order_by("pk").last()
-    assert "This is not a judgement of you." in message.body_text
+    assert "This is not a judgement of you." in message.content.body_text
 
 
 def test_duplicating_makes_a_draft_copy_with_the_same_sessions():

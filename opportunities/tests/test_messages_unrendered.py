@@ -1,0 +1,100 @@
+"""A sign-up's message is written under the opportunity's lock without being rendered: the
+row keeps a snapshot of what it says, and delivery renders it afterwards (issue 18). What it
+says is still what was true when the person signed up, and the snapshot says no more than
+the message."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from accounts.permissions import Role
+from accounts.tests.factories import person
+from involvement.templatetags.nhs_dates import nhs_session
+from notifications.kinds import Kind
+from notifications.models import Message
+from notifications.services import messages_deliver
+from opportunities.models import Session
+from opportunities.services import signup_create, signup_withdraw
+from opportunities.tests.factories import OpportunityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def rep():
+    return person(roles=[Role.REPRESENTATIVE])
+
+
+def test_the_message_says_what_was_true_when_the_person_signed_up():
+    opportunity = OpportunityFactory(places=1, title="Ward panel")
+    session = opportunity.sessions.get()
+    when = nhs_session(session)
+    someone = rep()
+    signup_create(opportunity=opportunity, person=someone)
+    [message] = Message.objects.filter(recipient=someone)
+    assert message.context is not None and message.subject == ""
+
+    # Renamed and moved before the message goes: it still says what the person signed up to.
+    opportunity.title = "Ward panel (renamed)"
+    opportunity.save()
+    Session.objects.filter(pk=session.pk).update(
+        starts_at=session.starts_at + timedelta(days=1), ends_at=session.ends_at + timedelta(days=1)
+    )
+    messages_deliver(ids=[message.pk])
+
+    [email] = mail.outbox
+    assert email.subject == "Your place is confirmed: Ward panel"
+    assert f"- {when}, Central Leeds" in email.body
+    assert "renamed" not in email.body
+    assert f"/opportunities/{opportunity.pk}/" in email.body
+
+
+def test_the_snapshot_holds_what_the_message_shows_and_never_the_persons_note():
+    opportunity = OpportunityFactory(places=1, title="Ward panel")
+    first, second = rep(), rep()
+    note = "I use a wheelchair and need a quiet room after my recent treatment."
+    signup_create(opportunity=opportunity, person=first, note=note)
+    signup_create(opportunity=opportunity, person=second, note=note)
+    confirmed = Message.objects.get(recipient=first).context
+    waitlisted = Message.objects.get(recipient=second).context
+    for snapshot in (confirmed, waitlisted):
+        assert "wheelchair" not in json.dumps(snapshot)
+        assert "1 Park Row" not in json.dumps(snapshot)  # the address is on the page, never in a message
+    assert set(confirmed["opportunity"]) == {"pk", "title", "sessions"}
+    # The waiting list's message names no session, so its snapshot holds none.
+    assert set(waitlisted["opportunity"]) == {"pk", "title"}
+    assert waitlisted["event"] == "waitlisted"
+
+
+def test_each_event_is_told_once_however_often_the_person_comes_and_goes(
+    django_capture_on_commit_callbacks,
+):
+    opportunity = OpportunityFactory(places=1, title="Ward panel")
+    someone = rep()
+    with django_capture_on_commit_callbacks(execute=True):
+        signup = signup_create(opportunity=opportunity, person=someone)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            signup_withdraw(signup=signup, person=someone)
+        with django_capture_on_commit_callbacks(execute=True):
+            signup_create(opportunity=opportunity, person=someone)
+    keys = list(
+        Message.objects.filter(kind=Kind.SIGNUP_UPDATE).order_by("pk").values_list("dedupe_key", flat=True)
+    )
+    assert keys == [
+        f"signup:confirmed:{signup.pk}:1",
+        f"signup:withdrawn:{signup.pk}:2",
+        f"signup:confirmed:{signup.pk}:3",
+        f"signup:withdrawn:{signup.pk}:4",
+        f"signup:confirmed:{signup.pk}:5",
+    ]
+    # Delivered after each commit: every one rendered and sent.
+    assert [email.subject.split(":")[0] for email in mail.outbox] == [
+        "Your place is confirmed",
+        "You have withdrawn",
+        "Your place is confirmed",
+        "You have withdrawn",
+        "Your place is confirmed",
+    ]
+    assert not Message.objects.filter(context__isnull=False).exists()
