@@ -51,6 +51,9 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))  # of wrk per page
 # Measurements disturbed by other processes are repeated only while the whole run still fits in
 # this many seconds (about six minutes with set-up).
 BUDGET = float(os.environ.get("BENCH_BUDGET_SECONDS", "330"))
+# BENCH_PAGES_ONLY_ME=detail,me measures only /healthz, the opportunity's page and /me/ (and no
+# race): for working on those pages without waiting for the rest.
+ONLY_ME = {name.strip() for name in os.environ.get("BENCH_PAGES_ONLY_ME", "").split(",") if name.strip()}
 
 subprocess.run([sys.executable, "scripts/ensure_database.py"], cwd=ROOT, check=True)
 
@@ -82,6 +85,7 @@ from opportunities.services import SessionData, opportunity_publish, opportunity
 SCALE_DOMAIN = "@scale.example.org"
 RACE_PEOPLE, RACE_PLACES = 100, 10
 PAGE_P95_MS, PAGE_SHARE_OF_HEALTHZ, RACE_P95_MS = 150.0, 0.10, 1000.0
+WORKER_RSS_MB = 150
 
 # wrk prints no p95 by itself; this prints one line wrk's output can be parsed from. With
 # BENCH_COOKIES ("a|b|c"), each request sends the next cookie, so eight connections spread
@@ -242,6 +246,16 @@ def pick_targets() -> tuple[User, Opportunity]:
         .first()
     )
     return person, opportunity
+
+
+def worker_memory(server: subprocess.Popen) -> list[int]:
+    """Each gunicorn worker's resident memory in MB (VmRSS in /proc/<pid>/status)."""
+    sizes = []
+    for pid in _read(f"/proc/{server.pid}/task/{server.pid}/children").split():
+        match = re.search(r"^VmRSS:\s+(\d+) kB", _read(f"/proc/{pid}/status"), re.M)
+        if match:
+            sizes.append(round(int(match.group(1)) / 1024))
+    return sizes
 
 
 def wrk(port: int, path: str, cookies: list[str], duration: str) -> dict[str, float]:
@@ -509,6 +523,9 @@ def main() -> None:
             (f"{detail} as a representative", detail, person_cookies, "/sign-up/"),
             ("/me/ (a representative with 40 sign-ups)", "/me/", person_cookies, "<h1>Hello"),
         ]
+        if ONLY_ME:
+            paths = {"/healthz"} | {{"detail": detail, "me": "/me/"}[name] for name in ONLY_ME}
+            targets = [row for row in targets if row[1] in paths]
         print(
             f"gunicorn {WORKERS} sync workers, {os.cpu_count()} cores; wrk -t2 -c8 -d{SECONDS}s; "
             f"representative {person.email}. 'Other processes' is CPU used meanwhile by anything "
@@ -548,6 +565,15 @@ def main() -> None:
                 f"other processes {result['other_cores']:.2f} cores){verdict}"
             )
 
+        memory = worker_memory(server)
+        print(
+            "Memory after the pages: gunicorn workers "
+            + ", ".join(f"{mb} MB" for mb in memory)
+            + f" resident (VmRSS); target under {WORKER_RSS_MB} MB each: "
+            + ("met" if memory and max(memory) < WORKER_RSS_MB else "MISSED")
+        )
+        if ONLY_ME:
+            return
         # Each worker's first sign-up also connects to the Redis broker (kombu's imports and
         # connection: about 75 ms of CPU). A first round pays that, as after a deploy; the
         # second, with workers in service, is the one held to the target.
