@@ -242,15 +242,16 @@ def clashing_sessions(*, opportunity: Opportunity, person: Anyone) -> list[Sessi
     overlapping = Session.objects.filter(
         opportunity_id=opportunity.pk, starts_at__lt=OuterRef("ends_at"), ends_at__gt=OuterRef("starts_at")
     )
+    # Each of their sessions once (Exists, not a join, so no DISTINCT over whole rows), with
+    # only what the warning shows: the opportunity's title and the session's times.
+    holding = SignUp.objects.filter(
+        opportunity_id=OuterRef("opportunity_id"), person=person, state__in=[State.CONFIRMED, State.OFFERED]
+    )
     return list(
-        Session.objects.filter(
-            Exists(overlapping),
-            opportunity__signups__person=person,
-            opportunity__signups__state__in=[State.CONFIRMED, State.OFFERED],
-        )
+        Session.objects.filter(Exists(overlapping), Exists(holding))
         .exclude(opportunity=opportunity)
         .select_related("opportunity")
-        .distinct()
+        .only("starts_at", "ends_at", "opportunity_id", "opportunity__title")
     )
 
 
