@@ -13,7 +13,7 @@ from rules.contrib.views import permission_required
 from involvement.errors import attempt
 from opportunities.filters import OpportunityFilter
 from opportunities.forms import SignUpForm
-from opportunities.models import Format, Opportunity, Session
+from opportunities.models import Format, Opportunity
 from opportunities.page_parts import cacheable, public_part, render_public_part, signup_fields
 from opportunities.permissions import get_opportunity_for_viewer
 from opportunities.presenters import opportunity_page, signed_up_message, signup_action_page, your_signup
@@ -93,17 +93,16 @@ def _detail_page(
             page=page,
             load=lambda: opportunity_get(opportunity_id=opportunity.pk),
         )
-        # Not read by the page when the part comes from the cache: a query only if asked.
-        sessions = Session.objects.filter(opportunity_id=opportunity.pk)
     else:
         public = render_public_part(opportunity=opportunity, show_private=show_private, page=page)
-        sessions = opportunity.sessions.all()
     context = {
         "opportunity": opportunity,
         "page": page,
         "public": public,
         "yours": yours,
-        "sessions": sessions,
+        # Prefetched with `opportunity_get`; otherwise not read when the public part comes from
+        # the cache, and so not queried.
+        "sessions": opportunity.sessions.all(),
         "signup": signup,
         "waitlist_place": waitlist_place(signup=signup) if signup else None,
         "can_sign_up": yours.can_sign_up,
