@@ -13,6 +13,9 @@ and real gunicorn workers. It prints one line per measurement:
   moment for 10 first-come places: twice, each on a fresh opportunity (the first round is each
   worker's first sign-up), counting confirmed and waitlisted sign-ups in the database.
 
+After the pages it prints each gunicorn worker's resident memory (VmRSS, target under 150 MB).
+BENCH_PAGES_ONLY_ME=detail,me measures only /healthz, an opportunity's page and /me/ (no race).
+
 Each line also says how much CPU other processes on the machine used meanwhile; a disturbed
 measurement is repeated while the run stays within about six minutes. The race opportunities,
 sessions, messages and queued deliveries are removed afterwards.
