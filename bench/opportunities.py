@@ -13,6 +13,9 @@ and real gunicorn workers. It prints one line per measurement:
   moment for 10 first-come places: twice, each on a fresh opportunity (the first round is each
   worker's first sign-up), counting confirmed and waitlisted sign-ups in the database.
 
+After the pages it prints each gunicorn worker's resident memory (VmRSS, target under 150 MB).
+BENCH_PAGES_ONLY_ME=detail,me measures only /healthz, an opportunity's page and /me/ (no race).
+
 Each line also says how much CPU other processes on the machine used meanwhile; a disturbed
 measurement is repeated while the run stays within about six minutes. The race opportunities,
 sessions, messages and queued deliveries are removed afterwards.
@@ -54,6 +57,9 @@ BUDGET = float(os.environ.get("BENCH_BUDGET_SECONDS", "330"))
 # BENCH_ONLY=race skips the pages and runs only the two sign-up races (with a short warm-up of
 # the opportunity page so that every worker has loaded its templates first).
 ONLY_RACE = os.environ.get("BENCH_ONLY", "") == "race"
+# BENCH_PAGES_ONLY_ME=detail,me measures only /healthz, the opportunity's page and /me/ (and no
+# race): for working on those pages without waiting for the rest.
+ONLY_ME = {name.strip() for name in os.environ.get("BENCH_PAGES_ONLY_ME", "").split(",") if name.strip()}
 
 subprocess.run([sys.executable, "scripts/ensure_database.py"], cwd=ROOT, check=True)
 
@@ -85,6 +91,7 @@ from opportunities.services import SessionData, opportunity_publish, opportunity
 SCALE_DOMAIN = "@scale.example.org"
 RACE_PEOPLE, RACE_PLACES = 100, 10
 PAGE_P95_MS, PAGE_SHARE_OF_HEALTHZ, RACE_P95_MS = 150.0, 0.10, 1000.0
+WORKER_RSS_MB = 150
 
 # wrk prints no p95 by itself; this prints one line wrk's output can be parsed from. With
 # BENCH_COOKIES ("a|b|c"), each request sends the next cookie, so eight connections spread
@@ -246,6 +253,16 @@ def pick_targets() -> tuple[User, Opportunity]:
         .first()
     )
     return person, opportunity
+
+
+def worker_memory(server: subprocess.Popen) -> list[int]:
+    """Each gunicorn worker's resident memory in MB (VmRSS in /proc/<pid>/status)."""
+    sizes = []
+    for pid in _read(f"/proc/{server.pid}/task/{server.pid}/children").split():
+        match = re.search(r"^VmRSS:\s+(\d+) kB", _read(f"/proc/{pid}/status"), re.M)
+        if match:
+            sizes.append(round(int(match.group(1)) / 1024))
+    return sizes
 
 
 def wrk(port: int, path: str, cookies: list[str], duration: str) -> dict[str, float]:
@@ -516,6 +533,9 @@ def main() -> None:
             (f"{detail} as a representative", detail, person_cookies, "/sign-up/"),
             ("/me/ (a representative with 40 sign-ups)", "/me/", person_cookies, "<h1>Hello"),
         ]
+        if ONLY_ME:
+            paths = {"/healthz"} | {{"detail": detail, "me": "/me/"}[name] for name in ONLY_ME}
+            targets = [row for row in targets if row[1] in paths]
         print(
             f"gunicorn {WORKERS} sync workers, {os.cpu_count()} cores; wrk -t2 -c8 -d{SECONDS}s; "
             f"representative {person.email}. 'Other processes' is CPU used meanwhile by anything "
@@ -558,6 +578,15 @@ def main() -> None:
                 f"other processes {result['other_cores']:.2f} cores){verdict}"
             )
 
+        memory = worker_memory(server)
+        print(
+            "Memory after the pages: gunicorn workers "
+            + ", ".join(f"{mb} MB" for mb in memory)
+            + f" resident (VmRSS); target under {WORKER_RSS_MB} MB each: "
+            + ("met" if memory and max(memory) < WORKER_RSS_MB else "MISSED")
+        )
+        if ONLY_ME:
+            return
         # Each worker's first sign-up also connects to the Redis broker (kombu's imports and
         # connection: about 75 ms of CPU). A first round pays that, as after a deploy; the
         # second, with workers in service, is the one held to the target.

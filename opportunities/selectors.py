@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     ExpressionWrapper,
     Max,
     OuterRef,
@@ -21,7 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.selectors import caseload_for_worker
-from catalogue.models import Rate
+from catalogue.models import ActivityType, Course, Rate, Team
 from opportunities.models import (
     Opportunity,
     OpportunityEvent,
@@ -64,6 +65,44 @@ def opportunity_get(*, opportunity_id: int) -> Opportunity | None:
         .filter(pk=opportunity_id)
         .first()
     )
+
+
+def opportunity_for_page(*, opportunity_id: int) -> Opportunity | None:
+    """The opportunity's own row, without its related rows, and `page_version`: a digest,
+    computed by PostgreSQL in the same query, of every row the public part of its page is
+    drawn from (the opportunity, its activity type, team, courses, the lead worker's name
+    and address, and its sessions). Two reads with the same digest read the same values, so
+    a fragment rendered from one serves the other (presenters.public_part): a change to any
+    of those rows, however it is made, makes a new digest. One query, and little Python: the
+    page's full read (`opportunity_get`, with its joins and the rate subqueries) costs about
+    5 ms of CPU just to build and load (docs/benchmarks.md)."""
+    tables = {
+        "opportunity": Opportunity._meta.db_table,
+        "activity_type": ActivityType._meta.db_table,
+        "team": Team._meta.db_table,
+        "course": Course._meta.db_table,
+        "user": User._meta.db_table,
+        "session": Session._meta.db_table,
+    }
+    # Whole rows as text (a row's text form holds every column), so a column added later is
+    # covered without a change here; the lead worker's row only by what the page shows. The
+    # table names are the models' own, never input: the one parameter is the id.
+    sql = """
+        SELECT o.*, md5(concat_ws('|',
+            o::text, a::text, t::text, coalesce(rc::text, '-'), coalesce(tf::text, '-'),
+            concat_ws('/', lw.first_name, lw.last_name, lw.email),
+            (SELECT coalesce(string_agg(s::text, '|' ORDER BY s.starts_at, s.id), '-')
+             FROM {session} s WHERE s.opportunity_id = o.id)
+        )) AS page_version
+        FROM {opportunity} o
+        JOIN {activity_type} a ON a.id = o.activity_type_id
+        JOIN {team} t ON t.id = o.team_id
+        JOIN {user} lw ON lw.id = o.lead_worker_id
+        LEFT JOIN {course} rc ON rc.id = o.required_course_id
+        LEFT JOIN {course} tf ON tf.id = o.trains_for_id
+        WHERE o.id = %s
+    """.format(**{name: f'"{table}"' for name, table in tables.items()})  # noqa: S608
+    return next(iter(Opportunity.objects.raw(sql, [opportunity_id])), None)
 
 
 def opportunities_for_browse() -> QuerySet[Opportunity]:
@@ -198,20 +237,21 @@ def clashing_sessions(*, opportunity: Opportunity, person: Anyone) -> list[Sessi
     """The person's other confirmed or offered sessions that overlap this opportunity's."""
     if not person.is_authenticated:
         return []
-    overlaps = Q()
-    for session in opportunity.sessions.all():
-        overlaps |= Q(starts_at__lt=session.ends_at, ends_at__gt=session.starts_at)
-    if not overlaps:
-        return []
+    # Compared in the database with this opportunity's sessions, so the page need not have
+    # loaded them (the opportunity's page serves them from its cached part).
+    overlapping = Session.objects.filter(
+        opportunity_id=opportunity.pk, starts_at__lt=OuterRef("ends_at"), ends_at__gt=OuterRef("starts_at")
+    )
+    # Each of their sessions once (Exists, not a join, so no DISTINCT over whole rows), with
+    # only what the warning shows: the opportunity's title and the session's times.
+    holding = SignUp.objects.filter(
+        opportunity_id=OuterRef("opportunity_id"), person=person, state__in=[State.CONFIRMED, State.OFFERED]
+    )
     return list(
-        Session.objects.filter(
-            overlaps,
-            opportunity__signups__person=person,
-            opportunity__signups__state__in=[State.CONFIRMED, State.OFFERED],
-        )
+        Session.objects.filter(Exists(overlapping), Exists(holding))
         .exclude(opportunity=opportunity)
         .select_related("opportunity")
-        .distinct()
+        .only("starts_at", "ends_at", "opportunity_id", "opportunity__title")
     )
 
 

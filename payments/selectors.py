@@ -46,6 +46,13 @@ def claims_of(*, person: User) -> QuerySet[Claim]:
     return _with_everything(Claim.objects.filter(person=person)).order_by("-activity_date", "-pk")
 
 
+def claim_links_of(*, person: User) -> QuerySet[Claim]:
+    """The person's claims as /me/ links them from their sign-ups: the sign-up, the claim's
+    id and state, nothing more (claims_of reads the lot, with expenses summed: measured, it
+    was the slowest of the page's queries)."""
+    return Claim.objects.filter(person=person).only("pk", "signup_id", "state")
+
+
 def claims_to_review(*, user: User, state: str | None = None, lead_only: bool = True) -> QuerySet[Claim]:
     """Claims a worker reviews: those of the opportunities they lead (a manager: all)."""
     claims = Claim.objects.exclude(person=user)

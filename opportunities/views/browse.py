@@ -14,11 +14,14 @@ from involvement.errors import attempt
 from opportunities.filters import OpportunityFilter
 from opportunities.forms import SignUpForm
 from opportunities.models import Format, Opportunity
+from opportunities.page_parts import cacheable, public_part, render_public_part, signup_fields
 from opportunities.permissions import get_opportunity_for_viewer
 from opportunities.presenters import opportunity_page, signed_up_message, signup_action_page, your_signup
 from opportunities.selectors import (
     clashing_sessions,
     opportunities_for_browse,
+    opportunity_for_page,
+    opportunity_get,
     opportunity_history,
     pace_passed,
     signup_for,
@@ -59,34 +62,61 @@ def browse(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_safe
 def detail(request: HttpRequest, opportunity_id: int) -> HttpResponse:
-    return _detail_page(request, get_opportunity_for_viewer(request.user, opportunity_id))
+    # One query loads the row and the digest of what the page's public part shows; the
+    # part itself comes from the cache while that digest stands (opportunities/page_parts.py).
+    opportunity = opportunity_for_page(opportunity_id=opportunity_id)
+    if opportunity is None or not request.user.has_perm("opportunities.view_opportunity", opportunity):
+        raise Http404("No such opportunity")  # pragma: no mutate: templates/404.html never shows the text
+    if request.user.has_perm("opportunities.view_history", opportunity) or not cacheable(opportunity):
+        # Staff (the history and the manage column), and a fee read from today's rate card.
+        return _detail_page(request, get_opportunity_for_viewer(request.user, opportunity_id))
+    return _detail_page(request, opportunity, version=opportunity.page_version)
 
 
 def _detail_page(
-    request: HttpRequest, opportunity: Opportunity, *, form: SignUpForm | None = None
+    request: HttpRequest, opportunity: Opportunity, *, form: SignUpForm | None = None, version: str = ""
 ) -> HttpResponse:
     """The opportunity's page; `form` is a sign-up form that failed, shown again with what
-    the person typed and the message by the field."""
+    the person typed and the message by the field. With `version` (the opportunity's
+    `page_version`), `opportunity` is its row alone and the public part may come from the
+    cache; without, `opportunity` comes with everything (`opportunity_get`)."""
     signup = signup_for(opportunity=opportunity, person=request.user)
     yours = your_signup(user=request.user, opportunity=opportunity, signup=signup)
+    page = opportunity_page(opportunity=opportunity)
+    show_private = request.user.is_authenticated
+    hybrid = opportunity.format == Format.HYBRID
+    if version:
+        public = public_part(
+            opportunity=opportunity,
+            version=version,
+            show_private=show_private,
+            page=page,
+            load=lambda: opportunity_get(opportunity_id=opportunity.pk),
+        )
+    else:
+        public = render_public_part(opportunity=opportunity, show_private=show_private, page=page)
     context = {
         "opportunity": opportunity,
-        "page": opportunity_page(opportunity=opportunity),
+        "page": page,
+        "public": public,
         "yours": yours,
+        # Prefetched with `opportunity_get`; otherwise not read when the public part comes from
+        # the cache, and so not queried.
         "sessions": opportunity.sessions.all(),
         "signup": signup,
         "waitlist_place": waitlist_place(signup=signup) if signup else None,
         "can_sign_up": yours.can_sign_up,
         "can_manage": request.user.has_perm("opportunities.manage_opportunity", opportunity),
         # Signed-in people see exact addresses and joining links; visitors see the area only.
-        "show_private": request.user.is_authenticated,
-        "form": form or SignUpForm(hybrid=opportunity.format == Format.HYBRID),
+        "show_private": show_private,
+        "form": form or SignUpForm(hybrid=hybrid),
         "can_change_lead": request.user.has_perm("opportunities.change_lead", opportunity),
         "history": None,  # staff only, below
     }
     if request.user.has_perm("opportunities.view_history", opportunity):
         context["history"] = list(opportunity_history(opportunity=opportunity))
     if context["can_sign_up"]:
+        context["signup_fields"] = signup_fields(form, hybrid=hybrid)
         context["clashes"] = clashing_sessions(opportunity=opportunity, person=request.user)
         context["pace_passed"], context["pace_count"] = pace_passed(
             opportunity=opportunity, person=request.user
