@@ -7,8 +7,9 @@ and real gunicorn workers. It prints one line per measurement:
 
 - wrk (`-t2 -c8 -d20s`, after a 3 s warm-up) against /healthz (the floor: it touches the
   database and Redis and renders nothing), the opportunity list with and without a search and
-  filters, an opportunity's page as a visitor and as a signed-in representative, and /me/ for a
-  representative with a typical number of sign-ups (40);
+  filters (as a visitor, and as a signed-in representative), an opportunity's page as a
+  visitor and as a signed-in representative, and /me/ for a representative with a typical
+  number of sign-ups (40);
 - 100 representatives, each signed in with a CSRF token, posting the sign-up form at the same
   moment for 10 first-come places: twice, each on a fresh opportunity (the first round is each
   worker's first sign-up), counting confirmed and waitlisted sign-ups in the database.
@@ -51,6 +52,10 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "20"))  # of wrk per page
 # Measurements disturbed by other processes are repeated only while the whole run still fits in
 # this many seconds (about six minutes with set-up).
 BUDGET = float(os.environ.get("BENCH_BUDGET_SECONDS", "330"))
+# BENCH_PAGES=list measures /healthz and the opportunity list only (as a visitor and as a
+# representative, with and without a search and filters: no opportunity page, /me/ or race),
+# to save time while working on the list; the default, all, measures everything.
+PAGES = os.environ.get("BENCH_PAGES", "all")
 
 subprocess.run([sys.executable, "scripts/ensure_database.py"], cwd=ROOT, check=True)
 
@@ -505,10 +510,14 @@ def main() -> None:
             ("/opportunities/", "/opportunities/", [], 'role="status"'),
             ("/opportunities/?q=interview", "/opportunities/?q=interview", [], 'role="status"'),
             (search, search, [], 'role="status"'),
+            ("/opportunities/ as a representative", "/opportunities/", person_cookies, 'role="status"'),
+            (f"{search} as a representative", search, person_cookies, 'role="status"'),
             (f"{detail} as a visitor", detail, [], "Log in to sign up"),
             (f"{detail} as a representative", detail, person_cookies, "/sign-up/"),
             ("/me/ (a representative with 40 sign-ups)", "/me/", person_cookies, "<h1>Hello"),
         ]
+        if PAGES == "list":
+            targets = targets[:6]
         print(
             f"gunicorn {WORKERS} sync workers, {os.cpu_count()} cores; wrk -t2 -c8 -d{SECONDS}s; "
             f"representative {person.email}. 'Other processes' is CPU used meanwhile by anything "
@@ -551,9 +560,10 @@ def main() -> None:
         # Each worker's first sign-up also connects to the Redis broker (kombu's imports and
         # connection: about 75 ms of CPU). A first round pays that, as after a deploy; the
         # second, with workers in service, is the one held to the target.
-        print(race_line("first round, each worker's first sign-up", race(port, race_people, watch)))
-        outcome = quietest(lambda: race(port, race_people, watch), watch, repeat_until(0, 0))
-        print(race_line("second round", outcome, judge=True))
+        if PAGES != "list":
+            print(race_line("first round, each worker's first sign-up", race(port, race_people, watch)))
+            outcome = quietest(lambda: race(port, race_people, watch), watch, repeat_until(0, 0))
+            print(race_line("second round", outcome, judge=True))
     finally:
         server.terminate()
         try:
