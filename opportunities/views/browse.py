@@ -13,6 +13,7 @@ from rules.contrib.views import permission_required
 from involvement.errors import attempt
 from opportunities.filters import OpportunityFilter
 from opportunities.forms import SignUpForm
+from opportunities.fragments import card_html, filter_form_html
 from opportunities.models import Format, Opportunity
 from opportunities.permissions import get_opportunity_for_viewer
 from opportunities.presenters import opportunity_page, signed_up_message, signup_action_page, your_signup
@@ -41,19 +42,25 @@ PAGE_SIZE = 20
 @login_not_required
 @require_safe
 def browse(request: HttpRequest) -> HttpResponse:
-    filterset = OpportunityFilter(request.GET or None, queryset=opportunities_for_browse(), user=request.user)
+    everything = opportunities_for_browse()
+    filterset = OpportunityFilter(request.GET or None, queryset=everything, user=request.user)
     if filterset.is_bound and not filterset.is_valid():
-        results = opportunities_for_browse().none()
+        results = everything.none()
     else:
-        results = filterset.qs if filterset.is_bound else opportunities_for_browse()
+        results = filterset.qs if filterset.is_bound else everything
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "opportunities/opportunity_list.html",
-        {"filter": filterset, "form": filterset.form, "page": page, "query_string": query.urlencode()},
-    )
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "page": page,
+        "query_string": query.urlencode(),
+        # The form and the cards come rendered, mostly from memory (opportunities.fragments).
+        "filter_form": filter_form_html(filterset.form),
+        "cards": [card_html(opportunity) for opportunity in page.object_list],
+    }
+    return render(request, "opportunities/opportunity_list.html", context)
 
 
 @login_not_required
