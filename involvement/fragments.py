@@ -37,19 +37,28 @@ class FragmentStore:
         self._entries: OrderedDict[Hashable, SafeString] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_render(self, key: Hashable, render: Callable[[], SafeString]) -> SafeString:
+    def get(self, key: Hashable) -> SafeString | None:
         if settings.DEBUG:
-            return render()
+            return None
         with self._lock:
             html = self._entries.get(key)
             if html is not None:
                 self._entries.move_to_end(key)
-                return html
-        html = render()
+            return html
+
+    def put(self, key: Hashable, html: SafeString) -> None:
+        if settings.DEBUG:
+            return
         with self._lock:
             self._entries[key] = html
             if len(self._entries) > self.size:
                 self._entries.popitem(last=False)
+
+    def get_or_render(self, key: Hashable, render: Callable[[], SafeString]) -> SafeString:
+        html = self.get(key)
+        if html is None:
+            html = render()
+            self.put(key, html)
         return html
 
     def clear(self) -> None:

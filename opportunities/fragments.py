@@ -108,12 +108,22 @@ def _row_key(instance: Model) -> tuple:
     return tuple(values)
 
 
+def _loaded(instance: Model) -> tuple[set[str], set[str]]:
+    return set(instance.__dict__), set(instance._state.fields_cache)
+
+
 def card_html(opportunity: Opportunity) -> SafeString:
     """templates/opportunities/_card.html for one opportunity."""
-    template = get_template("opportunities/_card.html")
     key = (timezone.get_current_timezone_name(), _row_key(opportunity))
     try:
-        hash(key)
-    except TypeError:
-        return template.render({"opportunity": opportunity})
-    return cards.get_or_render(key, lambda: template.render({"opportunity": opportunity}))
+        html = cards.get(key)
+    except TypeError:  # a value no key can hold
+        key, html = None, None
+    if html is None:
+        loaded = _loaded(opportunity)
+        html = get_template("opportunities/_card.html").render({"opportunity": opportunity})
+        # Kept only if the card showed nothing but what the key holds: a deferred column or a
+        # related row the template read for itself would not be in it.
+        if key is not None and _loaded(opportunity) == loaded:
+            cards.put(key, html)
+    return html

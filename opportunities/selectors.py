@@ -67,13 +67,15 @@ def opportunity_get(*, opportunity_id: int) -> Opportunity | None:
 
 
 def opportunities_for_browse() -> QuerySet[Opportunity]:
-    """Published opportunities still ahead, soonest first, with what each card shows."""
+    """Published opportunities still ahead, soonest first, with what each card shows (the
+    course it needs; not its team or activity type, which a card does not show) and not the
+    long texts it does not."""
     return (
         with_rate_in_force(
             Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED, ends_at__gte=timezone.now())
         )
-        .select_related("activity_type", "team", "required_course")
-        .defer("description", "accessibility")
+        .select_related("required_course")
+        .defer("description", "accessibility", "cancel_reason", "search_vector")
         .order_by("starts_at", "pk")
     )
 

@@ -21,7 +21,7 @@ from accounts.tests.factories import person
 from catalogue.models import ActivityType, Course, InvolvementLevel, Rate, RateCard, RateUnit, Team
 from involvement.templatetags.nhs_dates import nhs_datetime
 from opportunities.filters import OpportunityFilter
-from opportunities.fragments import cards, filter_fields, filter_form_html
+from opportunities.fragments import card_html, cards, filter_fields, filter_form_html
 from opportunities.models import Format, Opportunity
 from opportunities.selectors import opportunities_for_browse
 from opportunities.services import SessionData, opportunity_save, signup_create, signup_withdraw
@@ -254,3 +254,13 @@ def test_a_card_shows_a_renamed_course_and_a_new_rate(client, worker):
         card=card_, effective_from=timezone.localdate(), unit=RateUnit.HOUR, amount=Decimal("12")
     )
     assert "£12.00" in card(client, "Gamma")
+
+
+def test_a_card_that_read_more_than_its_key_holds_is_not_kept(listed):
+    """Were the card to show a column the browse selector defers, or a related row it does
+    not read, the key would not hold it: such a card is rendered every time instead."""
+    cards.clear()
+    card_html(Opportunity.objects.only("id").get(pk=listed[1].pk))
+    assert len(cards) == 0
+    card_html(opportunities_for_browse().get(pk=listed[1].pk))
+    assert len(cards) == 1
