@@ -264,3 +264,28 @@ def test_a_card_that_read_more_than_its_key_holds_is_not_kept(listed):
     assert len(cards) == 0
     card_html(opportunities_for_browse().get(pk=listed[1].pk))
     assert len(cards) == 1
+
+
+def test_cards_show_each_rate_cards_rate_in_force_today_in_one_query(
+    client, worker, django_assert_max_num_queries
+):
+    """Published before they had a fee of their own: each card shows its rate card's rate in
+    force today, or its payment note if the card has none yet; one query for all of them."""
+    today = timezone.localdate()
+    made = {}
+    for name, amount, since in [("Card A", "10", -3), ("Card B", "14", -30), ("Card C", "99", 10)]:
+        rate_card = RateCard.objects.create(name=name)
+        Rate.objects.create(
+            card=rate_card, effective_from=today + timedelta(days=since), unit=RateUnit.HOUR, amount=amount
+        )
+        made[name] = OpportunityFactory(title=f"Paid by {name}", lead_worker=worker, rate_card=rate_card)
+    Rate.objects.create(
+        card=made["Card B"].rate_card, effective_from=today + timedelta(days=1), unit=RateUnit.HOUR, amount=20
+    )
+    client.get(BROWSE)
+    with django_assert_max_num_queries(4):  # the count, the page, the rates in force; no catalogue
+        page = client.get(BROWSE).content.decode()
+    assert "£10.00 an hour" in card_of(page, "Paid by Card A")
+    assert "£14.00 an hour" in card_of(page, "Paid by Card B")
+    assert "£25 an hour" in card_of(page, "Paid by Card C")  # its payment note
+    assert "£99" not in page and "£20" not in page

@@ -18,6 +18,7 @@ from opportunities.models import Format, Opportunity
 from opportunities.permissions import get_opportunity_for_viewer
 from opportunities.presenters import opportunity_page, signed_up_message, signup_action_page, your_signup
 from opportunities.selectors import (
+    add_rates_in_force,
     clashing_sessions,
     opportunities_for_browse,
     opportunity_history,
@@ -49,6 +50,8 @@ def browse(request: HttpRequest) -> HttpResponse:
     else:
         results = filterset.qs if filterset.is_bound else everything
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    opportunities = list(page.object_list)  # read once; the template's tests reuse it
+    add_rates_in_force(opportunities)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -58,7 +61,7 @@ def browse(request: HttpRequest) -> HttpResponse:
         "query_string": query.urlencode(),
         # The form and the cards come rendered, mostly from memory (opportunities.fragments).
         "filter_form": filter_form_html(filterset.form),
-        "cards": [card_html(opportunity) for opportunity in page.object_list],
+        "cards": [card_html(opportunity) for opportunity in opportunities],
     }
     return render(request, "opportunities/opportunity_list.html", context)
 
