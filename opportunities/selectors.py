@@ -96,7 +96,7 @@ def add_rates_in_force(opportunities: Iterable[Opportunity]) -> None:
     ]
     if not waiting:
         return
-    in_force = {
+    in_force: dict[int | None, Rate] = {
         rate.card_id: rate
         for rate in Rate.objects.filter(
             card_id__in={opportunity.rate_card_id for opportunity in waiting},
