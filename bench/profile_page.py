@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.production import use_production_settings  # noqa: E402
+from bench.production import settings_line, use_production_settings  # noqa: E402
 
 use_production_settings()
 
@@ -67,6 +67,7 @@ def main() -> None:
     args = parser.parse_args()
 
     call_command("collectstatic", interactive=False, verbosity=0)
+    print(settings_line(), flush=True)
     client = Client(HTTP_HOST="127.0.0.1")
     if args.as_representative:
         person = (
