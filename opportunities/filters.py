@@ -1,5 +1,7 @@
 """The browse filters: a GET form that works without JavaScript and keeps its values."""
 
+from typing import ClassVar
+
 import django_filters
 from django import forms
 from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -60,6 +62,19 @@ class OpportunityFilter(django_filters.FilterSet):
         method="filter_places_left",
         widget=forms.CheckboxInput,
     )
+
+    # django-filter builds a new form class, with a new field for every filter, for each
+    # request; the class depends only on which filters there are (visitors have no "mine"), so
+    # it is built once per process. Each form still deep-copies its fields (and the selects'
+    # querysets) as any Django form does.
+    _form_classes: ClassVar[dict[tuple[str, ...], type[forms.Form]]] = {}
+
+    def get_form_class(self) -> type[forms.Form]:
+        names = tuple(self.filters)
+        form_class = self._form_classes.get(names)
+        if form_class is None:
+            form_class = self._form_classes[names] = super().get_form_class()
+        return form_class
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)

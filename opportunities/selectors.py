@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -106,15 +107,47 @@ def opportunity_for_page(*, opportunity_id: int) -> Opportunity | None:
 
 
 def opportunities_for_browse() -> QuerySet[Opportunity]:
-    """Published opportunities still ahead, soonest first, with what each card shows."""
+    """Published opportunities still ahead, soonest first, with what each card shows (the
+    course it needs; not its team or activity type, which a card does not show) and not the
+    long texts it does not. The rate in force for the few cards that show one comes from
+    `add_rates_in_force`, for the page's cards only."""
     return (
-        with_rate_in_force(
-            Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED, ends_at__gte=timezone.now())
-        )
-        .select_related("activity_type", "team", "required_course")
-        .defer("description", "accessibility")
+        Opportunity.objects.filter(status=Opportunity.Status.PUBLISHED, ends_at__gte=timezone.now())
+        .select_related("required_course")
+        .defer("description", "accessibility", "cancel_reason", "search_vector")
         .order_by("starts_at", "pk")
     )
+
+
+RATE_IN_FORCE_FIELDS = ("unit", "amount", "block_hours", "preparation_hours")
+
+
+def add_rates_in_force(opportunities: Iterable[Opportunity]) -> None:
+    """What `with_rate_in_force` annotates, for a page already read: only an opportunity that
+    is paid, has a rate card and no fee of its own yet shows its card's rate in force today
+    (`Opportunity.fee_shown`), so only those get it, in one query; on most pages, none.
+    Four correlated subqueries on the page's query cost more than that, in building the
+    query as much as in running it."""
+    waiting = [
+        opportunity
+        for opportunity in opportunities
+        if opportunity.is_paid and opportunity.fee_amount is None and opportunity.rate_card_id
+    ]
+    if not waiting:
+        return
+    in_force: dict[int | None, Rate] = {
+        rate.card_id: rate
+        for rate in Rate.objects.filter(
+            card_id__in={opportunity.rate_card_id for opportunity in waiting},
+            effective_from__lte=timezone.localdate(),
+        )
+        .order_by("card_id", "-effective_from")
+        .distinct("card_id")
+    }
+    for opportunity in waiting:
+        rate = in_force.get(opportunity.rate_card_id)
+        for name in RATE_IN_FORCE_FIELDS:
+            setattr(opportunity, f"rate_now_{name}", getattr(rate, name) if rate else None)
 
 
 def signup_for(*, opportunity: Opportunity, person: Anyone) -> SignUp | None:

@@ -13,11 +13,13 @@ from rules.contrib.views import permission_required
 from involvement.errors import attempt
 from opportunities.filters import OpportunityFilter
 from opportunities.forms import SignUpForm
+from opportunities.fragments import card_html, filter_form_html
 from opportunities.models import Format, Opportunity
 from opportunities.page_parts import cacheable, public_part, render_public_part, signup_fields
 from opportunities.permissions import get_opportunity_for_viewer
 from opportunities.presenters import opportunity_page, signed_up_message, signup_action_page, your_signup
 from opportunities.selectors import (
+    add_rates_in_force,
     clashing_sessions,
     opportunities_for_browse,
     opportunity_for_page,
@@ -44,19 +46,27 @@ PAGE_SIZE = 20
 @login_not_required
 @require_safe
 def browse(request: HttpRequest) -> HttpResponse:
-    filterset = OpportunityFilter(request.GET or None, queryset=opportunities_for_browse(), user=request.user)
+    everything = opportunities_for_browse()
+    filterset = OpportunityFilter(request.GET or None, queryset=everything, user=request.user)
     if filterset.is_bound and not filterset.is_valid():
-        results = opportunities_for_browse().none()
+        results = everything.none()
     else:
-        results = filterset.qs if filterset.is_bound else opportunities_for_browse()
+        results = filterset.qs if filterset.is_bound else everything
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    opportunities = list(page.object_list)  # read once; the template's tests reuse it
+    add_rates_in_force(opportunities)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "opportunities/opportunity_list.html",
-        {"filter": filterset, "form": filterset.form, "page": page, "query_string": query.urlencode()},
-    )
+    context = {
+        "filter": filterset,
+        "form": filterset.form,
+        "page": page,
+        "query_string": query.urlencode(),
+        # The form and the cards come rendered, mostly from memory (opportunities.fragments).
+        "filter_form": filter_form_html(filterset.form),
+        "cards": [card_html(opportunity) for opportunity in opportunities],
+    }
+    return render(request, "opportunities/opportunity_list.html", context)
 
 
 @login_not_required
