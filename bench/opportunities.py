@@ -102,7 +102,7 @@ WORKER_RSS_MB = 150
 
 # wrk prints no p95 by itself; this prints one line wrk's output can be parsed from. With
 # BENCH_COOKIES ("a|b|c"), each request sends the next cookie, so eight connections spread
-# over eight sessions instead of all writing one session row (SESSION_SAVE_EVERY_REQUEST).
+# over eight sessions, as eight people would (a session is written back once a minute at most).
 WRK_SCRIPT = r"""
 local cookies = {}
 for cookie in string.gmatch(os.getenv("BENCH_COOKIES") or "", "[^|]+") do

@@ -4,9 +4,10 @@ bound must hold for both, so an N+1 query fails the larger case.
 
 The bounds are what each page ran when measured (noted beside each), plus a margin of two:
 a failure here means a page started running more queries, which is worth a look before the
-bound is raised. For a signed-in person about seven go on the request itself: the session,
-the user, their roles, the unread-messages count, and writing the session back
-(SESSION_SAVE_EVERY_REQUEST), which takes a savepoint, an update and a release.
+bound is raised. For a signed-in person a few go on the request itself: the session, the
+user, their roles, the unread-messages count; writing the session back (a savepoint, an
+update and a release) only once a minute (accounts.sessions), so some measured bounds hold
+three more than a page needs now.
 """
 
 from datetime import timedelta
