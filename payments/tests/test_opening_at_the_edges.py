@@ -1,20 +1,23 @@
-"""The job that opens claims, at its edges, as mutation testing of opening.py found them
-untested (docs/testing.md): one claim it cannot open stops none of the others and is logged by
-its sign-up, and the people who did not attend cost the job nothing."""
+"""Opening claims at their edges, as mutation testing of opening.py found them untested
+(docs/testing.md): only the sessions attended are paid, one claim the job cannot open stops
+none of the others and is logged by its sign-up, and neither the people who did not attend nor
+the number of sessions costs more queries."""
 
 import logging
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.permissions import Role
 from accounts.tests.factories import person
 from catalogue.models import RateUnit
-from opportunities.models import Attendance, Opportunity, SignUp
+from opportunities.models import Attendance, Opportunity, Session, SignUp
 from payments.models import Claim
-from payments.services import claims_open
+from payments.services import claim_open, claims_open
 from payments.tests.factories import held_opportunity
 
 pytestmark = pytest.mark.django_db
@@ -55,3 +58,54 @@ def test_people_who_did_not_attend_cost_the_job_no_queries(django_assert_num_que
         signed_up(other, state=SignUp.State.NO_SHOW, place=place)
     with django_assert_num_queries(len(one_no_show.captured_queries)):
         assert claims_open(now=later) == 1
+
+
+def sessions_on(opportunity: Opportunity, *starts) -> None:
+    """More sessions of two hours on the activity."""
+    session = opportunity.sessions.get()
+    for starts_at in starts:
+        Session.objects.create(
+            opportunity=opportunity,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=2),
+            area=session.area,
+            location=session.location,
+        )
+
+
+def test_a_claim_pays_the_sessions_attended_and_is_dated_by_the_last_of_them(representative):
+    first = timezone.now() - timedelta(days=9)
+    opportunity = held_opportunity(starts_at=first, hours=3)
+    sessions_on(opportunity, first + timedelta(days=7))  # missed
+    signup = SignUp.objects.create(
+        opportunity=opportunity, person=representative, state=SignUp.State.ATTENDED, place_number=1
+    )
+    attended, missed = opportunity.sessions.order_by("starts_at")
+    Attendance.objects.create(signup=signup, session=attended, attended=True)
+    Attendance.objects.create(signup=signup, session=missed, attended=False)
+    claim = claim_open(signup=signup)
+    assert (claim.hours, claim.activity_date) == (Decimal("3.00"), timezone.localdate(attended.starts_at))
+    assert claim.calculated_fee == Decimal("34.50")  # 3 hours at £11.50
+
+
+def test_opening_a_claim_takes_no_more_queries_for_many_sessions_than_for_one(
+    representative, outsider, django_assert_num_queries
+):
+    def attended_all(opportunity: Opportunity, someone) -> SignUp:
+        signup = SignUp.objects.create(
+            opportunity=opportunity, person=someone, state=SignUp.State.ATTENDED, place_number=1
+        )
+        for session in opportunity.sessions.all():
+            Attendance.objects.create(signup=signup, session=session, attended=True)
+        return signup
+
+    start = timezone.now() - timedelta(days=30)
+    one = attended_all(held_opportunity(starts_at=start), representative)
+    many = held_opportunity(starts_at=start)
+    sessions_on(many, *(start + timedelta(days=day) for day in (7, 14, 21)))
+    many_signup = attended_all(many, outsider)
+    with CaptureQueriesContext(connection) as for_one:
+        claim_open(signup=one)
+    with django_assert_num_queries(len(for_one.captured_queries)):
+        claim = claim_open(signup=many_signup)
+    assert claim.hours == Decimal("8.00")
