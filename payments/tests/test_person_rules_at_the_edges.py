@@ -46,7 +46,11 @@ def refusal(call) -> tuple[str, str | None]:
             "The amount must be no more than the fee, £23.00.",
             "reduced_amount",
         ),
-        (ChoiceData(choice=FeeChoice.CHARITY, charity_name=" "), "Enter the name of the charity.", "charity_name"),
+        (
+            ChoiceData(choice=FeeChoice.CHARITY, charity_name=" "),
+            "Enter the name of the charity.",
+            "charity_name",
+        ),
     ],
 )
 def test_each_refusal_of_the_choice_about_the_fee_says_why_beside_its_field(
@@ -79,7 +83,11 @@ def test_a_smaller_amount_may_be_as_little_as_a_penny_more_than_nothing_or_exact
             "Meals are repaid up to £10.00 for a day: £10.00 is left on this claim.",
             "amount",
         ),
-        (ExpenseData(kind="mileage", miles=Decimal("3"), vehicle="boat"), "Choose how you travelled.", "vehicle"),
+        (
+            ExpenseData(kind="mileage", miles=Decimal("3"), vehicle="boat"),
+            "Choose how you travelled.",
+            "vehicle",
+        ),
         (
             ExpenseData(kind="mileage", vehicle="car"),
             "Enter the miles you travelled, for example 12.5.",
