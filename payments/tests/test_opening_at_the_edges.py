@@ -17,8 +17,8 @@ from accounts.tests.factories import person
 from catalogue.models import RateUnit
 from opportunities.models import Attendance, Opportunity, Session, SignUp
 from payments.models import Claim
-from payments.services import claim_open, claims_open
-from payments.tests.factories import held_opportunity
+from payments.services import claim_open, claim_submit, claims_open
+from payments.tests.factories import attended_claim, held_opportunity
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +109,12 @@ def test_opening_a_claim_takes_no_more_queries_for_many_sessions_than_for_one(
     with django_assert_num_queries(len(for_one.captured_queries)):
         claim = claim_open(signup=many_signup)
     assert claim.hours == Decimal("8.00")
+
+
+def test_attendance_corrected_to_none_after_the_claim_opened_pays_no_fee_when_it_is_sent(representative):
+    """Sending reads the hours again: a record corrected to "did not attend" leaves no hours."""
+    claim = attended_claim(person=representative)
+    assert claim.fee == Decimal("23.00")
+    Attendance.objects.filter(signup=claim.signup).update(attended=False)
+    claim = claim_submit(claim=claim, by=representative)
+    assert (claim.hours, claim.fee) == (Decimal("0.00"), Decimal("0.00"))
