@@ -118,3 +118,18 @@ def test_attendance_corrected_to_none_after_the_claim_opened_pays_no_fee_when_it
     Attendance.objects.filter(signup=claim.signup).update(attended=False)
     claim = claim_submit(claim=claim, by=representative)
     assert (claim.hours, claim.fee) == (Decimal("0.00"), Decimal("0.00"))
+
+
+def test_three_full_days_are_paid_as_24_hours_to_the_penny(representative):
+    start = timezone.now() - timedelta(days=30)
+    opportunity = held_opportunity(starts_at=start, hours=8)
+    for day in (1, 2):
+        Session.objects.create(
+            opportunity=opportunity,
+            starts_at=start + timedelta(days=day),
+            ends_at=start + timedelta(days=day, hours=8),
+            area="Central Leeds",
+            location="1 Park Row, Leeds",
+        )
+    claim = attended_claim(person=representative, opportunity=opportunity)
+    assert (claim.hours, claim.fee) == (Decimal("24.00"), Decimal("276.00"))  # 24 hours at £11.50
