@@ -8,8 +8,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.assisted import person_register_assisted
-from accounts.models import ContactChannel, ContactLogEntry, ContactMethod
+from accounts.models import ContactChannel, ContactLogEntry, ContactMethod, User
 from accounts.permissions import Role
+from accounts.services import user_set_roles
 from accounts.tests.factories import person
 from notifications.kinds import Kind
 from notifications.models import ContactTask, Message
@@ -202,4 +203,23 @@ def test_only_the_worker_it_is_for_or_who_may_see_the_person_may_log_it(pat, oth
     for somebody in (other_worker, manager, pat):
         with pytest.raises(NotificationsError):
             contact_task_log(task=task, by=somebody, outcome=ContactTask.Outcome.REACHED)
+    assert ContactTask.objects.get().is_open
+
+
+def test_the_persons_new_named_worker_may_log_a_task_made_for_the_worker_before(pat, worker, lead):
+    """A task outlives a change of named worker: the new one, who may see the person, logs it."""
+    message_store(kind=Kind.SIGNUP_UPDATE, dedupe_key="k", rendered=rendered(), recipient=pat)
+    task = ContactTask.objects.get(worker=worker)
+    pat.profile.named_worker = lead
+    pat.profile.save()
+    contact_task_log(task=task, by=User.objects.get(pk=lead.pk), outcome=ContactTask.Outcome.REACHED)
+    assert not ContactTask.objects.get().is_open
+
+
+def test_a_worker_who_has_left_cannot_log_the_tasks_still_theirs(pat, worker):
+    message_store(kind=Kind.SIGNUP_UPDATE, dedupe_key="k", rendered=rendered(), recipient=pat)
+    task = ContactTask.objects.get()
+    user_set_roles(user=worker, roles=[Role.REPRESENTATIVE])
+    with pytest.raises(NotificationsError):
+        contact_task_log(task=task, by=User.objects.get(pk=worker.pk), outcome=ContactTask.Outcome.REACHED)
     assert ContactTask.objects.get().is_open
