@@ -80,17 +80,14 @@ from django.db.models import Count  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench.someone import first_come_opportunity  # noqa: E402
 from involvement.celery import app as celery_app  # noqa: E402
 from notifications.models import Message  # noqa: E402
 from opportunities.models import (  # noqa: E402
-    ActivityType,
-    Format,
     Opportunity,
     SelectionMethod,
     SignUp,
-    Team,
 )
-from opportunities.services import SessionData, opportunity_publish, opportunity_save  # noqa: E402
 
 SCALE_DOMAIN = "@scale.example.org"
 RACE_PEOPLE, RACE_PLACES = 100, 10
@@ -300,29 +297,11 @@ def wrk(port: int, path: str, cookies: list[str], duration: str) -> dict[str, fl
 
 def race_opportunity() -> Opportunity:
     """A fresh first-come opportunity with 10 places, open for sign-ups, made by the services."""
-    worker = User.objects.get(email="worker@example.org")
-    now = timezone.now()
-    opportunity = Opportunity(
+    return first_come_opportunity(
         title="[bench race] Interview panel: ward manager",
-        summary="Sit on the interview panel that chooses a new ward manager.",
         description="A benchmark opportunity: 100 people sign up at once for 10 places.",
-        activity_type=ActivityType.objects.get(name="Interview panel"),
-        involvement_level="consulting",
-        team=Team.objects.order_by("pk").first(),
-        format=Format.ONLINE,
-        accessibility="On Microsoft Teams with live captions.",
-        is_paid=True,
-        payment="£25 an hour.",
         places=RACE_PLACES,
-        selection_method=SelectionMethod.FIRST_COME,
-        signup_deadline=now + timedelta(days=3),
-        lead_worker=worker,
     )
-    starts = (now + timedelta(days=7)).replace(hour=10, minute=0, second=0, microsecond=0)
-    sessions = [SessionData(starts_at=starts, ends_at=starts + timedelta(hours=2), area="Online")]
-    opportunity = opportunity_save(opportunity=opportunity, sessions=sessions, by=worker)
-    opportunity_publish(opportunity=opportunity, by=worker)
-    return opportunity
 
 
 def race(port: int, people: list[User], watch: CpuWatch) -> dict:

@@ -18,7 +18,6 @@ import os
 import statistics
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,41 +33,23 @@ django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
-from django.utils import timezone  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from bench.someone import first_come_opportunity  # noqa: E402
 from involvement.celery import app as celery_app  # noqa: E402
 from notifications.models import Message  # noqa: E402
-from opportunities.models import ActivityType, Format, Opportunity, SelectionMethod, Team  # noqa: E402
-from opportunities.services import SessionData, opportunity_publish, opportunity_save, signup_create  # noqa: E402
+from opportunities.models import Opportunity  # noqa: E402
+from opportunities.services import signup_create  # noqa: E402
 
 PEOPLE, PLACES = 100, 10
 
 
 def an_opportunity() -> Opportunity:
-    worker = User.objects.get(email="worker@example.org")
-    now = timezone.now()
-    opportunity = Opportunity(
+    return first_come_opportunity(
         title="[bench lock] Interview panel: ward manager",
-        summary="Sit on the interview panel that chooses a new ward manager.",
         description="A benchmark opportunity: 100 people sign up one after another for 10 places.",
-        activity_type=ActivityType.objects.get(name="Interview panel"),
-        involvement_level="consulting",
-        team=Team.objects.order_by("pk").first(),
-        format=Format.ONLINE,
-        accessibility="On Microsoft Teams with live captions.",
-        is_paid=True,
-        payment="£25 an hour.",
         places=PLACES,
-        selection_method=SelectionMethod.FIRST_COME,
-        signup_deadline=now + timedelta(days=3),
-        lead_worker=worker,
     )
-    starts = (now + timedelta(days=7)).replace(hour=10, minute=0, second=0, microsecond=0)
-    sessions = [SessionData(starts_at=starts, ends_at=starts + timedelta(hours=2), area="Online")]
-    opportunity = opportunity_save(opportunity=opportunity, sessions=sessions, by=worker)
-    opportunity_publish(opportunity=opportunity, by=worker)
-    return opportunity
 
 
 def run(people: list[User], profiler=None) -> dict[str, list[float]]:
