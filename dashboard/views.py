@@ -11,50 +11,24 @@ from rules.contrib.views import permission_required
 
 from accounts.access_log import access_log_export
 from dashboard import definitions
-from dashboard.equality_metrics import who_we_reach
 from dashboard.forms import DashboardFilterForm
-from dashboard.metrics import (
-    IMPACT_LIMIT,
-    Scope,
-    activity,
-    feedback_loop,
-    impact,
-    monthly_trend,
-    payments,
-    reach,
-    valued,
-)
+from dashboard.kept import Kept, figures_of
+from dashboard.metrics import IMPACT_LIMIT
 from dashboard.models import Targets
 from dashboard.presenters import Headline, TargetValues, answers
 from dashboard.tables import breakdown_tables, measure_tables
 from involvement import csv_export
 
 
-def _sections(scope: Scope) -> dict:
-    """The figures with a previous period to compare with."""
-    return {
-        "scope": scope,
-        "reach": reach(scope),
-        "activity": activity(scope),
-        "feedback": feedback_loop(scope),
-        "valued": valued(scope),
-        "payments": payments(scope),
-    }
-
-
-def _figures(request: HttpRequest) -> tuple[DashboardFilterForm, dict, dict, dict, Targets]:
+def _figures(request: HttpRequest) -> tuple[DashboardFilterForm, Kept, dict, Targets]:
     form = DashboardFilterForm(request.GET or None)
-    scope = form.scope()
-    figures = {
-        **_sections(scope),
-        "trend": monthly_trend(scope),
-        "impact": impact(scope),
-        "who_we_reach": who_we_reach(scope),
-    }
-    previous = _sections(scope.previous())
+    kept = figures_of(form.scope())
     targets = Targets.current()
-    tables = {**measure_tables(figures, previous, targets), **breakdown_tables(figures)}
-    return form, figures, previous, tables, targets
+    tables = {
+        **measure_tables(kept.figures, kept.previous, targets),
+        **breakdown_tables(kept.figures),
+    }
+    return form, kept, tables, targets
 
 
 def _target_values(targets: Targets) -> TargetValues:
@@ -119,7 +93,8 @@ def _charts(figures: dict, previous: dict) -> dict:
 @permission_required("accounts.view_dashboard", raise_exception=True)
 @require_safe
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form, figures, previous, tables, targets = _figures(request)
+    form, kept, tables, targets = _figures(request)
+    figures, previous = kept.figures, kept.previous
     trend = figures["trend"]
     return render(
         request,
@@ -143,7 +118,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "impact": figures["impact"][:IMPACT_LIMIT],
             "impact_more": len(figures["impact"]) > IMPACT_LIMIT,
             "query_string": request.GET.urlencode(),
-            "as_of": timezone.localtime(),
+            "as_of": timezone.localtime(kept.worked_out_at),
+            "max_age_minutes": settings.DASHBOARD_FIGURES_MAX_AGE_MINUTES,
         },
     )
 
@@ -161,10 +137,10 @@ def _filters(form: DashboardFilterForm) -> list[tuple[str, str]]:
 @permission_required("accounts.view_dashboard", raise_exception=True)
 @require_safe
 def export(request: HttpRequest, table: str) -> HttpResponse:
-    form, figures, previous, tables, _ = _figures(request)
+    form, kept, tables, _ = _figures(request)
     if table not in tables:
         raise Http404("No such table")
-    scope, before = figures["scope"], previous["scope"]
+    scope, before = kept.figures["scope"], kept.previous["scope"]
     filters = _filters(form)
     headers, rows = tables[table]
     access_log_export(request=request, detail=f"Dashboard CSV: {table}")

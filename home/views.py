@@ -30,8 +30,8 @@ from feedback.selectors import (
     outcomes_for_person,
 )
 from feedback.services import outcome_due_on
+from involvement.fragments import code_version
 from notifications.selectors import email_kind_choices, open_contact_tasks_for_worker
-from opportunities.page_parts import code_version
 from opportunities.selectors import (
     caseload_with_last_involved,
     offers_lapsing_for_worker,

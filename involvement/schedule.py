@@ -10,8 +10,10 @@ from typing import Any
 from celery.schedules import crontab
 
 
-def beat_schedule(*, outbox_sweep_every_seconds: float) -> dict[str, dict[str, Any]]:
-    return {
+def beat_schedule(
+    *, outbox_sweep_every_seconds: float, dashboard_refresh_every_minutes: float = 5.0
+) -> dict[str, dict[str, Any]]:
+    schedule: dict[str, dict[str, Any]] = {
         "sweep-outbox": {
             "task": "notifications.tasks.sweep_outbox",
             "schedule": outbox_sweep_every_seconds,
@@ -50,3 +52,10 @@ def beat_schedule(*, outbox_sweep_every_seconds: float) -> dict[str, dict[str, A
         # Retention periods (issue 16): at night, when nobody is reading what it wipes.
         "apply-retention": {"task": "privacy.tasks.apply_retention", "schedule": crontab(hour=2, minute=30)},
     }
+    # The dashboard's usual figures, worked out again at half their maximum age (dashboard/kept.py).
+    if dashboard_refresh_every_minutes:
+        schedule["refresh-dashboard"] = {
+            "task": "dashboard.tasks.refresh_figures",
+            "schedule": dashboard_refresh_every_minutes * 60.0,
+        }
+    return schedule

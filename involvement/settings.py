@@ -10,6 +10,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 
 from involvement import permissions_policy
 from involvement.schedule import beat_schedule
@@ -372,8 +373,15 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 # Periodic jobs, all in one place: involvement/schedule.py (Europe/London).
 CELERY_BEAT_SCHEDULE = beat_schedule(
-    outbox_sweep_every_seconds=env.float("OUTBOX_SWEEP_EVERY_SECONDS", default=60.0)
+    outbox_sweep_every_seconds=env.float("OUTBOX_SWEEP_EVERY_SECONDS", default=60.0),
+    dashboard_refresh_every_minutes=env.int("DASHBOARD_FIGURES_MAX_AGE_MINUTES", default=10) / 2,
 )
+
+# The dashboard's figures are kept this long and worked out again by beat before then
+# (dashboard/kept.py; issue 17 allows at most 15 minutes). 0 works them out on every request.
+DASHBOARD_FIGURES_MAX_AGE_MINUTES = env.int("DASHBOARD_FIGURES_MAX_AGE_MINUTES", default=10)
+if not 0 <= DASHBOARD_FIGURES_MAX_AGE_MINUTES <= 15:
+    raise ImproperlyConfigured("DASHBOARD_FIGURES_MAX_AGE_MINUTES must be from 0 to 15")
 
 # The feedback loop: outcomes are due this many days after the last session (F2); people
 # are invited to check in about activities that ended within this many days.

@@ -18,18 +18,14 @@ rate card in force today (before publishing), which changes with the date.
 
 from __future__ import annotations
 
-import hashlib
-import os
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 
-import django
-from django.conf import settings
 from django.core.cache import cache as shared_cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
+from involvement.fragments import code_version
 from opportunities.forms import SignUpForm
 from opportunities.models import Opportunity
 
@@ -43,24 +39,6 @@ TIMEOUT = 24 * 60 * 60
 class PublicPart:
     head: SafeString
     body: SafeString
-
-
-@cache
-def code_version() -> str:
-    """A digest of the code that renders the part: every template and Python module of the
-    project, Django's version and the time zone and language. A deploy that changes any of
-    them starts new keys (read once per process, about 20 ms)."""
-    digest = hashlib.sha256(f"{django.__version__}|{settings.TIME_ZONE}|{settings.LANGUAGE_CODE}".encode())
-    root = Path(settings.BASE_DIR)
-    skip = {".venv", "node_modules", "tmp", "static", "staticfiles", "mutants", "tests", "migrations"}
-    for folder, folders, files in os.walk(root):
-        folders[:] = sorted(name for name in folders if name not in skip and not name.startswith("."))
-        for name in sorted(files):
-            if name.endswith((".py", ".html")):
-                path = Path(folder, name)
-                digest.update(path.relative_to(root).as_posix().encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def cacheable(opportunity: Opportunity) -> bool:
