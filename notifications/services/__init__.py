@@ -6,6 +6,7 @@ sweeping), `texts` (the text backends: GOV.UK Notify), `wipes` (wiping account m
 codes and links), `inbox`. Callers import from here.
 """
 
+from notifications.services.bulk import messages_store_bulk
 from notifications.services.contact_tasks import CallRequest, contact_task_log
 from notifications.services.delivery import (
     CLAIM_SQL,
@@ -24,13 +25,10 @@ from notifications.services.outbox import (
     TEXT_KEY_SUFFIX,
     message_create,
     message_store,
-    messages_store_bulk,
-    queue_delivery,
-    queue_render,
-    queue_sweep,
     text_code_create,
     unique_key,
 )
+from notifications.services.queueing import queue_delivery, queue_render, queue_sweep
 from notifications.services.rendering import (
     Draft,
     RenderedMessage,

@@ -28,7 +28,7 @@ from involvement.jobs import batch_in_own_transaction, each_in_own_transaction
 from notifications.kinds import RULES, SECRET_KINDS, Channel
 from notifications.models import WIPED_BODY, Message
 from notifications.services.errors import NotificationsError
-from notifications.services.outbox import queue_delivery
+from notifications.services.queueing import queue_delivery
 from notifications.services.rendering import render_snapshot, stored_columns
 from notifications.services.texts import TextRefused, text_backend
 

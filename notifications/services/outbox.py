@@ -4,21 +4,21 @@ what a person has chosen (a break, digests off, e-mail off for a kind)."""
 
 import logging
 import uuid
-from collections.abc import Sequence
 from contextlib import nullcontext
-from functools import cache, partial
+from functools import partial
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import ContactMethod, Profile, User
 from accounts.selectors import profile_for_user
 from notifications.kinds import RULES, Channel, DigestFrequency, Kind
 from notifications.models import ContactTask, Message
-from notifications.selectors import existing_dedupe_keys
 from notifications.services.contact_tasks import CallRequest, contact_task_store
 from notifications.services.errors import NotificationsError
+from notifications.services.once import message_write_once
+from notifications.services.queueing import queue_delivery, queue_render
 from notifications.services.rendering import (
     Draft,
     RenderedMessage,
@@ -195,9 +195,9 @@ def _store(
     # together with it or not at all.
     together = transaction.atomic() if to_phone or call is not None else nullcontext()
     with together:
-        message, created = _write_once(dedupe_key=dedupe_key, fields=fields)
+        message, created = message_write_once(dedupe_key=dedupe_key, fields=fields)
         if created and to_phone and _has_text(kind=kind, content=rendered):
-            text, text_created = _write_once(
+            text, text_created = message_write_once(
                 dedupe_key=dedupe_key + TEXT_KEY_SUFFIX,
                 fields=_text_fields(kind=kind, rendered=rendered, recipient=recipient, to_phone=to_phone),
             )
@@ -218,37 +218,6 @@ def _store(
         # Listed in the inbox only, so never delivered: a worker renders it after the commit.
         transaction.on_commit(partial(queue_render, message.pk))
     return message
-
-
-@cache
-def _insert_once_sql() -> str:
-    columns = [field for field in Message._meta.concrete_fields if not field.primary_key]
-    quote = connection.ops.quote_name
-    # Only the model's own table and column names, and a placeholder for every value.
-    return (
-        f"INSERT INTO {quote(Message._meta.db_table)} ({', '.join(quote(f.column) for f in columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))}) "
-        f"ON CONFLICT ({quote('dedupe_key')}) DO NOTHING RETURNING {quote('id')}"
-    )
-
-
-def _write_once(*, dedupe_key: str, fields: dict) -> tuple[Message, bool]:
-    """`get_or_create` by the message's key in one statement: `INSERT ... ON CONFLICT
-    (dedupe_key) DO NOTHING RETURNING id`, where `get_or_create` takes four (a read, a
-    savepoint, the insert, its release) while the sign-up's lock waits. The unique key still
-    decides: a second write with the same key changes nothing and gets the first message
-    (read only then)."""
-    message = Message(dedupe_key=dedupe_key, **fields)
-    columns = [field for field in Message._meta.concrete_fields if not field.primary_key]
-    values = [field.get_db_prep_save(getattr(message, field.attname), connection) for field in columns]
-    with connection.cursor() as cursor:
-        cursor.execute(_insert_once_sql(), values)
-        row = cursor.fetchone()
-    if row is None:
-        return Message.objects.get(dedupe_key=dedupe_key), False
-    message.pk = row[0]
-    message._state.adding, message._state.db = False, connection.alias
-    return message, True
 
 
 def _call_task(
@@ -302,7 +271,7 @@ def _store_without_email(
             and profile.mobile_number
             and settings.TEXT_MESSAGES_ENABLED
         ):
-            text, created = _write_once(
+            text, created = message_write_once(
                 dedupe_key=dedupe_key + TEXT_KEY_SUFFIX,
                 fields=_text_fields(
                     kind=kind, rendered=rendered, recipient=recipient, to_phone=profile.mobile_number
@@ -414,106 +383,3 @@ def recipient_snapshot(recipient: User, profile: Profile) -> dict:
 def unique_key(prefix: str) -> str:
     """A key for messages that are each a new event (a log-in code asked for twice is two codes)."""
     return f"{prefix}:{uuid.uuid4()}"
-
-
-def queue_delivery(message_id: int) -> None:
-    """Queue the delivery task. If the broker is down the request must still succeed: the
-    message waits in the outbox and the sweep delivers it once the broker is back."""
-    from notifications.tasks import deliver_message
-
-    try:
-        deliver_message.delay(message_id)
-    except Exception as error:  # kombu and redis raise several types; all mean "not queued"
-        logger.warning(
-            "Could not queue message %s (%s); the sweep will deliver it.", message_id, type(error).__name__
-        )
-
-
-def messages_store_bulk(*, kind: Kind | str, items: Sequence[tuple[User, str, Content]]) -> int:
-    """Write many messages of one kind in one statement (digests, summaries): recipients
-    must come with their profile loaded. Existing keys are skipped by the database, paused
-    people are skipped here, and one batch delivery is queued on commit rather than a task
-    per message. Each message may be rendered already or a `Draft` (a snapshot rendered at
-    delivery; the sweep renders those only listed in the inbox)."""
-    _check_kind(kind)
-    done = existing_dedupe_keys(keys=[key for _, key, _ in items]) if items else set()
-    rows = []
-    tasks: list[ContactTask] = []
-    for recipient, dedupe_key, rendered in items:
-        if dedupe_key in done:
-            continue
-        status = _start_status(kind=kind, profile=recipient.profile)
-        if status is None:
-            continue
-        if not recipient.email:
-            # No e-mail address (ADR 13): a text where one may go, else a task for their worker.
-            profile = recipient.profile
-            if (
-                RULES[kind].text
-                and _has_text(kind=kind, content=rendered)
-                and profile.mobile_number
-                and settings.TEXT_MESSAGES_ENABLED
-            ):
-                text = _text_fields(
-                    kind=kind, rendered=rendered, recipient=recipient, to_phone=profile.mobile_number
-                )
-                rows.append(Message(dedupe_key=dedupe_key + TEXT_KEY_SUFFIX, **text))
-            elif not RULES[kind].holds_secret:
-                words = _words(rendered)
-                tasks.append(
-                    ContactTask(
-                        person=recipient,
-                        worker_id=profile.named_worker_id or profile.registered_by_id,
-                        method=ContactTask.Method.PHONE if profile.phone else ContactTask.Method.LETTER,
-                        kind=kind,
-                        dedupe_key=dedupe_key,
-                        subject=words.subject,
-                        body_text=words.body_text,
-                    )
-                )
-            continue
-        fields = _message_fields(
-            kind=kind, rendered=rendered, recipient=recipient, to_email=recipient.email, status=status
-        )
-        rows.append(Message(dedupe_key=dedupe_key, **fields))
-        to_phone = _text_number(kind=kind, profile=recipient.profile)
-        if to_phone and _has_text(kind=kind, content=rendered):
-            text = _text_fields(kind=kind, rendered=rendered, recipient=recipient, to_phone=to_phone)
-            rows.append(Message(dedupe_key=dedupe_key + TEXT_KEY_SUFFIX, **text))
-    if tasks:
-        # Only when somebody in the batch has no e-mail address: one query more, then.
-        made = set(
-            ContactTask.objects.filter(dedupe_key__in=[task.dedupe_key for task in tasks]).values_list(
-                "dedupe_key", flat=True
-            )
-        )
-        tasks = [task for task in tasks if task.dedupe_key not in made]
-        ContactTask.objects.bulk_create(tasks, ignore_conflicts=True, batch_size=1000)
-    if not rows:
-        return len(tasks)
-    Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
-    transaction.on_commit(queue_sweep)
-    return len(rows) + len(tasks)
-
-
-def queue_render(message_id: int) -> None:
-    """Queue the rendering of a message written unrendered that nobody delivers (listed in
-    the inbox only). Should the broker be down, the sweep renders it; a page that shows it
-    first renders it from its snapshot."""
-    from notifications.tasks import render_unrendered_message
-
-    try:
-        render_unrendered_message.delay(message_id)
-    except Exception as error:  # kombu and redis raise several types; all mean "not queued"
-        logger.warning(
-            "Could not queue rendering message %s (%s); the sweep will.", message_id, type(error).__name__
-        )
-
-
-def queue_sweep() -> None:
-    from notifications.tasks import sweep_outbox
-
-    try:
-        sweep_outbox.delay()
-    except Exception as error:  # the periodic sweep will pick the batch up
-        logger.warning("Could not queue a delivery sweep (%s).", type(error).__name__)

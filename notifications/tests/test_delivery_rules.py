@@ -23,12 +23,12 @@ from notifications.models import Message
 from notifications.services import (
     DeliveryReport,
     RenderedMessage,
+    bulk,
     delivery,
     message_create,
     message_resend,
     messages_deliver,
     messages_store_bulk,
-    outbox,
     outbox_sweep,
 )
 
@@ -202,7 +202,7 @@ def test_bulk_writing_leaves_a_message_another_run_wrote_meanwhile(monkeypatch):
     item = (someone, "summary:race", rendered("Theirs"))
     messages_store_bulk(kind=Kind.WORKER_SUMMARY, items=[item])
     # As if the other run wrote it between this run's look at the keys and its insert.
-    monkeypatch.setattr(outbox, "existing_dedupe_keys", lambda keys: set())
+    monkeypatch.setattr(bulk, "existing_dedupe_keys", lambda keys: set())
     messages_store_bulk(kind=Kind.WORKER_SUMMARY, items=[(someone, "summary:race", rendered("Ours"))])
     assert list(Message.objects.values_list("subject", flat=True)) == ["Theirs"]
 
