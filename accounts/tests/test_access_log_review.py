@@ -28,6 +28,15 @@ def entry(viewer, subject, what, when: datetime | None = None, detail: str = "")
 
 @pytest.fixture
 def log(representative, outsider, worker, other_worker):
+    # Account names of our own: the factory's random ones ("Robinson") could match a search.
+    for who, first, last in [
+        (representative, "Robin", "Hart"),
+        (outsider, "Olive", "Stone"),
+        (worker, "Wendy", "Worker"),
+        (other_worker, "Otto", "Other"),
+    ]:
+        who.first_name, who.last_name = first, last
+        who.save(update_fields=["first_name", "last_name"])
     november = timezone.make_aware(datetime(2026, 11, 10, 12, 0))
     october = timezone.make_aware(datetime(2026, 10, 10, 12, 0))
     return {
