@@ -167,10 +167,8 @@ class Opportunity(models.Model):
             models.Index(fields=["status", "starts_at", "id"], name="opportunity_browse_idx"),
             GinIndex(fields=["search_vector"], name="opportunity_search_idx"),
             models.Index(fields=["lead_worker", "status"], name="opportunity_lead_idx"),
-            # The dashboard selects opportunities by first or last session and filters by team
-            # and type: covering indexes let PostgreSQL answer from the index alone. Each carries
-            # the id too: the dashboard joins sign-ups on it, and without it every opportunity in
-            # the period was read from the (wide) table itself.
+            # The dashboard selects by first or last session, team and type, and joins sign-ups on
+            # the id: covering indexes answer all of that without reading the wide table.
             models.Index(
                 fields=["starts_at"],
                 include=["id", "ends_at", "team", "activity_type", "status"],
@@ -307,9 +305,8 @@ class SignUp(models.Model):
         NO_SHOW = "no_show", "Did not attend"
 
     opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="signups")
-    # People are kept with PROTECT wherever history hangs on them (here: places, the waiting
-    # list, attendance): erasing someone anonymises them and never deletes rows behind the
-    # counts' back (docs/adr/0009-erasing-a-person.md).
+    # PROTECT wherever history hangs on people (places, the waiting list, attendance): erasure
+    # anonymises them, never deletes rows behind the counts' back (docs/adr/0009).
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signups")
     state = models.CharField(max_length=20, choices=State.choices)
     note = models.TextField(
@@ -326,9 +323,8 @@ class SignUp(models.Model):
     offer_expires_at = models.DateTimeField(null=True, blank=True)
     selection_rank = models.PositiveIntegerField(null=True, blank=True)
     selection_reason = models.CharField(max_length=300, blank=True)
-    # The numbered place (1 to the opportunity's places) held while the state holds one, and
-    # none otherwise. Unique per opportunity, so two transactions can never both take the
-    # last place, even past the services' lock; a trigger keeps it within places (ADR 5).
+    # The place held (1 to places) while the state holds one: unique per opportunity, so two
+    # transactions never both take the last, even past the lock; a trigger caps it (ADR 5).
     place_number = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -362,10 +358,8 @@ class SignUp(models.Model):
             models.Index(
                 fields=["state", "offer_expires_at"], name="signup_offer_idx", condition=Q(state="offered")
             ),
-            # Sign-ups holding a place (confirmed, attended, no-show: under half of them), with
-            # who and in which state: the dashboard's places, attendance, first-timers and
-            # who-we-reach figures read them from this index alone instead of scanning every
-            # sign-up (the list matches dashboard.scope.PLACE_STATES).
+            # Sign-ups holding a place (dashboard.scope.PLACE_STATES, under half of them): the
+            # dashboard's figures read who and which state from this index alone.
             models.Index(
                 fields=["opportunity", "person", "state"],
                 name="signup_place_idx",
@@ -393,9 +387,8 @@ class Attendance(models.Model):
         ]
 
 
-# The history of sign-ups, opportunities and draws, a lead worker's messages to participants
-# and training completions live in modules of their own; importing them here registers the
-# models and keeps `opportunities.models` their address.
+# History, participant messages and training completions live in modules of their own;
+# importing them here registers the models and keeps `opportunities.models` their address.
 from opportunities.history import OpportunityEvent, SelectionDraw, SignUpEvent  # noqa: E402,F401
 from opportunities.participant_message import (  # noqa: E402,F401
     PARTICIPANT_GROUP_STATES,
