@@ -137,13 +137,13 @@ def _whose(on_behalf_of: User | None) -> str:
     return "You" if on_behalf_of is None else "This person"
 
 
-def _own(signup: SignUp, person: User, opportunity: Opportunity) -> None:
+def _own(signup: SignUp, person: User) -> None:
     if signup.person_id != person.pk:
         raise OpportunityError("That is not your sign-up.")
 
 
 def _check_action(signup: SignUp, person: User, opportunity: Opportunity, action: str) -> None:
-    _own(signup, person, opportunity)
+    _own(signup, person)
     refusal = signup_action_refusal(signup=signup, opportunity=opportunity, action=action)
     if refusal:
         raise OpportunityError(refusal)
