@@ -118,7 +118,10 @@ def test_a_map_link_that_is_not_https_is_refused_by_the_field(client, worker, li
 
 
 def test_changing_what_to_expect_tells_nobody_of_a_change_of_time_or_place(client, worker, representative):
-    opportunity = OpportunityFactory(lead_worker=worker)
+    # A session of 10am to noon local time: the factory's own starts at the hour the test
+    # runs, and one begun after 10pm ends the next day, which the form (rightly) refuses.
+    day = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=10)
+    opportunity = OpportunityFactory(lead_worker=worker, sessions=[(day, day + timedelta(hours=2))])
     signup_create(opportunity=opportunity, person=representative)
     session = opportunity.sessions.get()
     before = Message.objects.count()
