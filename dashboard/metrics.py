@@ -347,10 +347,10 @@ class Impact:
     published: date
 
 
-def impact(scope: Scope) -> list[Impact]:
+def impact(scope: Scope, limit: int | None = IMPACT_LIMIT + 1) -> list[Impact]:
     """Outcomes published in the period (by their publication day), on opportunities in the
-    team and type chosen, grouped by team then type. One query, at most IMPACT_LIMIT + 1 rows
-    (the extra one tells the page there are more)."""
+    team and type chosen, grouped by team then type. One query, at most `limit` rows: the page
+    reads IMPACT_LIMIT + 1 (the extra one tells it there are more), the CSV all of them."""
     q = Q(status=Outcome.Status.PUBLISHED, published_at__gte=scope.start_at, published_at__lt=scope.end_at)
     q &= scope_opportunity_filter(scope)
     rows = (
@@ -363,8 +363,10 @@ def impact(scope: Scope) -> list[Impact]:
             "you_said",
             "we_did",
             "published_at",
-        )[: IMPACT_LIMIT + 1]
+        )
     )
+    if limit is not None:
+        rows = rows[:limit]
     return [
         Impact(team, kind, title, said, did, timezone.localtime(published).date())
         for team, kind, title, said, did, published in rows

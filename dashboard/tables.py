@@ -3,6 +3,7 @@ A section's measures each come with the previous period's figure, the change in 
 better direction (and target) and a one-line meaning (docs/metrics.md has the full
 definitions, on /dashboard/definitions/)."""
 
+from dashboard.metrics import Impact
 from dashboard.models import Targets
 from dashboard.presenters import MEASURE_HEADERS, Better, Measure, Value, measure_row
 
@@ -324,18 +325,15 @@ def breakdown_tables(figures: dict) -> dict[str, Table]:
         ),
         "paid_by_team": paid_by("Team", payments_["by_team"]),
         "paid_by_type": paid_by("Type of activity", payments_["by_type"]),
-        "impact": (
-            ["Team", "Type of activity", "Activity", "You said", "We did", "Published"],
-            [
-                [
-                    row.team,
-                    row.activity_type,
-                    row.title,
-                    row.you_said,
-                    row.we_did,
-                    f"{row.published:%d %B %Y}",
-                ]
-                for row in figures["impact"]
-            ],
-        ),
+        "impact": impact_table(figures["impact"]),
     }
+
+
+def impact_table(impact: list[Impact]) -> Table:
+    return (
+        ["Team", "Type of activity", "Activity", "You said", "We did", "Published"],
+        [
+            [row.team, row.activity_type, row.title, row.you_said, row.we_did, f"{row.published:%d %B %Y}"]
+            for row in impact
+        ],
+    )
