@@ -115,3 +115,25 @@ def test_each_person_who_took_part_checks_in_once_and_a_second_time_is_refused(r
     with pytest.raises(FeedbackError) as refused:
         check_in_create(person=representative, opportunity=opportunity, how_it_went=1, felt_valued=1)
     assert str(refused.value) == "You have already checked in about this activity. Thank you."
+
+
+# --- written for the survivors of `make mutation` after 0e09a7d (docs/testing.md) --------------
+
+
+def test_asking_for_a_chat_with_no_worker_to_turn_to_is_refused_in_words_that_say_whom_to_contact(
+    outsider, representative, worker
+):
+    """A chat about anything at all (no activity, so no lead worker) from someone with no named
+    worker, or whose named worker has left, cannot go to anybody: they are told so, word for
+    word, and nothing they wrote is kept half-saved."""
+    worker.is_active = False
+    worker.save(update_fields=["is_active"])
+    for someone in (outsider, representative):
+        with pytest.raises(FeedbackError) as refused:
+            check_in_create(person=someone, opportunity=None, how_it_went=2, felt_valued=2, wants_chat=True)
+        assert str(refused.value) == (
+            "We could not find an involvement worker for you. Please contact the involvement team."
+        )
+    assert (
+        not FollowUp.objects.exists() and not Message.objects.filter(kind=Kind.FOLLOW_UP_REQUESTED).exists()
+    )
