@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.permissions import Role
+from accounts.tests.factories import person
 from feedback.models import FollowUp
 from feedback.services import FeedbackError, check_in_create, check_in_invitations_send, follow_up_close
 from notifications.kinds import Kind
@@ -137,3 +139,21 @@ def test_asking_for_a_chat_with_no_worker_to_turn_to_is_refused_in_words_that_sa
     assert (
         not FollowUp.objects.exists() and not Message.objects.filter(kind=Kind.FOLLOW_UP_REQUESTED).exists()
     )
+
+
+def test_inviting_three_people_to_check_in_reads_nobody_and_no_activity_one_query_at_a_time(
+    django_assert_max_num_queries,
+):
+    """Each person invited, and the activity the invitation names, come with their sign-up.
+    Two queries find who is due (the sign-ups, the invitations already sent), then each
+    invitation costs four, in a savepoint of its own: the savepoint, the person's preferences
+    read afresh by the outbox, the message, the release. Reading the person or the activity
+    one at a time would add a query per person invited."""
+    opportunity = finished("Menu review", days_ago=2)
+    for _ in range(3):
+        SignUp.objects.create(
+            opportunity=opportunity, person=person(roles=[Role.REPRESENTATIVE]), state=SignUp.State.ATTENDED
+        )
+    with django_assert_max_num_queries(2 + 4 * 3):
+        assert check_in_invitations_send() == 3
+    assert set(Message.objects.values_list("subject", flat=True)) == {"How did it go? Menu review"}
