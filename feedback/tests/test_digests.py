@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from accounts.permissions import Role
@@ -242,3 +244,24 @@ def test_a_digest_lists_at_most_ten_new_opportunities():
         OpportunityFactory(activity_type=interview, title=f"Panel number {number}", published_at=WEDNESDAY)
     assert digests_build() == 1
     assert digest_of(someone).body_text.count("- Panel number ") == 10
+
+
+# --- written for the survivors of `make mutation` after 0e09a7d (docs/testing.md) --------------
+
+
+def test_listing_the_next_sessions_of_many_people_takes_no_more_queries_than_for_one(
+    django_assert_max_num_queries,
+):
+    """Each session coming up is listed with its activity's title, read with the session:
+    four people with three sessions between them cost what one person with one session
+    does, not a query more for each session listed."""
+    first = rep()
+    confirmed_for(first, "Soon panel", start=WEDNESDAY + timedelta(days=2))
+    with CaptureQueriesContext(connection) as one_person:
+        assert digests_build() == 1
+    Message.objects.all().delete()
+    for number in range(3):
+        confirmed_for(rep(), f"Panel number {number}", start=WEDNESDAY + timedelta(days=3 + number))
+    with django_assert_max_num_queries(len(one_person.captured_queries)):
+        assert digests_build() == 4
+    assert "Your next sessions:\n- Panel number 2: " in Message.objects.latest("pk").body_text
