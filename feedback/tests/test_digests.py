@@ -265,3 +265,44 @@ def test_listing_the_next_sessions_of_many_people_takes_no_more_queries_than_for
     with django_assert_max_num_queries(len(one_person.captured_queries)):
         assert digests_build() == 4
     assert "Your next sessions:\n- Panel number 2: " in Message.objects.latest("pk").body_text
+
+
+def test_a_week_with_more_than_two_hundred_new_opportunities_offers_the_two_hundred_soonest():
+    """A digest chooses its new opportunities from the 200 published this period that start
+    soonest: someone interested only in the 201st, which starts last, hears of nothing new,
+    while someone interested in the others hears of the soonest ten."""
+    interview, reading = (
+        ActivityTypeFactory(name="Interview panel"),
+        ActivityTypeFactory(name="Reading group"),
+    )
+    panels, readers = rep(), rep()
+    panels.profile.interests.set([interview])
+    readers.profile.interests.set([reading])
+    first = OpportunityFactory(activity_type=interview, title="Panel number 0", published_at=WEDNESDAY)
+    # Bulk-created copies of the first, each starting an hour after the one before.
+    fields = {
+        f.attname: getattr(first, f.attname)
+        for f in Opportunity._meta.concrete_fields
+        if not f.primary_key and not f.generated
+    }
+    Opportunity.objects.bulk_create(
+        Opportunity(
+            **{
+                **fields,
+                "title": f"Panel number {number}",
+                "starts_at": first.starts_at + timedelta(hours=number),
+            }
+        )
+        for number in range(1, 200)
+    )
+    OpportunityFactory(
+        activity_type=reading,
+        title="The last to start",
+        published_at=WEDNESDAY,
+        sessions=[(first.starts_at + timedelta(days=30), first.starts_at + timedelta(days=30, hours=1))],
+    )
+    assert Opportunity.objects.filter(published_at=WEDNESDAY).count() == 201
+    assert digests_build() == 1
+    body = digest_of(panels).body_text
+    assert body.count("- Panel number ") == 10 and "- Panel number 9 (sign up by" in body
+    assert not Message.objects.filter(kind=Kind.DIGEST, recipient=readers).exists()
