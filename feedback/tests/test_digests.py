@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from accounts.permissions import Role
-from accounts.tests.factories import person
+from accounts.tests.factories import ProfileFactory, UserFactory, person
 from feedback.services import check_in_create, digests_build, outcome_publish, outcome_save
 from notifications.kinds import DigestFrequency, Kind
 from notifications.models import Message
@@ -306,3 +306,17 @@ def test_a_week_with_more_than_two_hundred_new_opportunities_offers_the_two_hund
     body = digest_of(panels).body_text
     assert body.count("- Panel number ") == 10 and "- Panel number 9 (sign up by" in body
     assert not Message.objects.filter(kind=Kind.DIGEST, recipient=readers).exists()
+
+
+def test_the_representative_whose_account_is_number_one_gets_a_digest_like_everyone_else():
+    """The batches of people start from the very first account: the first person ever to
+    join, account number 1, is not skipped."""
+    first_ever = rep()
+    if first_ever.pk != 1:
+        # The ids' sequence is past 1 already (earlier tests), so the account made by hand
+        # with id 1 cannot clash with those made after it.
+        first_ever = UserFactory(pk=1, roles=[Role.REPRESENTATIVE])
+        ProfileFactory(user=first_ever)
+    confirmed_for(first_ever, "Soon panel", start=WEDNESDAY + timedelta(days=2))
+    assert digests_build() == 1
+    assert "Soon panel" in digest_of(first_ever).body_text
