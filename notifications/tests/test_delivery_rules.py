@@ -31,6 +31,7 @@ from notifications.services import (
     messages_store_bulk,
     outbox_sweep,
 )
+from notifications.tests.harness import smtp_server
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -286,3 +287,24 @@ def test_a_mail_server_that_cannot_be_reached_leaves_every_message_of_the_batch_
     for message in (first, second):
         assert refreshed(message).status == Message.Status.PENDING
         assert message.last_error == "ConnectionRefusedError: Connection refused"
+
+
+# --- written for the survivors of `make mutation` after 0e09a7d (docs/testing.md) --------------
+
+
+@pytest.fixture
+def mail_server(settings):
+    """The real SMTP server of notifications/tests/harness.py, as the mail server."""
+    with smtp_server() as (handler, url):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", int(url.rsplit(":", 1)[1])
+        yield handler
+
+
+def test_a_batch_of_three_emails_goes_over_one_connection_to_the_mail_server(mail_server):
+    """A batch is sent over the one connection it opens: a connection per message would cost
+    the mail server (and our worker) a connection, a greeting and a farewell each."""
+    messages = [welcome() for _ in range(3)]
+    assert sorted(messages_deliver().sent) == sorted(m.pk for m in messages)
+    assert all(len(mail_server.to(m.to_email)) == 1 for m in messages)
+    assert mail_server.connections == 1
