@@ -308,3 +308,31 @@ def test_a_batch_of_three_emails_goes_over_one_connection_to_the_mail_server(mai
     assert sorted(messages_deliver().sent) == sorted(m.pk for m in messages)
     assert all(len(mail_server.to(m.to_email)) == 1 for m in messages)
     assert mail_server.connections == 1
+
+
+def test_a_failure_that_cannot_be_recorded_is_logged_by_its_message_and_the_others_are_recorded(
+    monkeypatch, caplog, mail_server
+):
+    """The mail server refuses two messages for now; recording one of those failures fails
+    too. The log line says which message, so that whoever reads it can find the row, and
+    the other failure is still recorded, to be tried again."""
+    stuck, other = welcome(), welcome()
+    mail_server.refuse = {stuck.to_email, other.to_email}
+    record_failure = delivery._record_failure
+
+    def failing_for_stuck(*, claimed, **kwargs):
+        if claimed.id == stuck.pk:
+            raise RuntimeError("the database went away")
+        return record_failure(claimed=claimed, **kwargs)
+
+    monkeypatch.setattr(delivery, "_record_failure", failing_for_stuck)
+    with caplog.at_level(logging.ERROR, logger="involvement.jobs"):
+        report = messages_deliver()
+    assert report.retrying == [other.pk]
+    # Only the job's own log: the mail server's (aiosmtpd) may note a client hanging up.
+    assert [r.getMessage() for r in caplog.records if r.name == "involvement.jobs"] == [
+        f"outbox delivery: item message {stuck.pk} failed (RuntimeError); the others go on."
+    ]
+    assert refreshed(other).status == Message.Status.PENDING
+    assert other.last_error.startswith("SMTPRecipientsRefused: ")
+    assert refreshed(stuck).status == Message.Status.SENDING  # handed back once its lease runs out
