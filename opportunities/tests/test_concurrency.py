@@ -22,6 +22,7 @@ from opportunities.services import (
     selection_run,
     selections_due,
     signup_create,
+    signup_decline,
     signup_withdraw,
 )
 from opportunities.services import signups as signup_services
@@ -219,4 +220,37 @@ def test_the_selection_job_run_twice_at_once_selects_once_and_counts_it_once():
     assert len(draw.ranking) == 5
     states = Counter(opportunity.signups.values_list("state", flat=True))
     assert states == {State.OFFERED: 3, State.WAITLISTED: 2}
+    assert_consistent(opportunity)
+
+
+def test_an_offer_made_again_while_the_expiry_job_waited_for_the_lock_is_not_lapsed():
+    """The expiry job reads the offers due, then locks each opportunity. Meanwhile another run
+    lapsed this offer, the place went to the next person, who declined it, and the person
+    whose offer lapsed, having signed up again, was offered it anew, to accept within the
+    usual time. The job, checking again under the lock, leaves the new offer alone."""
+    opportunity = OpportunityFactory(places=1)
+    holder, offered, next_one = (person(roles=[Role.REPRESENTATIVE]) for _ in range(3))
+    held = signup_create(opportunity=opportunity, person=holder)
+    signup = signup_create(opportunity=opportunity, person=offered)
+    signup_create(opportunity=opportunity, person=next_one)
+    signup_withdraw(signup=held, person=holder)
+    signup.refresh_from_db()
+    assert signup.state == State.OFFERED
+    later = timezone.now() + timedelta(hours=49)
+
+    def lapsed_then_offered_again():
+        assert offers_expire(now=later) == 1
+        passed_on = SignUp.objects.get(opportunity=opportunity, person=next_one)
+        assert passed_on.state == State.OFFERED
+        signup_create(opportunity=opportunity, person=offered)
+        signup_decline(signup=passed_on, person=next_one)
+
+    with time_machine.travel(later, tick=True):
+        results = while_held(
+            opportunity, [lambda: offers_expire(now=later)], waiting=1, meanwhile=lapsed_then_offered_again
+        )
+        assert results == [0]
+        signup.refresh_from_db()
+        assert signup.state == State.OFFERED
+        assert signup.offer_expires_at > timezone.now()
     assert_consistent(opportunity)
