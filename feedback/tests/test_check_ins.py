@@ -12,6 +12,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 
+from accounts.permissions import Role
+from accounts.tests.factories import person
 from feedback.models import FollowUp
 from feedback.services import FeedbackError, check_in_create, check_in_invitations_send, follow_up_close
 from notifications.kinds import Kind
@@ -115,3 +117,43 @@ def test_each_person_who_took_part_checks_in_once_and_a_second_time_is_refused(r
     with pytest.raises(FeedbackError) as refused:
         check_in_create(person=representative, opportunity=opportunity, how_it_went=1, felt_valued=1)
     assert str(refused.value) == "You have already checked in about this activity. Thank you."
+
+
+# --- written for the survivors of `make mutation` after 0e09a7d (docs/testing.md) --------------
+
+
+def test_asking_for_a_chat_with_no_worker_to_turn_to_is_refused_in_words_that_say_whom_to_contact(
+    outsider, representative, worker
+):
+    """A chat about anything at all (no activity, so no lead worker) from someone with no named
+    worker, or whose named worker has left, cannot go to anybody: they are told so, word for
+    word, and nothing they wrote is kept half-saved."""
+    worker.is_active = False
+    worker.save(update_fields=["is_active"])
+    for someone in (outsider, representative):
+        with pytest.raises(FeedbackError) as refused:
+            check_in_create(person=someone, opportunity=None, how_it_went=2, felt_valued=2, wants_chat=True)
+        assert str(refused.value) == (
+            "We could not find an involvement worker for you. Please contact the involvement team."
+        )
+    assert (
+        not FollowUp.objects.exists() and not Message.objects.filter(kind=Kind.FOLLOW_UP_REQUESTED).exists()
+    )
+
+
+def test_inviting_three_people_to_check_in_reads_nobody_and_no_activity_one_query_at_a_time(
+    django_assert_max_num_queries,
+):
+    """Each person invited, and the activity the invitation names, come with their sign-up.
+    Two queries find who is due (the sign-ups, the invitations already sent), then each
+    invitation costs four, in a savepoint of its own: the savepoint, the person's preferences
+    read afresh by the outbox, the message, the release. Reading the person or the activity
+    one at a time would add a query per person invited."""
+    opportunity = finished("Menu review", days_ago=2)
+    for _ in range(3):
+        SignUp.objects.create(
+            opportunity=opportunity, person=person(roles=[Role.REPRESENTATIVE]), state=SignUp.State.ATTENDED
+        )
+    with django_assert_max_num_queries(2 + 4 * 3):
+        assert check_in_invitations_send() == 3
+    assert set(Message.objects.values_list("subject", flat=True)) == {"How did it go? Menu review"}

@@ -12,10 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from accounts.permissions import Role
-from accounts.tests.factories import person
+from accounts.tests.factories import ProfileFactory, UserFactory, person
 from feedback.services import check_in_create, digests_build, outcome_publish, outcome_save
 from notifications.kinds import DigestFrequency, Kind
 from notifications.models import Message
@@ -242,3 +244,79 @@ def test_a_digest_lists_at_most_ten_new_opportunities():
         OpportunityFactory(activity_type=interview, title=f"Panel number {number}", published_at=WEDNESDAY)
     assert digests_build() == 1
     assert digest_of(someone).body_text.count("- Panel number ") == 10
+
+
+# --- written for the survivors of `make mutation` after 0e09a7d (docs/testing.md) --------------
+
+
+def test_listing_the_next_sessions_of_many_people_takes_no_more_queries_than_for_one(
+    django_assert_max_num_queries,
+):
+    """Each session coming up is listed with its activity's title, read with the session:
+    four people with three sessions between them cost what one person with one session
+    does, not a query more for each session listed."""
+    first = rep()
+    confirmed_for(first, "Soon panel", start=WEDNESDAY + timedelta(days=2))
+    with CaptureQueriesContext(connection) as one_person:
+        assert digests_build() == 1
+    Message.objects.all().delete()
+    for number in range(3):
+        confirmed_for(rep(), f"Panel number {number}", start=WEDNESDAY + timedelta(days=3 + number))
+    with django_assert_max_num_queries(len(one_person.captured_queries)):
+        assert digests_build() == 4
+    assert "Your next sessions:\n- Panel number 2: " in Message.objects.latest("pk").body_text
+
+
+def test_a_week_with_more_than_two_hundred_new_opportunities_offers_the_two_hundred_soonest():
+    """A digest chooses its new opportunities from the 200 published this period that start
+    soonest: someone interested only in the 201st, which starts last, hears of nothing new,
+    while someone interested in the others hears of the soonest ten."""
+    interview, reading = (
+        ActivityTypeFactory(name="Interview panel"),
+        ActivityTypeFactory(name="Reading group"),
+    )
+    panels, readers = rep(), rep()
+    panels.profile.interests.set([interview])
+    readers.profile.interests.set([reading])
+    first = OpportunityFactory(activity_type=interview, title="Panel number 0", published_at=WEDNESDAY)
+    # Bulk-created copies of the first, each starting an hour after the one before.
+    fields = {
+        f.attname: getattr(first, f.attname)
+        for f in Opportunity._meta.concrete_fields
+        if not f.primary_key and not f.generated
+    }
+    Opportunity.objects.bulk_create(
+        Opportunity(
+            **{
+                **fields,
+                "title": f"Panel number {number}",
+                "starts_at": first.starts_at + timedelta(hours=number),
+            }
+        )
+        for number in range(1, 200)
+    )
+    OpportunityFactory(
+        activity_type=reading,
+        title="The last to start",
+        published_at=WEDNESDAY,
+        sessions=[(first.starts_at + timedelta(days=30), first.starts_at + timedelta(days=30, hours=1))],
+    )
+    assert Opportunity.objects.filter(published_at=WEDNESDAY).count() == 201
+    assert digests_build() == 1
+    body = digest_of(panels).body_text
+    assert body.count("- Panel number ") == 10 and "- Panel number 9 (sign up by" in body
+    assert not Message.objects.filter(kind=Kind.DIGEST, recipient=readers).exists()
+
+
+def test_the_representative_whose_account_is_number_one_gets_a_digest_like_everyone_else():
+    """The batches of people start from the very first account: the first person ever to
+    join, account number 1, is not skipped."""
+    first_ever = rep()
+    if first_ever.pk != 1:
+        # The ids' sequence is past 1 already (earlier tests), so the account made by hand
+        # with id 1 cannot clash with those made after it.
+        first_ever = UserFactory(pk=1, roles=[Role.REPRESENTATIVE])
+        ProfileFactory(user=first_ever)
+    confirmed_for(first_ever, "Soon panel", start=WEDNESDAY + timedelta(days=2))
+    assert digests_build() == 1
+    assert "Soon panel" in digest_of(first_ever).body_text

@@ -49,6 +49,13 @@ class SMTPHandler:
     refuse_once: set = field(default_factory=set)
     stall: float = 0.0
     started_data: threading.Event = field(default_factory=threading.Event)
+    # Connections that sent mail: a client greets once per connection (smtplib's EHLO).
+    connections: int = 0
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        self.connections += 1
+        session.host_name = hostname  # what aiosmtpd does itself when no hook is given
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:

@@ -31,6 +31,7 @@ from notifications.services import (
     messages_store_bulk,
     outbox_sweep,
 )
+from notifications.tests.harness import smtp_server
 
 pytestmark = pytest.mark.django_db
 LONDON = ZoneInfo("Europe/London")
@@ -286,3 +287,52 @@ def test_a_mail_server_that_cannot_be_reached_leaves_every_message_of_the_batch_
     for message in (first, second):
         assert refreshed(message).status == Message.Status.PENDING
         assert message.last_error == "ConnectionRefusedError: Connection refused"
+
+
+# --- written for the survivors of `make mutation` after 0e09a7d (docs/testing.md) --------------
+
+
+@pytest.fixture
+def mail_server(settings):
+    """The real SMTP server of notifications/tests/harness.py, as the mail server."""
+    with smtp_server() as (handler, url):
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", int(url.rsplit(":", 1)[1])
+        yield handler
+
+
+def test_a_batch_of_three_emails_goes_over_one_connection_to_the_mail_server(mail_server):
+    """A batch is sent over the one connection it opens: a connection per message would cost
+    the mail server (and our worker) a connection, a greeting and a farewell each."""
+    messages = [welcome() for _ in range(3)]
+    assert sorted(messages_deliver().sent) == sorted(m.pk for m in messages)
+    assert all(len(mail_server.to(m.to_email)) == 1 for m in messages)
+    assert mail_server.connections == 1
+
+
+def test_a_failure_that_cannot_be_recorded_is_logged_by_its_message_and_the_others_are_recorded(
+    monkeypatch, caplog, mail_server
+):
+    """The mail server refuses two messages for now; recording one of those failures fails
+    too. The log line says which message, so that whoever reads it can find the row, and
+    the other failure is still recorded, to be tried again."""
+    stuck, other = welcome(), welcome()
+    mail_server.refuse = {stuck.to_email, other.to_email}
+    record_failure = delivery._record_failure
+
+    def failing_for_stuck(*, claimed, **kwargs):
+        if claimed.id == stuck.pk:
+            raise RuntimeError("the database went away")
+        return record_failure(claimed=claimed, **kwargs)
+
+    monkeypatch.setattr(delivery, "_record_failure", failing_for_stuck)
+    with caplog.at_level(logging.ERROR, logger="involvement.jobs"):
+        report = messages_deliver()
+    assert report.retrying == [other.pk]
+    # Only the job's own log: the mail server's (aiosmtpd) may note a client hanging up.
+    assert [r.getMessage() for r in caplog.records if r.name == "involvement.jobs"] == [
+        f"outbox delivery: item message {stuck.pk} failed (RuntimeError); the others go on."
+    ]
+    assert refreshed(other).status == Message.Status.PENDING
+    assert other.last_error.startswith("SMTPRecipientsRefused: ")
+    assert refreshed(stuck).status == Message.Status.SENDING  # handed back once its lease runs out

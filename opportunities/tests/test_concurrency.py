@@ -1,11 +1,14 @@
 """Places under real concurrency: threads with their own database connections, started
 together by a barrier, against PostgreSQL (transactional tests, nothing faked)."""
 
+import threading
+import time
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.permissions import Role
@@ -17,7 +20,9 @@ from opportunities.services import (
     OpportunityError,
     offers_expire,
     selection_run,
+    selections_due,
     signup_create,
+    signup_decline,
     signup_withdraw,
 )
 from opportunities.services import signups as signup_services
@@ -155,3 +160,97 @@ def test_past_a_bypassed_lock_the_database_still_refuses_a_sixth_holder_of_five_
             assert result.state in {State.CONFIRMED, State.WAITLISTED}
     # The race was real: the database, not luck, turned writers away.
     assert any("refused by the database" in record.getMessage() for record in caplog.records)
+
+
+# --- written for the survivors of `make mutation` after 0e09a7d (docs/testing.md) --------------
+
+
+def while_held(opportunity, jobs, *, waiting: int, meanwhile=lambda: None) -> list:
+    """Run `jobs` each in a thread of its own while this thread holds the opportunity's row
+    lock; once `waiting` of them wait for it (they have read what is due and come to lock
+    it), do `meanwhile` under the lock and let go. What each job returned, or raised."""
+    results: list = [None] * len(jobs)
+
+    def runner(index: int, job) -> None:
+        try:
+            results[index] = job()
+        except Exception as error:  # asserted on by the test
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=runner, args=(i, job)) for i, job in enumerate(jobs)]
+    with transaction.atomic():
+        Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 30
+        while _waiting_for_a_lock() < waiting:
+            assert time.monotonic() < deadline, "the jobs never came to the lock"
+            time.sleep(0.05)
+        meanwhile()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+def _waiting_for_a_lock() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_stat_clear_snapshot()")  # fresh figures, not this transaction's
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return cursor.fetchone()[0]
+
+
+def test_the_selection_job_run_twice_at_once_selects_once_and_counts_it_once():
+    """Both runs read the opportunity as due before either locks it: the second, locking it
+    after the first has selected, finds it no longer due and neither draws again nor counts
+    it."""
+    opportunity = OpportunityFactory(places=3, selection_method="fair_share")
+    for _ in range(5):
+        signup_create(opportunity=opportunity, person=person(roles=[Role.REPRESENTATIVE]))
+    Opportunity.objects.filter(pk=opportunity.pk).update(
+        signup_deadline=timezone.now() - timedelta(minutes=1)
+    )
+    results = while_held(opportunity, [selections_due, selections_due], waiting=2)
+    assert sorted(results) == [0, 1]
+    draw = SelectionDraw.objects.get(opportunity=opportunity)
+    assert len(draw.ranking) == 5
+    states = Counter(opportunity.signups.values_list("state", flat=True))
+    assert states == {State.OFFERED: 3, State.WAITLISTED: 2}
+    assert_consistent(opportunity)
+
+
+def test_an_offer_made_again_while_the_expiry_job_waited_for_the_lock_is_not_lapsed():
+    """The expiry job reads the offers due, then locks each opportunity. Meanwhile another run
+    lapsed this offer, the place went to the next person, who declined it, and the person
+    whose offer lapsed, having signed up again, was offered it anew, to accept within the
+    usual time. The job, checking again under the lock, leaves the new offer alone."""
+    opportunity = OpportunityFactory(places=1)
+    holder, offered, next_one = (person(roles=[Role.REPRESENTATIVE]) for _ in range(3))
+    held = signup_create(opportunity=opportunity, person=holder)
+    signup = signup_create(opportunity=opportunity, person=offered)
+    signup_create(opportunity=opportunity, person=next_one)
+    signup_withdraw(signup=held, person=holder)
+    signup.refresh_from_db()
+    assert signup.state == State.OFFERED
+    later = timezone.now() + timedelta(hours=49)
+
+    def lapsed_then_offered_again():
+        assert offers_expire(now=later) == 1
+        passed_on = SignUp.objects.get(opportunity=opportunity, person=next_one)
+        assert passed_on.state == State.OFFERED
+        signup_create(opportunity=opportunity, person=offered)
+        signup_decline(signup=passed_on, person=next_one)
+
+    with time_machine.travel(later, tick=True):
+        results = while_held(
+            opportunity, [lambda: offers_expire(now=later)], waiting=1, meanwhile=lapsed_then_offered_again
+        )
+        assert results == [0]
+        signup.refresh_from_db()
+        assert signup.state == State.OFFERED
+        assert signup.offer_expires_at > timezone.now()
+    assert_consistent(opportunity)
