@@ -167,10 +167,11 @@ def activity(scope: Scope) -> dict:
         attended=Count("state", filter=Q(state=SignUp.State.ATTENDED)),
         no_show=Count("state", filter=Q(state=SignUp.State.NO_SHOW)),
     )
-    by_type = list(
-        in_scope.values("activity_type__name", "involvement_level")
-        .annotate(count=Count("pk"))
-        .order_by("activity_type__name", "involvement_level")
+    # By type, then up the ladder (informing to co-producing), not by the levels' spelling.
+    ladder = list(InvolvementLevel.values)
+    by_type = sorted(
+        in_scope.values("activity_type__name", "involvement_level").annotate(count=Count("pk")).order_by(),
+        key=lambda row: (row["activity_type__name"], ladder.index(row["involvement_level"])),
     )
     return {
         "opportunities": totals["opportunities"],

@@ -146,3 +146,20 @@ def test_an_activity_still_within_its_days_to_feed_back_does_not_lower_the_share
     figures = feedback_loop(scope)
     assert figures["completed"] == 2
     assert figures["on_time_share"] == 100.0
+
+
+def test_an_outcome_published_late_is_not_counted_as_on_time(settings):
+    settings.OUTCOME_DUE_DAYS = 28
+    early, late = (held(start=datetime(2026, 2, 2, 10, tzinfo=LONDON)) for _ in range(2))
+    published(early, early.ends_at + timedelta(days=28))  # the last day allowed
+    published(late, late.ends_at + timedelta(days=28, minutes=1))
+    figures = feedback_loop(PERIOD)
+    assert (figures["with_outcome"], figures["on_time_share"]) == (2, 50.0)
+
+
+def test_the_median_days_to_an_outcome_counts_days_of_24_hours():
+    # 20 days and 4,338 seconds is 20.0502 days: 20.1 to one decimal place. Counted in days of
+    # a second longer it would be 20.0498: 20.0.
+    opportunity = held(start=datetime(2026, 2, 2, 10, tzinfo=LONDON))
+    published(opportunity, opportunity.ends_at + timedelta(days=20, seconds=4338))
+    assert feedback_loop(PERIOD)["median_days_to_outcome"] == 20.1

@@ -62,15 +62,21 @@ def test_a_period_with_nothing_in_it_offers_and_fills_no_places():
     assert figures["fill_rate"] is None
 
 
-def test_the_breakdown_is_in_order_of_activity_type_then_level():
+def test_the_breakdown_is_in_order_of_activity_type_then_up_the_ladder():
     start = datetime(2026, 2, 2, 10, tzinfo=LONDON)
     panels, audits = ActivityTypeFactory(name="Panels"), ActivityTypeFactory(name="Audits")
-    # Made out of order, so that only sorting by type and then level puts them in order.
-    held(start=start, activity_type=panels, involvement_level=InvolvementLevel.INFORMING)
+    # Made out of order, and with levels whose spelling sorts otherwise ("co-producing" before
+    # "consulting" before "informing"): only type, then the ladder, puts them in this order.
+    for level in (InvolvementLevel.CO_PRODUCING, InvolvementLevel.INFORMING, InvolvementLevel.CONSULTING):
+        held(start=start, activity_type=panels, involvement_level=level)
     held(start=start, activity_type=audits, involvement_level=InvolvementLevel.ENGAGING)
-    held(start=start, activity_type=panels, involvement_level=InvolvementLevel.CONSULTING)
     rows = [(row["type"], row["level"]) for row in activity(PERIOD)["by_type"]]
-    assert rows == [("Audits", "Engaging"), ("Panels", "Consulting"), ("Panels", "Informing")]
+    assert rows == [
+        ("Audits", "Engaging"),
+        ("Panels", "Informing"),
+        ("Panels", "Consulting"),
+        ("Panels", "Co-producing"),
+    ]
 
 
 def test_an_outcome_is_overdue_only_once_the_due_days_have_passed(settings):
