@@ -150,3 +150,36 @@ def test_a_period_in_which_nobody_took_part_shows_none_involved_as_0_percent():
     representative_since_2025()
     figures = reach(PERIOD)
     assert (figures["active"], figures["involved"], figures["involved_share"]) == (2, 0, 0.0)
+
+
+def test_the_mean_of_how_it_went_is_shown_to_two_decimal_places():
+    # 19 over 6 is 3.1666...: 3.17.
+    for score in (1, 2, 3, 4, 4, 5):
+        CheckIn.objects.create(
+            person=person(roles=[Role.REPRESENTATIVE]),
+            how_it_went=score,
+            felt_valued=4,
+            created_at=datetime(2026, 3, 3, 10, tzinfo=LONDON),
+        )
+    figures = valued(PERIOD)
+    assert (figures["mean_how_it_went"], figures["mean_felt_valued"]) == (3.17, 4)
+
+
+def test_the_median_hours_to_a_follow_up_is_shown_to_one_decimal_place():
+    # Five chats closed after 1, 2, 2h20m, 3 and 4 hours: the median, 2.333..., shows as 2.3.
+    worker = person(roles=[Role.WORKER])
+    for minutes in (60, 120, 140, 180, 240):
+        someone = person(roles=[Role.REPRESENTATIVE])
+        asked = datetime(2026, 3, 3, 10, tzinfo=LONDON)
+        check_in = CheckIn.objects.create(
+            person=someone, how_it_went=3, felt_valued=3, wants_chat=True, created_at=asked
+        )
+        FollowUp.objects.create(
+            check_in=check_in,
+            person=someone,
+            worker=worker,
+            status=FollowUp.Status.CLOSED,
+            requested_at=asked,
+            closed_at=asked + timedelta(minutes=minutes),
+        )
+    assert valued(PERIOD)["median_hours_to_follow_up"] == 2.3

@@ -45,7 +45,7 @@ def world():
     outside = held(datetime(2026, 8, 1, 10, tzinfo=LONDON))  # after it
     earlier = held(at(2, 1), status=Opportunity.Status.COMPLETED)  # ended 1 February
     later = held(at(5, 1), status=Opportunity.Status.COMPLETED)  # ended 1 May
-    a, b, c, d, e, f, g = (person(roles=[Role.REPRESENTATIVE]) for _ in range(7))
+    a, b, c, d, e, f, g, h = (person(roles=[Role.REPRESENTATIVE]) for _ in range(8))
     # a: invited, then signed up, never took part before: counts.
     invite(a, panel, at(4, 1))
     signed_up(a, panel, at(4, 1, 12))
@@ -69,17 +69,23 @@ def world():
     # g: invited, signed up, then withdrew: still came through the invitation.
     invite(g, other, at(4, 1))
     signed_up(g, other, at(4, 2), state=SignUp.State.WITHDRAWN)
+    # h: signed up for something that ended before but did not go (withdrew, then a no-show
+    # elsewhere), then invited and signed up: taking part means attending, so this counts.
+    signed_up(h, earlier, at(1, 20), state=SignUp.State.WITHDRAWN)
+    signed_up(h, held(at(2, 3), status=Opportunity.Status.COMPLETED), at(1, 21), state=SignUp.State.NO_SHOW)
+    invite(h, panel, at(4, 1))
+    signed_up(h, panel, at(4, 2))
     return panel
 
 
 def test_first_timers_through_an_invitation_worked_by_hand(world):
-    assert reach(PERIOD)["invited_first_timers"] == 3  # a, d and g
+    assert reach(PERIOD)["invited_first_timers"] == 4  # a, d, g and h
 
 
 def test_a_team_filter_applies_to_the_opportunity(world):
     assert (
-        reach(Scope(start=PERIOD.start, end=PERIOD.end, team_id=world.team_id))["invited_first_timers"] == 2
-    )
+        reach(Scope(start=PERIOD.start, end=PERIOD.end, team_id=world.team_id))["invited_first_timers"] == 3
+    )  # a, d and h: g's opportunity is another team's
 
 
 def test_the_dashboard_shows_it(client, manager, world):
@@ -97,4 +103,4 @@ def test_the_dashboard_shows_it(client, manager, world):
         },
     )
     rows = [row[:2] for row in response.context["tables"]["reach"][1]]
-    assert ["First-timers who came through an invitation", 3] in rows
+    assert ["First-timers who came through an invitation", 4] in rows
