@@ -4,6 +4,7 @@ says is still what was true when the person signed up, and the snapshot says no 
 the message."""
 
 import json
+import logging
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from accounts.tests.factories import person
 from involvement.templatetags.nhs_dates import nhs_session
 from notifications.kinds import Kind
 from notifications.models import Message
-from notifications.services import messages_deliver
+from notifications.services import messages_deliver, outbox_sweep
 from opportunities.models import Session
 from opportunities.services import signup_create, signup_withdraw
 from opportunities.tests.factories import OpportunityFactory
@@ -98,3 +99,54 @@ def test_each_event_is_told_once_however_often_the_person_comes_and_goes(
         "Your place is confirmed",
     ]
     assert not Message.objects.filter(context__isnull=False).exists()
+
+
+def muted_rep():
+    someone = rep()
+    someone.profile.email_muted_kinds = [Kind.SIGNUP_UPDATE]
+    someone.profile.save(update_fields=["email_muted_kinds"])
+    return someone
+
+
+def test_a_message_for_the_inbox_only_is_rendered_once_the_sign_up_commits(
+    django_capture_on_commit_callbacks,
+):
+    opportunity = OpportunityFactory(places=1, title="Ward panel")
+    someone = muted_rep()
+    with django_capture_on_commit_callbacks(execute=True):
+        signup_create(opportunity=opportunity, person=someone)
+    message = Message.objects.get(recipient=someone)
+    assert message.status == Message.Status.INBOX_ONLY
+    assert (message.subject, message.context) == ("Your place is confirmed: Ward panel", None)
+    assert not mail.outbox
+
+
+def test_with_the_broker_down_the_inbox_message_waits_for_the_sweep_and_the_log_says_which(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from notifications.tasks import render_unrendered_message
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("redis://localhost:6379 refused")
+
+    monkeypatch.setattr(render_unrendered_message, "delay", broker_down)
+    opportunity = OpportunityFactory(places=1, title="Ward panel")
+    someone = muted_rep()
+    with (
+        caplog.at_level(logging.WARNING, logger="notifications.services.outbox"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        signup_create(opportunity=opportunity, person=someone)
+    message = Message.objects.get(recipient=someone)
+    assert caplog.messages == [
+        f"Could not queue rendering message {message.pk} (ConnectionRefusedError); the sweep will."
+    ]
+    assert message.context is not None  # not rendered yet
+    outbox_sweep()
+    message.refresh_from_db()
+    assert (message.subject, message.context, message.status) == (
+        "Your place is confirmed: Ward panel",
+        None,
+        Message.Status.INBOX_ONLY,
+    )
+    assert not mail.outbox
