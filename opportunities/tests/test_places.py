@@ -166,6 +166,25 @@ def test_fewer_places_through_an_edit_moves_held_numbers_down_rather_than_failin
     ]
 
 
+def test_places_cut_to_exactly_the_number_held_keeps_every_holder_where_they_are():
+    # Three of five places held (numbers 1 to 3), cut to three: nobody is above the new count,
+    # so nobody moves (and there is no free number below it to move to).
+    opportunity = OpportunityFactory(places=5)
+    signups = [signup_create(opportunity=opportunity, person=rep()) for _ in range(3)]
+    before = numbers(opportunity)
+    opportunity.refresh_from_db()
+    opportunity.places = 3
+    sessions = [
+        SessionData(starts_at=s.starts_at, ends_at=s.ends_at, area=s.area, location=s.location, id=s.pk)
+        for s in opportunity.sessions.all()
+    ]
+    opportunity_save(opportunity=opportunity, sessions=sessions, by=opportunity.lead_worker)
+    opportunity.refresh_from_db()
+    assert (opportunity.places, opportunity.places_taken) == (3, 3)
+    held = {signup.person_id: number for number, signup in enumerate(signups, start=1)}
+    assert numbers(opportunity) == before == held
+
+
 # --- the migration numbers what was already there ---------------------------------------------
 
 
