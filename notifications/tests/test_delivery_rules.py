@@ -336,9 +336,3 @@ def test_a_failure_that_cannot_be_recorded_is_logged_by_its_message_and_the_othe
     assert refreshed(other).status == Message.Status.PENDING
     assert other.last_error.startswith("SMTPRecipientsRefused: ")
     assert refreshed(stuck).status == Message.Status.SENDING  # handed back once its lease runs out
-
-
-def test_an_empty_batch_costs_no_query(django_assert_num_queries):
-    # A periodic job with nobody to tell this time calls the bulk path with nothing.
-    with django_assert_num_queries(0):
-        assert messages_store_bulk(kind=Kind.WORKER_SUMMARY, items=[]) == 0
