@@ -75,3 +75,16 @@ def test_an_empty_month_says_so(settings):
     message = access_log_summary_send(today=date(2026, 1, 15))
     assert message.dedupe_key == "access-log-summary:2025-12"
     assert "Nothing was recorded." in message.body_text
+
+
+def test_the_months_first_and_last_minutes_are_in_it(settings, representative, worker):
+    settings.DATA_PROTECTION_LEAD_EMAIL = LEAD
+    AccessLogEntry.objects.bulk_create(
+        AccessLogEntry(viewer=worker, subject=representative, what=What.SUPPORT_NOTE, created_at=moment)
+        for moment in (
+            timezone.make_aware(datetime(2026, 11, 1, 0, 5)),
+            timezone.make_aware(datetime(2026, 11, 30, 23, 55)),
+        )
+    )
+    message = access_log_summary_send(today=date(2026, 12, 1))
+    assert "Support note: 2 (by 1 member of staff, about 1 person)" in message.body_text
