@@ -1,0 +1,30 @@
+"""A text's words exactly as they reach the phone: its paragraphs, the link, nothing more.
+(The other text tests check lengths and what never appears; mutmut showed that lines joined
+with stray characters went unseen.)"""
+
+from datetime import datetime
+from types import SimpleNamespace
+from zoneinfo import ZoneInfo
+
+from notifications.kinds import Kind
+from notifications.services.rendering import render_text
+
+
+def test_a_place_offered_text_reads_paragraph_by_paragraph(settings):
+    settings.SITE_URL = "https://involvement.example.nhs.uk"
+    expires = datetime(2027, 6, 1, 17, 0, tzinfo=ZoneInfo("Europe/London"))
+    words = render_text(
+        kind=Kind.PLACE_OFFERED,
+        context={
+            "opportunity": SimpleNamespace(pk=7, title="Interview panel"),
+            "signup": SimpleNamespace(offer_expires_at=expires),
+        },
+    )
+    assert words == (
+        "Involvement Hub: a place on Interview panel is yours if you want it. "
+        "We will hold it until Tuesday 1 June 2027, 5pm.\n"
+        "\n"
+        "Log in to accept or decline it: https://involvement.example.nhs.uk/opportunities/7/\n"
+        "\n"
+        "If you do not answer in time, we will offer it to the next person. That is fine."
+    )
