@@ -40,13 +40,14 @@ def texts_on(settings):
     texts.sent.clear()
 
 
-def no_email(by: User, *, mobile: str = "", phone: str = "01632 960001") -> User:
+def no_email(by: User, *, mobile: str = "", phone: str = "01632 960001", postal_address: str = "") -> User:
     """Someone a worker registered (no e-mail address), with a confirmed mobile or none."""
     pat = person_register_assisted(
         by=by,
         first_name="Pat",
         last_name="Phone",
         phone=phone,
+        postal_address=postal_address,
         privacy_notice_read=True,
         consent=True,
     )
@@ -209,3 +210,59 @@ def test_in_the_bulk_path_someone_without_email_gets_a_text_kind_by_text(worker,
         offer().body_sms,
     )
     assert not ContactTask.objects.exists()
+
+
+# --- the bulk path's task for the worker, as `message_store`'s (mutation survivors) -------------
+
+
+def digest() -> RenderedMessage:
+    return RenderedMessage(subject="Your digest", body_text="New this week.\n")
+
+
+def test_in_the_bulk_path_the_worker_is_told_what_to_phone_them_about(worker):
+    pat = no_email(worker)
+    assert messages_store_bulk(kind=Kind.DIGEST, items=[(pat, "digest:pat", digest())]) == 1
+    task = ContactTask.objects.get(person=pat)
+    assert (task.worker, task.method, task.kind, task.dedupe_key, task.subject, task.body_text) == (
+        worker,
+        ContactTask.Method.PHONE,
+        Kind.DIGEST,
+        "digest:pat",
+        "Your digest",
+        "New this week.\n",
+    )
+
+
+def test_in_the_bulk_path_someone_without_a_phone_gets_a_letter(worker):
+    lou = no_email(worker, phone="", postal_address="1 High Street")
+    assert messages_store_bulk(kind=Kind.DIGEST, items=[(lou, "digest:lou", digest())]) == 1
+    assert ContactTask.objects.get(person=lou).method == ContactTask.Method.LETTER
+
+
+@pytest.mark.parametrize(
+    ("named", "registered", "calls"),
+    [
+        # Their named worker, whoever registered them.
+        ("lead", "worker", "lead"),
+        ("worker", None, "worker"),
+        # The worker who registered them, when they have no named worker.
+        (None, "worker", "worker"),
+    ],
+)
+def test_in_the_bulk_path_the_task_goes_to_the_worker_closest_to_them(worker, named, registered, calls):
+    lead = person(roles=[Role.WORKER], display_name="Lee Lead")
+    workers = {"worker": worker, "lead": lead, None: None}
+    pat = no_email(worker)
+    pat.profile.named_worker, pat.profile.registered_by = workers[named], workers[registered]
+    pat.profile.save()
+    messages_store_bulk(kind=Kind.DIGEST, items=[(pat, "digest:pat", digest())])
+    assert ContactTask.objects.get(person=pat).worker == workers[calls]
+
+
+def test_in_the_bulk_path_each_person_without_email_gets_their_own_task_once(worker):
+    pat, sam = no_email(worker), no_email(worker, phone="01632 960002")
+    items = [(pat, "digest:pat", digest()), (sam, "digest:sam", digest())]
+    assert messages_store_bulk(kind=Kind.DIGEST, items=items) == 2
+    # The same batch again (a retried job) makes no second task for either.
+    assert messages_store_bulk(kind=Kind.DIGEST, items=items) == 0
+    assert sorted(ContactTask.objects.values_list("person", flat=True)) == sorted([pat.pk, sam.pk])
