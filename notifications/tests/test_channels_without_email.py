@@ -7,6 +7,7 @@ comes by text becomes a task for the worker, never a text."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from accounts.assisted import person_register_assisted
@@ -266,3 +267,29 @@ def test_in_the_bulk_path_each_person_without_email_gets_their_own_task_once(wor
     # The same batch again (a retried job) makes no second task for either.
     assert messages_store_bulk(kind=Kind.DIGEST, items=items) == 0
     assert sorted(ContactTask.objects.values_list("person", flat=True)) == sorted([pat.pk, sam.pk])
+
+
+def test_in_the_bulk_path_a_task_another_run_made_meanwhile_is_left_as_it_is(worker):
+    pat = no_email(worker)
+    theirs: list[ContactTask] = []
+
+    def another_run_between_the_look_and_the_insert(execute, sql, params, many, context):
+        looked = execute(sql, params, many, context)
+        if sql.startswith('SELECT "notifications_contacttask"."dedupe_key"') and not theirs:
+            # Another run of the same job makes the task now, after this run found none.
+            theirs.append(
+                ContactTask.objects.create(
+                    person=pat,
+                    worker=worker,
+                    method=ContactTask.Method.PHONE,
+                    kind=Kind.DIGEST,
+                    dedupe_key="digest:pat",
+                    subject="Theirs",
+                )
+            )
+        return looked
+
+    with connection.execute_wrapper(another_run_between_the_look_and_the_insert):
+        messages_store_bulk(kind=Kind.DIGEST, items=[(pat, "digest:pat", digest())])
+    assert theirs, "the other run never came between the look and the insert"
+    assert list(ContactTask.objects.values_list("subject", flat=True)) == ["Theirs"]
