@@ -30,6 +30,7 @@ from notifications.services import (
     RenderedMessage,
     freeze,
     message_create,
+    message_store,
     messages_deliver,
     messages_store_bulk,
     outbox_sweep,
@@ -419,3 +420,12 @@ def test_a_message_written_unrendered_in_the_bulk_path_comes_by_text_too(texts_o
     texts.sent.clear()
     assert sent["to_phone"] == MOBILE
     assert sent["body"].startswith("Involvement Hub: your place on Ward panel is confirmed.")
+
+
+def test_a_message_with_no_words_for_a_text_comes_by_email_only(texts_on):
+    """Someone who wants the kind by text gets no empty text when the message has no text's
+    words (rendered with an empty body_sms): the e-mail alone."""
+    recipient = texter()
+    words = RenderedMessage(subject="Cancelled", body_text="Cancelled.\n")
+    message_store(kind=Kind.OPPORTUNITY_CANCELLED, dedupe_key="k", rendered=words, recipient=recipient)
+    assert list(Message.objects.values_list("channel", flat=True)) == [Channel.EMAIL]
