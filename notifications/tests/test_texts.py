@@ -393,7 +393,13 @@ def test_the_bulk_path_writes_a_text_row_beside_each_email_row(texts_on):
     )
     assert stored == 3
     text = Message.objects.get(channel=Channel.TEXT)
-    assert (text.recipient, text.dedupe_key, text.to_phone) == (wants, f"bulk:{wants.pk}:text", MOBILE)
+    # To their mobile only: a text row carries no e-mail address.
+    assert (text.recipient, text.dedupe_key, text.to_phone, text.to_email) == (
+        wants,
+        f"bulk:{wants.pk}:text",
+        MOBILE,
+        "",
+    )
     assert text.body_text == "Involvement Hub: cancelled."
 
 
