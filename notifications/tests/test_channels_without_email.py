@@ -7,6 +7,7 @@ comes by text becomes a task for the worker, never a text."""
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from accounts.assisted import person_register_assisted
@@ -40,13 +41,14 @@ def texts_on(settings):
     texts.sent.clear()
 
 
-def no_email(by: User, *, mobile: str = "", phone: str = "01632 960001") -> User:
+def no_email(by: User, *, mobile: str = "", phone: str = "01632 960001", postal_address: str = "") -> User:
     """Someone a worker registered (no e-mail address), with a confirmed mobile or none."""
     pat = person_register_assisted(
         by=by,
         first_name="Pat",
         last_name="Phone",
         phone=phone,
+        postal_address=postal_address,
         privacy_notice_read=True,
         consent=True,
     )
@@ -209,3 +211,85 @@ def test_in_the_bulk_path_someone_without_email_gets_a_text_kind_by_text(worker,
         offer().body_sms,
     )
     assert not ContactTask.objects.exists()
+
+
+# --- the bulk path's task for the worker, as `message_store`'s (mutation survivors) -------------
+
+
+def digest() -> RenderedMessage:
+    return RenderedMessage(subject="Your digest", body_text="New this week.\n")
+
+
+def test_in_the_bulk_path_the_worker_is_told_what_to_phone_them_about(worker):
+    pat = no_email(worker)
+    assert messages_store_bulk(kind=Kind.DIGEST, items=[(pat, "digest:pat", digest())]) == 1
+    task = ContactTask.objects.get(person=pat)
+    assert (task.worker, task.method, task.kind, task.dedupe_key, task.subject, task.body_text) == (
+        worker,
+        ContactTask.Method.PHONE,
+        Kind.DIGEST,
+        "digest:pat",
+        "Your digest",
+        "New this week.\n",
+    )
+
+
+def test_in_the_bulk_path_someone_without_a_phone_gets_a_letter(worker):
+    lou = no_email(worker, phone="", postal_address="1 High Street")
+    assert messages_store_bulk(kind=Kind.DIGEST, items=[(lou, "digest:lou", digest())]) == 1
+    assert ContactTask.objects.get(person=lou).method == ContactTask.Method.LETTER
+
+
+@pytest.mark.parametrize(
+    ("named", "registered", "calls"),
+    [
+        # Their named worker, whoever registered them.
+        ("lead", "worker", "lead"),
+        ("worker", None, "worker"),
+        # The worker who registered them, when they have no named worker.
+        (None, "worker", "worker"),
+    ],
+)
+def test_in_the_bulk_path_the_task_goes_to_the_worker_closest_to_them(worker, named, registered, calls):
+    lead = person(roles=[Role.WORKER], display_name="Lee Lead")
+    workers = {"worker": worker, "lead": lead, None: None}
+    pat = no_email(worker)
+    pat.profile.named_worker, pat.profile.registered_by = workers[named], workers[registered]
+    pat.profile.save()
+    messages_store_bulk(kind=Kind.DIGEST, items=[(pat, "digest:pat", digest())])
+    assert ContactTask.objects.get(person=pat).worker == workers[calls]
+
+
+def test_in_the_bulk_path_each_person_without_email_gets_their_own_task_once(worker):
+    pat, sam = no_email(worker), no_email(worker, phone="01632 960002")
+    items = [(pat, "digest:pat", digest()), (sam, "digest:sam", digest())]
+    assert messages_store_bulk(kind=Kind.DIGEST, items=items) == 2
+    # The same batch again (a retried job) makes no second task for either.
+    assert messages_store_bulk(kind=Kind.DIGEST, items=items) == 0
+    assert sorted(ContactTask.objects.values_list("person", flat=True)) == sorted([pat.pk, sam.pk])
+
+
+def test_in_the_bulk_path_a_task_another_run_made_meanwhile_is_left_as_it_is(worker):
+    pat = no_email(worker)
+    theirs: list[ContactTask] = []
+
+    def another_run_between_the_look_and_the_insert(execute, sql, params, many, context):
+        looked = execute(sql, params, many, context)
+        if sql.startswith('SELECT "notifications_contacttask"."dedupe_key"') and not theirs:
+            # Another run of the same job makes the task now, after this run found none.
+            theirs.append(
+                ContactTask.objects.create(
+                    person=pat,
+                    worker=worker,
+                    method=ContactTask.Method.PHONE,
+                    kind=Kind.DIGEST,
+                    dedupe_key="digest:pat",
+                    subject="Theirs",
+                )
+            )
+        return looked
+
+    with connection.execute_wrapper(another_run_between_the_look_and_the_insert):
+        messages_store_bulk(kind=Kind.DIGEST, items=[(pat, "digest:pat", digest())])
+    assert theirs, "the other run never came between the look and the insert"
+    assert list(ContactTask.objects.values_list("subject", flat=True)) == ["Theirs"]

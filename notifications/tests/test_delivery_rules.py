@@ -225,6 +225,27 @@ def test_a_broker_that_is_down_loses_no_bulk_message(monkeypatch, caplog, django
     assert caplog.messages == ["Could not queue a delivery sweep (ConnectionRefusedError)."]
 
 
+def test_with_the_broker_down_a_message_waits_for_the_sweep_and_the_log_says_which(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from notifications.tasks import deliver_message
+
+    def broker_down(message_id):
+        raise ConnectionRefusedError("redis://localhost:6379 refused")
+
+    monkeypatch.setattr(deliver_message, "delay", broker_down)
+    with (
+        caplog.at_level(logging.WARNING, logger="notifications.services.outbox"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        message = welcome()
+    assert refreshed(message).status == Message.Status.PENDING
+    assert caplog.messages == [
+        f"Could not queue message {message.pk} (ConnectionRefusedError); the sweep will deliver it."
+    ]
+    assert messages_deliver().sent == [message.pk]
+
+
 # --- written for the survivors of `make mutation` at cc819dc (docs/testing.md) ------------------
 
 

@@ -26,12 +26,16 @@ from notifications.kinds import RULES, TEXT_KINDS, TEXT_MAX_CHARS, Channel, Kind
 from notifications.models import WIPED_BODY, Message
 from notifications.selectors import inbox_for_user
 from notifications.services import (
+    Draft,
     RenderedMessage,
+    freeze,
     message_create,
+    message_store,
     messages_deliver,
     messages_store_bulk,
     outbox_sweep,
     render_text,
+    texts,
 )
 from notifications.tests.harness import ROOT
 from notifications.tests.notify_double import NotifyDouble, notify_server
@@ -389,5 +393,45 @@ def test_the_bulk_path_writes_a_text_row_beside_each_email_row(texts_on):
     )
     assert stored == 3
     text = Message.objects.get(channel=Channel.TEXT)
-    assert (text.recipient, text.dedupe_key, text.to_phone) == (wants, f"bulk:{wants.pk}:text", MOBILE)
+    # To their mobile only: a text row carries no e-mail address.
+    assert (text.recipient, text.dedupe_key, text.to_phone, text.to_email) == (
+        wants,
+        f"bulk:{wants.pk}:text",
+        MOBILE,
+        "",
+    )
     assert text.body_text == "Involvement Hub: cancelled."
+
+
+def test_a_message_written_unrendered_in_the_bulk_path_comes_by_text_too(texts_on):
+    """The bulk path takes a `Draft` as well as a rendered message: someone who wants the
+    kind by text gets the text, rendered from the snapshot when it is sent."""
+    wants = texter(text_kinds=[Kind.SIGNUP_UPDATE])
+    recipient = User.objects.select_related("profile").get(pk=wants.pk)
+    starts = timezone.now() + timedelta(days=3)
+    session = {"starts_at": starts, "ends_at": starts + timedelta(hours=2), "area": "Central Leeds"}
+    snapshot = freeze(
+        {
+            "recipient": {"first_name": "Robin", "profile": {"display_name": "Robin"}},
+            "event": "confirmed",
+            "opportunity": {"pk": 41, "title": "Ward panel", "sessions": {"all": [session]}},
+            "signup": {},
+        }
+    )
+    draft = Draft(kind=Kind.SIGNUP_UPDATE, snapshot=snapshot)
+    texts.sent.clear()
+    assert messages_store_bulk(kind=Kind.SIGNUP_UPDATE, items=[(recipient, "bulk:draft", draft)]) == 2
+    messages_deliver()
+    [sent] = texts.sent
+    texts.sent.clear()
+    assert sent["to_phone"] == MOBILE
+    assert sent["body"].startswith("Involvement Hub: your place on Ward panel is confirmed.")
+
+
+def test_a_message_with_no_words_for_a_text_comes_by_email_only(texts_on):
+    """Someone who wants the kind by text gets no empty text when the message has no text's
+    words (rendered with an empty body_sms): the e-mail alone."""
+    recipient = texter()
+    words = RenderedMessage(subject="Cancelled", body_text="Cancelled.\n")
+    message_store(kind=Kind.OPPORTUNITY_CANCELLED, dedupe_key="k", rendered=words, recipient=recipient)
+    assert list(Message.objects.values_list("channel", flat=True)) == [Channel.EMAIL]
