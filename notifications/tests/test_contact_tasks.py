@@ -188,21 +188,28 @@ def test_bad_outcomes_and_notes_are_refused(pat, worker):
     for outcome in ("", "sent_a_pigeon", ContactTask.Outcome.LETTER_SENT):
         with pytest.raises(NotificationsError) as refused:
             contact_task_log(task=task, by=worker, outcome=outcome)
-        assert refused.value.field == "outcome"
+        assert (refused.value.field, str(refused.value)) == ("outcome", "Choose what happened")
     with pytest.raises(NotificationsError) as refused:
         contact_task_log(task=task, by=worker, outcome=ContactTask.Outcome.REACHED, note="x" * 251)
-    assert refused.value.field == "note"
+    assert (refused.value.field, str(refused.value)) == ("note", "The note must be 250 characters or fewer.")
     task.refresh_from_db()
     assert task.is_open and task.attempts == 0
     assert not ContactLogEntry.objects.exists()
+    # 250 characters is allowed.
+    contact_task_log(task=task, by=worker, outcome=ContactTask.Outcome.REACHED, note="x" * 250)
+    assert ContactLogEntry.objects.get().summary.endswith(". " + "x" * 250)
 
 
 def test_only_the_worker_it_is_for_or_who_may_see_the_person_may_log_it(pat, other_worker, manager):
     message_store(kind=Kind.SIGNUP_UPDATE, dedupe_key="k", rendered=rendered(), recipient=pat)
     task = ContactTask.objects.get()
     for somebody in (other_worker, manager, pat):
-        with pytest.raises(NotificationsError):
+        with pytest.raises(NotificationsError) as refused:
             contact_task_log(task=task, by=somebody, outcome=ContactTask.Outcome.REACHED)
+        assert (
+            str(refused.value)
+            == "Only the worker this call is for, or the person's named worker, can log it."
+        )
     assert ContactTask.objects.get().is_open
 
 
