@@ -3,6 +3,7 @@ at once, people whose interests match, never or least involved first; never some
 break or at their own pace, once per opportunity, at most once a week each, and through
 the outbox with their choices of channel."""
 
+import logging
 from datetime import timedelta
 
 import pytest
@@ -246,3 +247,27 @@ def test_who_to_invite_is_one_query_however_many_match(panels, people, django_as
 def test_the_periodic_job_is_scheduled(settings):
     tasks = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert tasks["feedback.tasks.send_recent_invitations"] == 30 * 60.0
+
+
+def test_with_the_broker_down_the_publish_stands_and_the_log_says_which_opportunity_waits(
+    panels, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    from feedback.tasks import send_opportunity_invitations
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("redis://localhost:6379 refused")
+
+    monkeypatch.setattr(send_opportunity_invitations, "delay", broker_down)
+    match = rep(panels)
+    opportunity = draft(panels)
+    with caplog.at_level(logging.WARNING, logger="feedback.services.invitations"):
+        publish(opportunity, django_capture_on_commit_callbacks)
+    opportunity.refresh_from_db()
+    assert opportunity.status == Opportunity.Status.PUBLISHED
+    assert caplog.messages == [
+        f"Could not queue invitations to opportunity {opportunity.pk} (ConnectionRefusedError); "
+        "the periodic job will send them."
+    ]
+    assert invited(opportunity) == set()
+    assert invitations_send_recent() == 1  # the periodic job's next run
+    assert invited(opportunity) == {match.pk}

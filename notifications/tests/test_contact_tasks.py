@@ -170,7 +170,9 @@ def test_a_call_without_an_answer_is_logged_and_stays_open(pat, worker):
     task = contact_task_log(task=task, by=worker, outcome=ContactTask.Outcome.NO_ANSWER)
     assert task.is_open and task.attempts == 1
     task = contact_task_log(task=task, by=worker, outcome=ContactTask.Outcome.REACHED, note="Pleased.")
-    assert not task.is_open and task.closed_by == worker and task.attempts == 2
+    task.refresh_from_db()  # as stored, not only as returned
+    assert not task.is_open and task.closed_by == worker
+    assert (task.attempts, task.last_outcome) == (2, ContactTask.Outcome.REACHED)
     entries = list(ContactLogEntry.objects.filter(person=pat).order_by("pk"))
     assert [e.summary for e in entries] == [
         "No answer: Place confirmed",
@@ -178,8 +180,9 @@ def test_a_call_without_an_answer_is_logged_and_stays_open(pat, worker):
     ]
     assert {e.channel for e in entries} == {ContactChannel.PHONE}
     assert {e.written_by for e in entries} == {worker}
-    with pytest.raises(NotificationsError, match="already done"):
+    with pytest.raises(NotificationsError) as refused:
         contact_task_log(task=task, by=worker, outcome=ContactTask.Outcome.LEFT_MESSAGE)
+    assert str(refused.value) == "This task is already done."
 
 
 def test_bad_outcomes_and_notes_are_refused(pat, worker):
