@@ -4,6 +4,7 @@ invite the same person twice in a week (the lock on the person). Celery runs tas
 in tests, so what a queued task does is in the database as soon as the publish commits."""
 
 import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -79,3 +80,48 @@ def test_two_publishes_at_once_invite_each_person_once():
     for someone in people:
         assert Invitation.objects.filter(person=someone).count() == 1
         assert Message.objects.filter(kind=Kind.INVITATION, recipient=someone).count() == 1
+
+
+def test_the_same_opportunity_sent_twice_at_once_invites_and_counts_each_person_once():
+    """Both runs read the same candidate and wait for the lock on them; the second, once in,
+    finds the invitation the first wrote and counts nothing (the job adds the counts up)."""
+    from feedback.services.invitations import INVITATION_LOCK
+
+    panels = ActivityTypeFactory(name="Interview panels")
+    someone = rep(panels)
+    start = timezone.now() + timedelta(days=20)
+    opportunity = OpportunityFactory(activity_type=panels, sessions=[(start, start + timedelta(hours=1))])
+    results: list = [None, None]
+
+    def run(index: int) -> None:
+        try:
+            results[index] = invitations_send(opportunity_id=opportunity.pk)
+        except Exception as error:  # asserted on below
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(2)]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Hold the person's lock until both runs wait for it, so both have read the candidates.
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [INVITATION_LOCK, someone.pk])
+        for thread in threads:
+            thread.start()
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            # Inside a transaction pg_stat_activity is read once and kept: read it afresh.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                "AND wait_event_type = 'Lock' AND wait_event = 'advisory'"
+            )
+            if cursor.fetchone()[0] == 2:
+                break
+            time.sleep(0.05)
+        else:
+            raise AssertionError("the two runs never waited for the person's lock")
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(results) == [0, 1], results
+    assert Invitation.objects.filter(person=someone).count() == 1
+    assert Message.objects.filter(kind=Kind.INVITATION, recipient=someone).count() == 1
