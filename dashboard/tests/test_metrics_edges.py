@@ -183,3 +183,21 @@ def test_the_median_hours_to_a_follow_up_is_shown_to_one_decimal_place():
             closed_at=asked + timedelta(minutes=minutes),
         )
     assert valued(PERIOD)["median_hours_to_follow_up"] == 2.3
+
+
+def test_the_previous_period_keeps_the_team_and_type_chosen():
+    ours, kind = TeamFactory(name="Ours"), ActivityTypeFactory(name="Panels")
+    scope = Scope(start=date(2026, 4, 1), end=date(2026, 6, 30), team_id=ours.pk, activity_type_id=kind.pk)
+    before = scope.previous()
+    assert (before.start, before.end, before.team_id, before.activity_type_id) == (
+        date(2025, 12, 31),
+        date(2026, 3, 31),
+        ours.pk,
+        kind.pk,
+    )
+    # Three activities in the previous period, one of them the team's and type's: the
+    # comparison counts that one.
+    held(start=datetime(2026, 2, 2, 10, tzinfo=LONDON), team=ours, activity_type=kind)
+    held(start=datetime(2026, 2, 3, 10, tzinfo=LONDON), activity_type=kind)
+    held(start=datetime(2026, 2, 4, 10, tzinfo=LONDON), team=ours)
+    assert activity(before)["opportunities"] == 1
