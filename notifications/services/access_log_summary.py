@@ -30,10 +30,8 @@ def access_log_summary_send(*, today: date | None = None) -> Message | None:
     if not address:
         return None
     first, end = _previous_month(today or timezone.localdate())
-    zone = timezone.get_current_timezone()
-    counts = access_log_month_counts(
-        start=datetime.combine(first, time.min, tzinfo=zone), end=datetime.combine(end, time.min, tzinfo=zone)
-    )
+    start_at, end_at = (timezone.make_aware(datetime.combine(day, time.min)) for day in (first, end))
+    counts = access_log_month_counts(start=start_at, end=end_at)
     rendered = render_message(
         kind=Kind.ACCESS_LOG_SUMMARY,
         context={"month": first, "counts": counts, "total": sum(row["entries"] for row in counts)},
