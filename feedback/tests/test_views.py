@@ -357,7 +357,7 @@ def test_any_worker_can_open_the_outcome_page(client, request, took_part, role):
     page = text_of(response)
     assert "Outcome: Redesign the crisis line" in page
     assert "Publish and tell participants" in page
-    assert nhs_date(took_part.opportunity.ends_at.date() + timedelta(days=28)) in page
+    assert nhs_date(timezone.localtime(took_part.opportunity.ends_at).date() + timedelta(days=28)) in page
 
 
 def test_saving_a_draft_keeps_it_unpublished_and_out_of_sight(client, worker, took_part):

@@ -71,8 +71,14 @@ def test_worker_home_shows_outcomes_due_and_overdue(client, worker):
         "Drafted panel",
         "Recent panel",
     ]
-    assert "Overdue" in items[0] and nhs_date(overdue.ends_at.date() + timedelta(days=28)) in items[0]
-    assert "Overdue" not in items[2] and nhs_date(due.ends_at.date() + timedelta(days=28)) in items[2]
+    assert (
+        "Overdue" in items[0]
+        and nhs_date(timezone.localtime(overdue.ends_at).date() + timedelta(days=28)) in items[0]
+    )
+    assert (
+        "Overdue" not in items[2]
+        and nhs_date(timezone.localtime(due.ends_at).date() + timedelta(days=28)) in items[2]
+    )
     assert f'href="{outcome_url(overdue)}"' in items[0]
     assert "Published panel" not in to_write
 
