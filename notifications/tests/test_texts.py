@@ -428,6 +428,31 @@ def test_a_message_written_unrendered_in_the_bulk_path_comes_by_text_too(texts_o
     assert sent["body"].startswith("Involvement Hub: your place on Ward panel is confirmed.")
 
 
+def test_a_message_written_unrendered_in_the_bulk_path_reaches_someone_without_email_by_text(texts_on):
+    """The same for someone with no e-mail address (ADR 13): the text is all they get."""
+    no_address = texter(text_kinds=[])
+    User.objects.filter(pk=no_address.pk).update(email="")
+    recipient = User.objects.select_related("profile").get(pk=no_address.pk)
+    starts = timezone.now() + timedelta(days=3)
+    session = {"starts_at": starts, "ends_at": starts + timedelta(hours=2), "area": "Central Leeds"}
+    snapshot = freeze(
+        {
+            "recipient": {"first_name": "Robin", "profile": {"display_name": "Robin"}},
+            "event": "confirmed",
+            "opportunity": {"pk": 41, "title": "Ward panel", "sessions": {"all": [session]}},
+            "signup": {},
+        }
+    )
+    draft = Draft(kind=Kind.SIGNUP_UPDATE, snapshot=snapshot)
+    texts.sent.clear()
+    assert messages_store_bulk(kind=Kind.SIGNUP_UPDATE, items=[(recipient, "bulk:draft", draft)]) == 1
+    messages_deliver()
+    [sent] = texts.sent
+    texts.sent.clear()
+    assert sent["to_phone"] == MOBILE
+    assert sent["body"].startswith("Involvement Hub: your place on Ward panel is confirmed.")
+
+
 def test_a_message_with_no_words_for_a_text_comes_by_email_only(texts_on):
     """Someone who wants the kind by text gets no empty text when the message has no text's
     words (rendered with an empty body_sms): the e-mail alone."""
