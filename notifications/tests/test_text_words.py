@@ -28,3 +28,13 @@ def test_a_place_offered_text_reads_paragraph_by_paragraph(settings):
         "\n"
         "If you do not answer in time, we will offer it to the next person. That is fine."
     )
+
+
+def test_a_texts_blank_lines_are_folded_to_one_and_each_line_trimmed(settings, tmp_path):
+    """However a template is laid out, a text never carries a run of empty lines or spaces
+    at the ends of its lines: each costs characters the person pays to receive."""
+    folder = tmp_path / "notifications" / "text"
+    folder.mkdir(parents=True)
+    (folder / "reminder.txt").write_text("  First line  \n\n\n\nSecond\n\n\n\n\n\nThird  \n\n\n")
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    assert render_text(kind=Kind.REMINDER, context={}) == "First line\n\nSecond\n\nThird"
