@@ -185,6 +185,26 @@ def test_places_cut_to_exactly_the_number_held_keeps_every_holder_where_they_are
     assert numbers(opportunity) == before == held
 
 
+def test_a_place_that_comes_free_goes_to_the_first_on_the_waiting_list_not_the_first_to_sign_up():
+    # Selection ranks applicants, so the waiting list's order need not be the order people
+    # signed up in: here the later sign-up is first in the list.
+    opportunity = OpportunityFactory(places=1)
+    holder = signup_create(opportunity=opportunity, person=rep())
+    earlier, later = rep(), rep()
+    second = SignUp.objects.create(
+        opportunity=opportunity, person=earlier, state=State.WAITLISTED, waitlist_position=2
+    )
+    first = SignUp.objects.create(
+        opportunity=opportunity, person=later, state=State.WAITLISTED, waitlist_position=1
+    )
+    assert second.pk < first.pk
+    signup_withdraw(signup=holder, person=holder.person)
+    assert SignUp.objects.get(pk=first.pk).state == State.OFFERED
+    assert SignUp.objects.get(pk=second.pk).state == State.WAITLISTED
+    # The history says why the place was offered.
+    assert first.events.get(to_state=State.OFFERED).reason == "A place came free."
+
+
 # --- the migration numbers what was already there ---------------------------------------------
 
 
