@@ -590,9 +590,14 @@ def test_cancelling_a_place_already_withdrawn_explains_why_not(client, worker, r
         reverse("opportunities:cancel_signup", args=[opportunity.pk, signup.pk]), {"reason": "Tidying up."}
     )
     assert response.status_code == 200
-    assert "cannot be changed that way" in response.content.decode()
+    assert "This sign-up is withdrawn, so it cannot be changed that way." in response.content.decode()
     signup.refresh_from_db()
     assert signup.state == SignUp.State.WITHDRAWN
+    # Withdrawing gave no reason, and the history makes none up.
+    assert list(signup.events.values_list("to_state", "reason")) == [
+        (SignUp.State.CONFIRMED, ""),
+        (SignUp.State.WITHDRAWN, ""),
+    ]
 
 
 # --- browse filters ------------------------------------------------------------------------
