@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from accounts.permissions import Role
 from accounts.tests.factories import person
@@ -150,3 +151,18 @@ def test_with_the_broker_down_the_inbox_message_waits_for_the_sweep_and_the_log_
         Message.Status.INBOX_ONLY,
     )
     assert not mail.outbox
+
+
+def test_the_message_lists_the_sessions_in_the_order_they_happen():
+    # The later session made first, as when a worker adds an earlier one afterwards.
+    later = timezone.now() + timedelta(days=20)
+    earlier = timezone.now() + timedelta(days=10)
+    opportunity = OpportunityFactory(
+        places=1, sessions=[(later, later + timedelta(hours=2)), (earlier, earlier + timedelta(hours=2))]
+    )
+    someone = rep()
+    signup_create(opportunity=opportunity, person=someone)
+    messages_deliver(ids=[Message.objects.get(recipient=someone).pk])
+    [email] = mail.outbox
+    first, second = (nhs_session(s) for s in opportunity.sessions.order_by("starts_at"))
+    assert email.body.index(first) < email.body.index(second)
