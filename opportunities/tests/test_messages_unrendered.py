@@ -166,3 +166,24 @@ def test_the_message_lists_the_sessions_in_the_order_they_happen():
     [email] = mail.outbox
     first, second = (nhs_session(s) for s in opportunity.sessions.order_by("starts_at"))
     assert email.body.index(first) < email.body.index(second)
+
+
+def test_an_application_says_when_the_deadline_is_and_an_offer_how_long_it_is_held():
+    from involvement.templatetags.nhs_dates import nhs_datetime
+    from opportunities.models import SelectionMethod, SignUp
+
+    fair = OpportunityFactory(places=1, selection_method=SelectionMethod.FAIR_SHARE, title="Fair panel")
+    applicant = rep()
+    signup_create(opportunity=fair, person=applicant)
+    first_come = OpportunityFactory(places=1, title="Quick panel")
+    holder, waiting = rep(), rep()
+    held = signup_create(opportunity=first_come, person=holder)
+    signup_create(opportunity=first_come, person=waiting)
+    signup_withdraw(signup=held, person=holder)
+    offered = SignUp.objects.get(person=waiting)
+    assert offered.state == SignUp.State.OFFERED
+    messages_deliver(ids=[m.pk for m in Message.objects.filter(recipient__in=[applicant, waiting])])
+    [application] = [email.body for email in mail.outbox if email.to == [applicant.email]]
+    assert f"After the deadline ({nhs_datetime(fair.signup_deadline)})" in application
+    [offer] = [email.body for email in mail.outbox if email.subject.startswith("A place is offered to you")]
+    assert f"We will hold it for you until {nhs_datetime(offered.offer_expires_at)}" in offer
