@@ -67,6 +67,8 @@ def test_the_snapshot_holds_what_the_message_shows_and_never_the_persons_note():
     # The waiting list's message names no session, so its snapshot holds none.
     assert set(waitlisted["opportunity"]) == {"pk", "title"}
     assert waitlisted["event"] == "waitlisted"
+    # Only an offer's message says until when a place is held.
+    assert confirmed["signup"] == waitlisted["signup"] == {}
 
 
 def test_each_event_is_told_once_however_often_the_person_comes_and_goes(
