@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from dashboard.metrics import IMPACT_LIMIT, Scope, feedback_loop, impact, monthly_trend
+from dashboard.tests.test_views import PERIOD as PERIOD_FILTER  # the same period, as the form names it
 from feedback.models import Outcome
 from opportunities.models import Opportunity
 from opportunities.tests.factories import ActivityTypeFactory, OpportunityFactory, TeamFactory
@@ -97,16 +98,6 @@ def many_outcomes(count: int) -> None:
     )
 
 
-# The dashboard's filter for PERIOD, as the page's form names its fields.
-PERIOD_QUERY = {
-    "period": "custom",
-    "start_day": "1",
-    "start_month": "1",
-    "start_year": "2026",
-    "end_day": "30",
-    "end_month": "6",
-    "end_year": "2026",
-}
 MORE = "Only the first 200 are shown here; the CSV has them too."
 
 
@@ -115,7 +106,7 @@ def test_two_hundred_outcomes_are_all_listed_and_the_page_says_nothing_is_left_o
     many_outcomes(200)
     assert len(impact(PERIOD)) == 200
     client.force_login(manager)
-    page = client.get("/dashboard/", PERIOD_QUERY)
+    page = client.get("/dashboard/", PERIOD_FILTER)
     assert len(page.context["impact"]) == 200
     assert MORE not in page.content.decode()
 
@@ -123,10 +114,10 @@ def test_two_hundred_outcomes_are_all_listed_and_the_page_says_nothing_is_left_o
 def test_with_more_than_two_hundred_the_page_lists_two_hundred_and_the_csv_has_them_all(client, manager):
     many_outcomes(203)
     client.force_login(manager)
-    page = client.get("/dashboard/", PERIOD_QUERY)
+    page = client.get("/dashboard/", PERIOD_FILTER)
     assert len(page.context["impact"]) == 200
     assert MORE in page.content.decode()
-    exported = client.get("/dashboard/export/impact.csv", PERIOD_QUERY)
+    exported = client.get("/dashboard/export/impact.csv", PERIOD_FILTER)
     said = [row[3] for row in csv.reader(io.StringIO(exported.content.decode())) if len(row) > 3]
     assert said == ["You said"] + [f"Said {n:03}" for n in range(203)]
 

@@ -403,11 +403,8 @@ def test_the_bulk_path_writes_a_text_row_beside_each_email_row(texts_on):
     assert text.body_text == "Involvement Hub: cancelled."
 
 
-def test_a_message_written_unrendered_in_the_bulk_path_comes_by_text_too(texts_on):
-    """The bulk path takes a `Draft` as well as a rendered message: someone who wants the
-    kind by text gets the text, rendered from the snapshot when it is sent."""
-    wants = texter(text_kinds=[Kind.SIGNUP_UPDATE])
-    recipient = User.objects.select_related("profile").get(pk=wants.pk)
+def confirmation_draft() -> Draft:
+    """A sign-up's confirmation written unrendered: the snapshot its text is rendered from."""
     starts = timezone.now() + timedelta(days=3)
     session = {"starts_at": starts, "ends_at": starts + timedelta(hours=2), "area": "Central Leeds"}
     snapshot = freeze(
@@ -418,12 +415,25 @@ def test_a_message_written_unrendered_in_the_bulk_path_comes_by_text_too(texts_o
             "signup": {},
         }
     )
-    draft = Draft(kind=Kind.SIGNUP_UPDATE, snapshot=snapshot)
+    return Draft(kind=Kind.SIGNUP_UPDATE, snapshot=snapshot)
+
+
+def text_sent_for_bulk_draft(recipient: User, *, rows: int) -> dict:
+    """Write the draft through the bulk path (`rows` rows), deliver, and return the one text sent."""
     texts.sent.clear()
-    assert messages_store_bulk(kind=Kind.SIGNUP_UPDATE, items=[(recipient, "bulk:draft", draft)]) == 2
+    items = [(recipient, "bulk:draft", confirmation_draft())]
+    assert messages_store_bulk(kind=Kind.SIGNUP_UPDATE, items=items) == rows
     messages_deliver()
     [sent] = texts.sent
     texts.sent.clear()
+    return sent
+
+
+def test_a_message_written_unrendered_in_the_bulk_path_comes_by_text_too(texts_on):
+    """The bulk path takes a `Draft` as well as a rendered message: someone who wants the
+    kind by text gets the text, rendered from the snapshot when it is sent."""
+    wants = texter(text_kinds=[Kind.SIGNUP_UPDATE])
+    sent = text_sent_for_bulk_draft(User.objects.select_related("profile").get(pk=wants.pk), rows=2)
     assert sent["to_phone"] == MOBILE
     assert sent["body"].startswith("Involvement Hub: your place on Ward panel is confirmed.")
 
@@ -432,23 +442,7 @@ def test_a_message_written_unrendered_in_the_bulk_path_reaches_someone_without_e
     """The same for someone with no e-mail address (ADR 13): the text is all they get."""
     no_address = texter(text_kinds=[])
     User.objects.filter(pk=no_address.pk).update(email="")
-    recipient = User.objects.select_related("profile").get(pk=no_address.pk)
-    starts = timezone.now() + timedelta(days=3)
-    session = {"starts_at": starts, "ends_at": starts + timedelta(hours=2), "area": "Central Leeds"}
-    snapshot = freeze(
-        {
-            "recipient": {"first_name": "Robin", "profile": {"display_name": "Robin"}},
-            "event": "confirmed",
-            "opportunity": {"pk": 41, "title": "Ward panel", "sessions": {"all": [session]}},
-            "signup": {},
-        }
-    )
-    draft = Draft(kind=Kind.SIGNUP_UPDATE, snapshot=snapshot)
-    texts.sent.clear()
-    assert messages_store_bulk(kind=Kind.SIGNUP_UPDATE, items=[(recipient, "bulk:draft", draft)]) == 1
-    messages_deliver()
-    [sent] = texts.sent
-    texts.sent.clear()
+    sent = text_sent_for_bulk_draft(User.objects.select_related("profile").get(pk=no_address.pk), rows=1)
     assert sent["to_phone"] == MOBILE
     assert sent["body"].startswith("Involvement Hub: your place on Ward panel is confirmed.")
 

@@ -145,20 +145,26 @@ def test_a_row_written_outside_the_services_is_numbered_by_the_database_and_refu
     )
 
 
-def test_fewer_places_through_an_edit_moves_held_numbers_down_rather_than_failing():
-    opportunity = OpportunityFactory(places=4)
-    people = [rep() for _ in range(4)]
-    signups = [signup_create(opportunity=opportunity, person=p) for p in people]
-    for signup, someone in zip(signups[:2], people[:2], strict=True):
-        signup_withdraw(signup=signup, person=someone)
+def save_with_places(opportunity: Opportunity, places: int) -> Opportunity:
+    """Edit the opportunity as its page does, with `places` and its sessions unchanged."""
     opportunity.refresh_from_db()
-    opportunity.places = 2
+    opportunity.places = places
     sessions = [
         SessionData(starts_at=s.starts_at, ends_at=s.ends_at, area=s.area, location=s.location, id=s.pk)
         for s in opportunity.sessions.all()
     ]
     opportunity_save(opportunity=opportunity, sessions=sessions, by=opportunity.lead_worker)
     opportunity.refresh_from_db()
+    return opportunity
+
+
+def test_fewer_places_through_an_edit_moves_held_numbers_down_rather_than_failing():
+    opportunity = OpportunityFactory(places=4)
+    people = [rep() for _ in range(4)]
+    signups = [signup_create(opportunity=opportunity, person=p) for p in people]
+    for signup, someone in zip(signups[:2], people[:2], strict=True):
+        signup_withdraw(signup=signup, person=someone)
+    opportunity = save_with_places(opportunity, 2)
     assert opportunity.places == 2
     assert sorted(opportunity.signups.exclude(place_number=None).values_list("place_number", flat=True)) == [
         1,
@@ -172,14 +178,7 @@ def test_places_cut_to_exactly_the_number_held_keeps_every_holder_where_they_are
     opportunity = OpportunityFactory(places=5)
     signups = [signup_create(opportunity=opportunity, person=rep()) for _ in range(3)]
     before = numbers(opportunity)
-    opportunity.refresh_from_db()
-    opportunity.places = 3
-    sessions = [
-        SessionData(starts_at=s.starts_at, ends_at=s.ends_at, area=s.area, location=s.location, id=s.pk)
-        for s in opportunity.sessions.all()
-    ]
-    opportunity_save(opportunity=opportunity, sessions=sessions, by=opportunity.lead_worker)
-    opportunity.refresh_from_db()
+    opportunity = save_with_places(opportunity, 3)
     assert (opportunity.places, opportunity.places_taken) == (3, 3)
     held = {signup.person_id: number for number, signup in enumerate(signups, start=1)}
     assert numbers(opportunity) == before == held
