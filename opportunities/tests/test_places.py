@@ -204,6 +204,25 @@ def test_a_place_that_comes_free_goes_to_the_first_on_the_waiting_list_not_the_f
     assert first.events.get(to_state=State.OFFERED).reason == "A place came free."
 
 
+def test_a_place_offered_from_the_waiting_list_takes_the_free_number_whatever_the_opportunitys_id():
+    # An opportunity whose id (3) is below its number of places (5): the number is looked for
+    # among its places, not among as many numbers as its id. The ids' sequence is moved past 3
+    # first, so that no other row can be given that id.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('opportunities_opportunity', 'id'), "
+            "GREATEST((SELECT last_value FROM opportunities_opportunity_id_seq), 10))"
+        )
+    opportunity = OpportunityFactory(id=3, places=5)
+    holders = [signup_create(opportunity=opportunity, person=rep()) for _ in range(5)]
+    waiting = signup_create(opportunity=opportunity, person=rep())
+    last = holders[-1]
+    assert (last.place_number, waiting.state) == (5, State.WAITLISTED)
+    signup_withdraw(signup=last, person=last.person)
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.place_number) == (State.OFFERED, 5)
+
+
 # --- the migration numbers what was already there ---------------------------------------------
 
 
