@@ -2,11 +2,12 @@
 (The other text tests check lengths and what never appears; mutmut showed that lines joined
 with stray characters went unseen.)"""
 
+import logging
 from datetime import datetime
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
-from notifications.kinds import Kind
+from notifications.kinds import TEXT_MAX_CHARS, Kind
 from notifications.services.rendering import render_text
 
 
@@ -30,11 +31,39 @@ def test_a_place_offered_text_reads_paragraph_by_paragraph(settings):
     )
 
 
+def _with_text_template(settings, tmp_path, words: str) -> None:
+    """The reminder's text template replaced by `words`, for this test only."""
+    folder = tmp_path / "notifications" / "text"
+    folder.mkdir(parents=True)
+    (folder / "reminder.txt").write_text(words)
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+
+
+def test_a_text_of_exactly_the_longest_length_is_sent_whole(settings, tmp_path, caplog):
+    words = "w" * TEXT_MAX_CHARS
+    _with_text_template(settings, tmp_path, words)
+    with caplog.at_level(logging.WARNING, logger="notifications.services.rendering"):
+        assert render_text(kind=Kind.REMINDER, context={}) == words
+    assert caplog.records == []
+
+
+def test_a_text_one_character_too_long_is_cut_with_an_ellipsis_and_the_log_says_which(
+    settings, tmp_path, caplog
+):
+    """A very long title is cut rather than the text refused, and the log (no personal data:
+    the kind and lengths only) says which kind of text outgrew the limit."""
+    _with_text_template(settings, tmp_path, "w" * (TEXT_MAX_CHARS - 2) + " yz")
+    with caplog.at_level(logging.WARNING, logger="notifications.services.rendering"):
+        words = render_text(kind=Kind.REMINDER, context={})
+    # The cut leaves no space before the ellipsis.
+    assert words == "w" * (TEXT_MAX_CHARS - 2) + "…"
+    assert [record.getMessage() for record in caplog.records] == [
+        f"A reminder text was {TEXT_MAX_CHARS + 1} characters long; cut to {TEXT_MAX_CHARS}."
+    ]
+
+
 def test_a_texts_blank_lines_are_folded_to_one_and_each_line_trimmed(settings, tmp_path):
     """However a template is laid out, a text never carries a run of empty lines or spaces
     at the ends of its lines: each costs characters the person pays to receive."""
-    folder = tmp_path / "notifications" / "text"
-    folder.mkdir(parents=True)
-    (folder / "reminder.txt").write_text("  First line  \n\n\n\nSecond\n\n\n\n\n\nThird  \n\n\n")
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    _with_text_template(settings, tmp_path, "  First line  \n\n\n\nSecond\n\n\n\n\n\nThird  \n\n\n")
     assert render_text(kind=Kind.REMINDER, context={}) == "First line\n\nSecond\n\nThird"
