@@ -56,10 +56,13 @@ def test_a_snapshot_keeps_dates_and_amounts_and_refuses_objects_that_would_be_re
     back = thaw(freeze(facts))
     assert back == {**facts, "areas": ["Leeds", "Online"]}
     assert back.when == STARTS  # read as templates and filters read objects
-    with pytest.raises(TypeError):
+    # Each refusal says what is wrong, for the developer who wrote the snapshot.
+    with pytest.raises(TypeError, match=r"^A snapshot holds plain values, not User\.$"):
         freeze({"person": representative})
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^A snapshot's datetimes must be aware\.$"):
         freeze({"when": datetime(2026, 3, 3, 14, 0)})  # a time without its zone is not a fact
+    with pytest.raises(TypeError, match=r"^A snapshot's keys are strings, not int\.$"):
+        freeze({"sessions": {1: "Monday"}})
 
 
 def test_the_message_is_written_with_its_snapshot_and_rendered_from_it_when_delivered(representative):

@@ -116,6 +116,7 @@ def test_it_sends_a_chosen_text_once_with_the_template_number_and_words(notify):
     assert sent.body["personalisation"] == {"body": text.body_text}
     assert sent.body["reference"] == f"message-{text.pk}"
     assert "Interview panel for a ward manager has been cancelled" in text.body_text
+    assert text.body_html == ""  # a text is words only: nothing of the e-mail's HTML
     assert sent.claims["iss"] == notify.service_id
     text.refresh_from_db()
     assert text.status == Message.Status.SENT
