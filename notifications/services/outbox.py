@@ -352,7 +352,9 @@ def message_create(
         )
     if RULES[kind].holds_secret:
         # A secret is rendered and wiped once sent: it is never kept as a snapshot.
-        raise NotificationsError(f"A {kind} message holds a secret: it is rendered when it is written.")
+        raise NotificationsError(
+            f"A message of kind {kind} holds a secret: it is rendered when it is written."
+        )
     profile = _profile(recipient)
     snapshot = freeze({"recipient": recipient_snapshot(recipient, profile), **(context or {})})
     return _store(

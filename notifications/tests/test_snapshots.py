@@ -163,7 +163,8 @@ def test_a_second_write_with_the_same_key_changes_nothing(representative):
 
 
 def test_a_message_holding_a_secret_is_never_kept_as_a_snapshot(representative):
-    with pytest.raises(NotificationsError):
+    refusal = r"^A message of kind account holds a secret: it is rendered when it is written\.$"
+    with pytest.raises(NotificationsError, match=refusal):
         message_create(
             recipient=representative,
             kind=Kind.ACCOUNT,
