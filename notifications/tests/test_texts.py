@@ -455,3 +455,13 @@ def test_a_message_with_no_words_for_a_text_comes_by_email_only(texts_on):
     words = RenderedMessage(subject="Cancelled", body_text="Cancelled.\n")
     message_store(kind=Kind.OPPORTUNITY_CANCELLED, dedupe_key="k", rendered=words, recipient=recipient)
     assert list(Message.objects.values_list("channel", flat=True)) == [Channel.EMAIL]
+
+
+def test_a_kind_that_may_not_come_by_text_never_does_whatever_the_person_once_chose(texts_on):
+    """Text choices saved before a kind stopped coming by text (or written by hand) send no
+    text of it, even with a text's words to hand: only the kinds that may come by text."""
+    recipient = texter(text_kinds=[Kind.DIGEST, Kind.OPPORTUNITY_CANCELLED])
+    assert not RULES[Kind.DIGEST].text
+    words = RenderedMessage(subject="Digest", body_text="Digest.\n", body_sms="Involvement Hub: digest.")
+    message_store(kind=Kind.DIGEST, dedupe_key="digest:k", rendered=words, recipient=recipient)
+    assert list(Message.objects.values_list("channel", flat=True)) == [Channel.EMAIL]
