@@ -238,3 +238,20 @@ def test_the_admin_resends_failed_messages(client, recipient, django_capture_on_
         )
     assert "1 message(s) will be sent again." in response.content.decode()
     assert Message.objects.get(pk=failed.pk).status == Message.Status.SENT
+
+
+def test_a_message_by_email_alone_is_one_statement_in_the_callers_transaction(
+    recipient, django_assert_num_queries
+):
+    """The sign-up writes its message while it holds the opportunity's lock (issue 18): with no
+    text and no call to write beside it, no savepoint either, one INSERT."""
+    assert recipient.profile.display_name == "Robin"  # loaded before the lock, as the sign-up does
+    with transaction.atomic(), django_assert_num_queries(1):
+        message_create(
+            recipient=recipient,
+            kind=Kind.SIGNUP_UPDATE,
+            dedupe_key="signup:k",
+            context={"event": "withdrawn", "opportunity": {"pk": 1, "title": "Panel"}, "signup": {}},
+            render_later=True,
+        )
+    assert Message.objects.get().dedupe_key == "signup:k"

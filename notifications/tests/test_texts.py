@@ -13,6 +13,7 @@ import pytest
 import requests
 import time_machine
 from django.core import mail
+from django.db import DatabaseError, connection
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -465,3 +466,21 @@ def test_a_kind_that_may_not_come_by_text_never_does_whatever_the_person_once_ch
     words = RenderedMessage(subject="Digest", body_text="Digest.\n", body_sms="Involvement Hub: digest.")
     message_store(kind=Kind.DIGEST, dedupe_key="digest:k", rendered=words, recipient=recipient)
     assert list(Message.objects.values_list("channel", flat=True)) == [Channel.EMAIL]
+
+
+def test_an_email_and_its_text_are_written_together_or_not_at_all(texts_on):
+    """A text the database refuses takes its e-mail with it, and the caller's transaction goes
+    on: never an e-mail row whose text was lost, nor a transaction left broken."""
+    recipient = texter()
+    with connection.cursor() as cursor:  # the trigger goes with the test's transaction
+        cursor.execute(
+            "CREATE FUNCTION refuse_texts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+            "IF NEW.channel = 'text' THEN RAISE EXCEPTION 'no texts today'; END IF; RETURN NEW; END $$"
+        )
+        cursor.execute(
+            "CREATE TRIGGER refuse_texts BEFORE INSERT ON notifications_message "
+            "FOR EACH ROW EXECUTE FUNCTION refuse_texts()"
+        )
+    with pytest.raises(DatabaseError, match="no texts today"):
+        cancelled(recipient)
+    assert not Message.objects.exists()
