@@ -484,3 +484,16 @@ def test_an_email_and_its_text_are_written_together_or_not_at_all(texts_on):
     with pytest.raises(DatabaseError, match="no texts today"):
         cancelled(recipient)
     assert not Message.objects.exists()
+
+
+def test_a_text_is_handed_to_a_worker_as_soon_as_the_change_commits(
+    texts_on, django_capture_on_commit_callbacks
+):
+    """Not left for the minute's sweep: its own delivery is queued on commit, as the e-mail's."""
+    recipient = texter()
+    texts.sent.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        cancelled(recipient)
+    assert [sent["to_phone"] for sent in texts.sent] == [MOBILE]
+    assert text_of().status == Message.Status.SENT
+    texts.sent.clear()
