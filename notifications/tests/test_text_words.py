@@ -62,6 +62,13 @@ def test_a_text_one_character_too_long_is_cut_with_an_ellipsis_and_the_log_says_
     ]
 
 
+def test_a_text_cut_for_length_is_exactly_the_longest_a_text_may_be(settings, tmp_path):
+    _with_text_template(settings, tmp_path, "w" * (TEXT_MAX_CHARS + 40))
+    words = render_text(kind=Kind.REMINDER, context={})
+    assert words == "w" * (TEXT_MAX_CHARS - 1) + "…"
+    assert len(words) == TEXT_MAX_CHARS
+
+
 def test_a_texts_blank_lines_are_folded_to_one_and_each_line_trimmed(settings, tmp_path):
     """However a template is laid out, a text never carries a run of empty lines or spaces
     at the ends of its lines: each costs characters the person pays to receive."""
