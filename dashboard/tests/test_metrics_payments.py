@@ -173,3 +173,29 @@ def test_with_no_claims_the_figures_say_there_is_nothing(db):
     assert figures["declined_share"] is None
     assert figures["by_team"] == [] and figures["by_type"] == []
     assert all(row["claims"] == 0 for row in figures["by_status"])
+
+
+def test_a_period_that_has_ended_counts_no_claim_for_an_activity_after_it(claims):
+    # From 120 to 45 days ago: a, b (60 days ago) and c (50); not d (40), e1-e5 or f (5).
+    ended = payments(Scope(start=TODAY - timedelta(days=120), end=TODAY - timedelta(days=45)), target_days=14)
+    assert [(row["state"], row["claims"]) for row in ended["by_status"]] == [
+        ("Not sent yet", 0),
+        ("Waiting for approval", 0),
+        ("Returned to you to change", 0),
+        ("Approved", 0),
+        ("With finance", 0),
+        ("Paid", "fewer than 5"),
+    ]
+    assert ended["declined_share"] == 33.3  # c of the three sent
+
+
+def test_a_claim_paid_before_its_target_day_counts_as_due_and_in_time(finance_officer):
+    """Paid early is paid in time, though its target day has not come yet; a claim still
+    unpaid after its target day is late."""
+    early = attended_claim(person=rep(), opportunity=held_opportunity(starts_at=days_ago(5), places=1))
+    paid_after(submitted(early), 3, finance_officer)
+    late = submitted(
+        attended_claim(person=rep(), opportunity=held_opportunity(starts_at=days_ago(40), places=1))
+    )
+    claim_approve(claim=late, by=late.opportunity.lead_worker)
+    assert payments(PERIOD, target_days=14)["paid_in_time_share"] == 50.0
