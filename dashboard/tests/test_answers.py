@@ -113,17 +113,17 @@ def test_an_at_least_target_is_met_exactly_at_it():
     ]
 
 
-def test_two_percentages_shown_the_same_are_the_same_whatever_their_decimals():
-    """33.4% and 33.3% both read 33%: the sentence says "as evenly", never "less evenly" beside
-    two equal numbers."""
-    now = Headline(33.4, None, 66.6, None, 80.4, 95.4)
-    before = Headline(33.3, None, 67.4, None, 79.6, 94.6)
+def test_two_figures_shown_the_same_are_the_same_whatever_their_hidden_decimals():
+    """33.4% and 33.3% both read 33%, 4.24 and 4.16 both read 4.2 out of 5: the sentence says
+    "as evenly", "as valued", never better or worse beside two equal numbers."""
+    now = Headline(33.4, None, 66.6, 4.24, 80.4, 95.4)
+    before = Headline(33.3, None, 67.4, 4.16, 79.6, 94.6)
     result = answers(now, before, TARGETS)
     assert [answer.change for answer in result] == [
         Change.SAME,
         Change.NONE,
         Change.SAME,
-        Change.NONE,
+        Change.SAME,
         Change.SAME,
         Change.SAME,
     ]
@@ -131,10 +131,61 @@ def test_two_percentages_shown_the_same_are_the_same_whatever_their_decimals():
         "Involvement is spread as evenly as in the previous period: the 10% most involved people "
         "took 33% of places (33% in the previous period; the target is under 30%: not met)."
     )
+    assert texts(result)[3] == (
+        "People felt as valued as in the previous period: the mean answer to “did you feel "
+        "valued?” was 4.2 out of 5 (4.2 out of 5 in the previous period; the target is at least "
+        "4.0 out of 5: met)."
+    )
     assert texts(result)[5] == (
         "Claims were paid on time as often as in the previous period: 95% were paid within 14 "
         "days (95% in the previous period; the target is at least 90%: met)."
     )
+
+
+@pytest.mark.parametrize(
+    "now,before,leads",
+    [
+        (
+            Headline(20.0, 12, 95.0, 4.5, 95.0, 95.0),
+            Headline(40.0, 8, 70.0, 3.5, 70.0, 70.0),
+            [
+                "Involvement is spread more evenly than in the previous period",
+                "More people took part for the first time than in the previous period",
+                "More outcomes were fed back on time than in the previous period",
+                "People felt more valued than in the previous period",
+                "More follow-ups were picked up on time than in the previous period",
+                "More claims were paid on time than in the previous period",
+            ],
+        ),
+        (
+            Headline(40.0, 8, 70.0, 3.5, 70.0, 70.0),
+            Headline(20.0, 12, 95.0, 4.5, 95.0, 95.0),
+            [
+                "Involvement is spread less evenly than in the previous period",
+                "Fewer people took part for the first time than in the previous period",
+                "Fewer outcomes were fed back on time than in the previous period",
+                "People felt less valued than in the previous period",
+                "Fewer follow-ups were picked up on time than in the previous period",
+                "Fewer claims were paid on time than in the previous period",
+            ],
+        ),
+        (
+            Headline(20.0, 8, 70.0, 3.5, 70.0, 70.0),
+            Headline(20.0, 8, 70.0, 3.5, 70.0, 70.0),
+            [
+                "Involvement is spread as evenly as in the previous period",
+                "As many people took part for the first time as in the previous period",
+                "Outcomes were fed back on time as often as in the previous period",
+                "People felt as valued as in the previous period",
+                "Follow-ups were picked up on time as often as in the previous period",
+                "Claims were paid on time as often as in the previous period",
+            ],
+        ),
+    ],
+    ids=["better", "worse", "the same"],
+)
+def test_each_answer_says_better_worse_or_the_same_in_its_own_words(now, before, leads):
+    assert [text.split(":", 1)[0] for text in texts(answers(now, before, TARGETS))] == leads
 
 
 def test_without_figures_each_answer_says_why_not():
@@ -154,12 +205,21 @@ def test_without_figures_each_answer_says_why_not():
 
 
 def test_a_figure_with_nothing_before_it_says_so():
-    result = answers(Headline(50.0, 1, None, None, None, None), EMPTY, TARGETS)
-    assert texts(result)[:2] == [
+    result = answers(Headline(50.0, 1, 75.0, 4.0, 80.0, 95.0), EMPTY, TARGETS)
+    assert texts(result) == [
         "The 10% most involved people took 50% of places (no figure for the previous period; "
         "the target is under 30%: not met).",
         "1 person took part for the first time (no figure for the previous period; no target set).",
+        "75% of completed activities due an outcome had one published within 28 days (no figure "
+        "for the previous period; the target is at least 90%: not met).",
+        "The mean answer to “did you feel valued?” was 4.0 out of 5 (no figure for the previous "
+        "period; the target is at least 4.0 out of 5: met).",
+        "80% of follow-ups were picked up within 2 working days (no figure for the previous "
+        "period; the target is at least 90%: not met).",
+        "95% of claims due were paid within 14 days (no figure for the previous period; the "
+        "target is at least 90%: met).",
     ]
+    assert {answer.change for answer in result} == {Change.NONE}
 
 
 @pytest.mark.django_db
