@@ -113,6 +113,19 @@ def test_an_at_least_target_is_met_exactly_at_it():
     ]
 
 
+def test_a_first_timers_target_of_0_reads_0_people():
+    """An administrator may set 0 (the field takes any whole number): the sentence says so."""
+    result = answers(
+        Headline(None, 3, None, None, None, None),
+        EMPTY,
+        TargetValues(**{**TARGETS.__dict__, "first_timers_min": 0}),
+    )
+    assert result[1].text == (
+        "3 people took part for the first time (no figure for the previous period; the target is "
+        "at least 0 people: met)."
+    )
+
+
 def test_two_figures_shown_the_same_are_the_same_whatever_their_hidden_decimals():
     """33.4% and 33.3% both read 33%, 4.24 and 4.16 both read 4.2 out of 5: the sentence says
     "as evenly", "as valued", never better or worse beside two equal numbers."""
