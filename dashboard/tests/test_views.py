@@ -141,6 +141,20 @@ def test_the_payments_section_shows_its_figures_and_exports_them(client, manager
     assert by_type[6:] == [["Y", "fewer than 5", "0.00", "0.00", "0.00"]]
 
 
+def test_a_measure_with_a_target_names_it_beside_the_better_direction(client, manager, claims):  # noqa: F811
+    from dashboard.models import Targets
+
+    targets = Targets.current()
+    targets.paid_on_time_min = 85
+    targets.save()
+    client.force_login(manager)
+    rows = csv_rows(client, "payments", payments_period())
+    paid_in_time = next(row for row in rows if row and row[0] == "Paid within 14 days (%)")
+    assert paid_in_time[4] == "Higher (target: at least 85%)"
+    median = next(row for row in rows if row and row[0].startswith("Median days"))
+    assert median[4] == "Lower"
+
+
 def test_an_unknown_table_is_404(client, manager):
     client.force_login(manager)
     assert client.get("/dashboard/export/passwords.csv").status_code == 404
