@@ -7,7 +7,18 @@ from datetime import date
 import pytest
 import time_machine
 
-from dashboard.presenters import Answer, Better, Change, Headline, TargetValues, answers, change, percent
+from dashboard.presenters import (
+    Answer,
+    Better,
+    Change,
+    Headline,
+    Measure,
+    TargetValues,
+    answers,
+    change,
+    measure_row,
+    percent,
+)
 from dashboard.tests.test_metrics import at, world  # noqa: F401  (the hand-worked data set)
 from dashboard.tests.test_metrics_follow_up_target import TODAY, follow_ups, london  # noqa: F401
 from dashboard.tests.test_metrics_payments import claims  # noqa: F401  (claims worked out by hand)
@@ -44,6 +55,16 @@ EMPTY = Headline(None, None, None, None, None, None)
 )
 def test_better_or_worse_follows_each_measures_direction(now, before, better, expected):
     assert change(now, before, better) is expected
+
+
+def test_a_table_compares_each_measure_at_the_precision_it_shows():
+    """The Gini coefficient shows 3 decimals and the means 2: 0.375 against 0.36 is worse
+    (lower is better), 3.83 against 3.8 is better, though both pairs read alike at 1 decimal."""
+    gini = Measure("Gini coefficient", Better.LOWER, "", 3)
+    mean = Measure("Mean 'felt valued' (1 to 5)", Better.HIGHER, "", 2)
+    assert measure_row(gini, 0.375, 0.36)[3] == "Worse"
+    assert measure_row(mean, 3.83, 3.8)[3] == "Better"
+    assert measure_row(mean, 3.834, 3.826)[3] == "The same"  # both 3.83
 
 
 def test_percentages_round_half_up_not_to_even():

@@ -102,6 +102,25 @@ def test_the_csv_export_applies_the_filters(client, manager, world):  # noqa: F8
     assert rows[2] == ["Team", "T2"]
 
 
+def test_each_measure_says_better_worse_or_the_same_by_its_own_direction(client, manager, world):  # noqa: F811
+    """The hand-worked periods (test_metrics): a count is never judged, a share that rose is
+    better where higher is better, a count of cancellations that rose is worse."""
+    client.force_login(manager)
+    reach = [(row[0], row[3]) for row in csv_rows(client, "reach", PERIOD)[6:]]
+    assert reach == [
+        ("Active representatives", "No comparison"),  # 4 and 4: a count
+        ("Involved at least once in the 6 months to the period's end (%)", "Better"),  # 50.0, 25.0
+        ("First-time participants", "The same"),  # 1 and 1
+        ("First-timers who came through an invitation", "The same"),
+        ("Share of places taken by the 10% most involved (%)", "Better"),  # 50.0, 100.0: lower
+        ("Gini coefficient of places per active representative", "Better"),  # 0.375, 0.75: lower
+    ]
+    activity = dict(row[::3] for row in csv_rows(client, "activity", PERIOD)[6:])
+    assert activity["Places taken"] == "No comparison"  # 4 and 0: a count
+    assert activity["Fill rate (%)"] == "Better"  # 50.0, 0.0: higher
+    assert activity["Cancelled opportunities"] == "Worse"  # 1, 0: lower
+
+
 def payments_period() -> dict:
     from dashboard.tests.test_metrics_payments import PERIOD as SCOPE
 
