@@ -166,6 +166,24 @@ def test_a_longer_target_counts_more_claims_as_paid_in_time(claims):
     assert payments(PERIOD, target_days=20)["paid_in_time_share"] == 75.0
 
 
+def test_a_claim_paid_before_its_target_day_counts_at_once(finance_officer):
+    """Paid 3 days after an activity 5 days ago: due (it is paid) and in time, though its
+    14th day has not come: 1 of 1, 100%, not "no figure"."""
+    claim = attended_claim(person=rep(), opportunity=held_opportunity(starts_at=days_ago(5)))
+    paid_after(submitted(claim), 3, finance_officer)
+    assert payments(PERIOD, target_days=14)["paid_in_time_share"] == 100.0
+
+
+def test_a_decline_not_yet_sent_is_not_counted_as_declined(db):
+    """Sent: 2 claims, 1 of them declined, 50%. A draft whose person has chosen to decline
+    is counted nowhere: they may still change their mind before sending it."""
+    submitted(attended_claim(person=rep()), choice=ChoiceData(choice=FeeChoice.DECLINE))
+    submitted(attended_claim(person=rep()))
+    draft = attended_claim(person=rep())
+    claim_choose(claim=draft, by=draft.person, data=ChoiceData(choice=FeeChoice.DECLINE))
+    assert payments(PERIOD, target_days=14)["declined_share"] == 50.0
+
+
 def test_with_no_claims_the_figures_say_there_is_nothing(db):
     figures = payments(PERIOD, target_days=14)
     assert figures["median_days_to_pay"] is None

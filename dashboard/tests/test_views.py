@@ -102,6 +102,25 @@ def test_the_csv_export_applies_the_filters(client, manager, world):  # noqa: F8
     assert rows[2] == ["Team", "T2"]
 
 
+def test_each_measure_says_better_worse_or_the_same_by_its_own_direction(client, manager, world):  # noqa: F811
+    """The hand-worked periods (test_metrics): a count is never judged, a share that rose is
+    better where higher is better, a count of cancellations that rose is worse."""
+    client.force_login(manager)
+    reach = [(row[0], row[3]) for row in csv_rows(client, "reach", PERIOD)[6:]]
+    assert reach == [
+        ("Active representatives", "No comparison"),  # 4 and 4: a count
+        ("Involved at least once in the 6 months to the period's end (%)", "Better"),  # 50.0, 25.0
+        ("First-time participants", "The same"),  # 1 and 1
+        ("First-timers who came through an invitation", "The same"),
+        ("Share of places taken by the 10% most involved (%)", "Better"),  # 50.0, 100.0: lower
+        ("Gini coefficient of places per active representative", "Better"),  # 0.375, 0.75: lower
+    ]
+    activity = dict(row[::3] for row in csv_rows(client, "activity", PERIOD)[6:])
+    assert activity["Places taken"] == "No comparison"  # 4 and 0: a count
+    assert activity["Fill rate (%)"] == "Better"  # 50.0, 0.0: higher
+    assert activity["Cancelled opportunities"] == "Worse"  # 1, 0: lower
+
+
 def payments_period() -> dict:
     from dashboard.tests.test_metrics_payments import PERIOD as SCOPE
 
@@ -139,6 +158,20 @@ def test_the_payments_section_shows_its_figures_and_exports_them(client, manager
     # The team filter applies to payments too.
     by_type = csv_rows(client, "paid_by_type", {**payments_period(), "team": claims["t2"].pk})
     assert by_type[6:] == [["Y", "fewer than 5", "0.00", "0.00", "0.00"]]
+
+
+def test_a_measure_with_a_target_names_it_beside_the_better_direction(client, manager, claims):  # noqa: F811
+    from dashboard.models import Targets
+
+    targets = Targets.current()
+    targets.paid_on_time_min = 85
+    targets.save()
+    client.force_login(manager)
+    rows = csv_rows(client, "payments", payments_period())
+    paid_in_time = next(row for row in rows if row and row[0] == "Paid within 14 days (%)")
+    assert paid_in_time[4] == "Higher (target: at least 85%)"
+    median = next(row for row in rows if row and row[0].startswith("Median days"))
+    assert median[4] == "Lower"
 
 
 def test_an_unknown_table_is_404(client, manager):
