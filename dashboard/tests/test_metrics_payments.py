@@ -205,15 +205,3 @@ def test_a_period_that_has_ended_counts_no_claim_for_an_activity_after_it(claims
         ("Paid", "fewer than 5"),
     ]
     assert ended["declined_share"] == 33.3  # c of the three sent
-
-
-def test_a_claim_paid_before_its_target_day_counts_as_due_and_in_time(finance_officer):
-    """Paid early is paid in time, though its target day has not come yet; a claim still
-    unpaid after its target day is late."""
-    early = attended_claim(person=rep(), opportunity=held_opportunity(starts_at=days_ago(5), places=1))
-    paid_after(submitted(early), 3, finance_officer)
-    late = submitted(
-        attended_claim(person=rep(), opportunity=held_opportunity(starts_at=days_ago(40), places=1))
-    )
-    claim_approve(claim=late, by=late.opportunity.lead_worker)
-    assert payments(PERIOD, target_days=14)["paid_in_time_share"] == 50.0
