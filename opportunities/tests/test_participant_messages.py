@@ -377,3 +377,87 @@ def test_the_service_refuses_groups_it_does_not_know(lead, activity, groups):
             opportunity=opportunity, sender=lead, subject="S", body="B", groups=groups, send_key=uuid.uuid4()
         )
     assert not ParticipantMessage.objects.exists()
+
+
+# --- written for the survivors of the mutation run at e9c2f17 (docs/testing.md) --------------
+
+
+def send(opportunity, sender, **overrides):
+    data = {"subject": "Room change", "body": "We are in room 4 now.", "groups": ["confirmed"]}
+    data.update(overrides)
+    return participants_message_send(opportunity=opportunity, sender=sender, send_key=uuid.uuid4(), **data)
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        ({"subject": "   "}, "subject", "Enter a subject"),
+        ({"subject": "x" * 101}, "subject", "The subject must be 100 characters or fewer"),
+        ({"body": "  \n "}, "body", "Enter your message"),
+        ({"body": "x" * 2001}, "body", "The message must be 2000 characters or fewer"),
+        ({"groups": []}, "groups", "Choose who the message is for"),
+        (
+            {"groups": ["applied"]},
+            "groups",
+            "Nobody is in the groups you chose, so there is nobody to send to",
+        ),
+    ],
+    ids=["no-subject", "subject-too-long", "no-message", "message-too-long", "no-group", "nobody"],
+)
+def test_the_service_refuses_bad_input_by_its_field_in_its_own_words(lead, activity, data, field, words):
+    """The form says these first, in the same words; the service says them to any other
+    caller, for the page to show beside the same field."""
+    opportunity, _ = activity
+    with pytest.raises(OpportunityError) as refused:
+        send(opportunity, lead, **data)
+    assert (refused.value.field, str(refused.value)) == (field, words)
+    assert not ParticipantMessage.objects.exists()
+
+
+def test_a_subject_and_a_message_of_exactly_the_longest_allowed_are_sent(lead, activity):
+    opportunity, people = activity
+    sent = send(opportunity, lead, subject="s" * 100, body="b" * 2000)
+    assert (len(sent.message.subject), len(sent.message.body)) == (100, 2000)
+    assert len(inbox_of(people["Cara"])) == 1
+
+
+def test_the_refusals_to_another_worker_and_of_a_used_form_are_in_their_own_words(lead, activity, worker):
+    opportunity, _ = activity
+    with pytest.raises(OpportunityError) as not_lead:
+        send(opportunity, worker)
+    assert str(not_lead.value) == "Only the lead worker can write to the people taking part."
+    other = OpportunityFactory(lead_worker=lead)
+    signup_create(opportunity=other, person=rep("Ozzy"))
+    key = uuid.uuid4()
+    participants_message_send(
+        opportunity=opportunity, sender=lead, subject="S", body="B", groups=["confirmed"], send_key=key
+    )
+    with pytest.raises(OpportunityError) as used:
+        participants_message_send(
+            opportunity=other, sender=lead, subject="S", body="B", groups=["confirmed"], send_key=key
+        )
+    assert str(used.value) == "This form has already been used. Write the message again."
+
+
+def test_people_on_another_activity_in_the_same_state_get_nothing(lead, activity):
+    opportunity, people = activity
+    elsewhere = rep("Ozzy")
+    signup_create(opportunity=OpportunityFactory(lead_worker=lead), person=elsewhere)
+    sent = send(opportunity, lead)
+    assert sent.message.recipient_count == 2
+    assert inbox_of(elsewhere) == []
+    assert {message.recipient for message in Message.objects.filter(kind=Kind.PARTICIPANT_MESSAGE)} == {
+        people["Cara"],
+        people["Cy"],
+    }
+
+
+def test_the_groups_are_listed_in_the_forms_order_whatever_the_order_chosen(client, lead):
+    """Confirmed, Waiting, Applied, as the form lists them: not the order of their names."""
+    fair = OpportunityFactory(lead_worker=lead, selection_method="fair_share", places=1)
+    signup_create(opportunity=fair, person=rep("Ann"))
+    sent = send(fair, lead, groups=["applied", "confirmed"])
+    assert sent.message.groups == ["confirmed", "applied"]
+    client.force_login(lead)
+    page = client.get(reverse("opportunities:participants", args=[fair.pk])).content.decode()
+    assert "Confirmed, Applied" in page.split("Messages sent")[1]
