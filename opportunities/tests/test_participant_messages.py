@@ -461,3 +461,33 @@ def test_the_groups_are_listed_in_the_forms_order_whatever_the_order_chosen(clie
     client.force_login(lead)
     page = client.get(reverse("opportunities:participants", args=[fair.pk])).content.decode()
     assert "Confirmed, Applied" in page.split("Messages sent")[1]
+
+
+@pytest.mark.parametrize(
+    ("display_name", "full_name", "profile", "signed"),
+    [
+        ("", ("Lee", "Lomax"), True, "Lee Lomax"),
+        ("", ("", ""), True, "lee.lead@example.org"),
+        ("Lee Lead", ("Lee", "Lomax"), False, "Lee Lomax"),
+    ],
+    ids=["no-name-chosen", "no-name-at-all", "no-profile"],
+)
+def test_the_message_names_the_lead_by_the_name_they_chose_else_their_full_name_else_their_address(
+    lead, activity, display_name, full_name, profile, signed
+):
+    """A worker made with `createsuperuser` has no profile, and one may have no name chosen
+    or given: the message still says who wrote it."""
+    opportunity, people = activity
+    lead.first_name, lead.last_name = full_name
+    lead.email = "lee.lead@example.org"
+    lead.save()
+    lead.profile.display_name = display_name
+    lead.profile.save()
+    if not profile:
+        lead.profile.delete()
+        lead = type(lead).objects.get(pk=lead.pk)
+    send(opportunity, lead)
+    (message,) = inbox_of(people["Cara"])
+    assert f"\n{signed}, the lead worker of Ward panel, has written to the people taking part." in (
+        message.body_text
+    )
