@@ -196,6 +196,8 @@ def test_two_sends_of_the_same_form_at_the_same_moment_send_once():
         thread.join()
     assert errors == []
     assert sorted(result.already_sent for result in results) == [False, True]
+    # Each click is told of the one message and its three people (the view says so).
+    assert [result.message.recipient_count for result in results] == [3, 3]
     assert ParticipantMessage.objects.count() == 1
     assert Message.objects.filter(kind=Kind.PARTICIPANT_MESSAGE).count() == 3
 
