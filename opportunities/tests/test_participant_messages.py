@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -493,3 +494,20 @@ def test_the_message_names_the_lead_by_the_name_they_chose_else_their_full_name_
     assert f"\n{signed}, the lead worker of Ward panel, has written to the people taking part." in (
         message.body_text
     )
+
+
+def test_each_person_written_to_costs_the_outbox_its_own_statements_and_no_read_of_the_person(
+    lead, django_assert_max_num_queries
+):
+    """The people in the groups are read with their sign-ups, with their profiles: writing to
+    six costs what writing to one does plus, for each further person, only the outbox's own
+    statements (the recipient's profile read under it, the message), not a read of the person."""
+    one_person = OpportunityFactory(lead_worker=lead, places=1)
+    signup_create(opportunity=one_person, person=rep("Una"))
+    with CaptureQueriesContext(connection) as one:
+        send(one_person, lead)
+    six = OpportunityFactory(lead_worker=lead, places=6)
+    for number in range(6):
+        signup_create(opportunity=six, person=rep(f"P{number}"))
+    with django_assert_max_num_queries(len(one.captured_queries) + 2 * 5):
+        assert send(six, lead).message.recipient_count == 6
