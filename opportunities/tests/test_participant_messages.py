@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -196,6 +197,8 @@ def test_two_sends_of_the_same_form_at_the_same_moment_send_once():
         thread.join()
     assert errors == []
     assert sorted(result.already_sent for result in results) == [False, True]
+    # Each click is told of the one message and its three people (the view says so).
+    assert [result.message.recipient_count for result in results] == [3, 3]
     assert ParticipantMessage.objects.count() == 1
     assert Message.objects.filter(kind=Kind.PARTICIPANT_MESSAGE).count() == 3
 
@@ -377,3 +380,134 @@ def test_the_service_refuses_groups_it_does_not_know(lead, activity, groups):
             opportunity=opportunity, sender=lead, subject="S", body="B", groups=groups, send_key=uuid.uuid4()
         )
     assert not ParticipantMessage.objects.exists()
+
+
+# --- written for the survivors of the mutation run at e9c2f17 (docs/testing.md) --------------
+
+
+def send(opportunity, sender, **overrides):
+    data = {"subject": "Room change", "body": "We are in room 4 now.", "groups": ["confirmed"]}
+    data.update(overrides)
+    return participants_message_send(opportunity=opportunity, sender=sender, send_key=uuid.uuid4(), **data)
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "words"),
+    [
+        ({"subject": "   "}, "subject", "Enter a subject"),
+        ({"subject": "x" * 101}, "subject", "The subject must be 100 characters or fewer"),
+        ({"body": "  \n "}, "body", "Enter your message"),
+        ({"body": "x" * 2001}, "body", "The message must be 2000 characters or fewer"),
+        ({"groups": []}, "groups", "Choose who the message is for"),
+        (
+            {"groups": ["applied"]},
+            "groups",
+            "Nobody is in the groups you chose, so there is nobody to send to",
+        ),
+    ],
+    ids=["no-subject", "subject-too-long", "no-message", "message-too-long", "no-group", "nobody"],
+)
+def test_the_service_refuses_bad_input_by_its_field_in_its_own_words(lead, activity, data, field, words):
+    """The form says these first, in the same words; the service says them to any other
+    caller, for the page to show beside the same field."""
+    opportunity, _ = activity
+    with pytest.raises(OpportunityError) as refused:
+        send(opportunity, lead, **data)
+    assert (refused.value.field, str(refused.value)) == (field, words)
+    assert not ParticipantMessage.objects.exists()
+
+
+def test_a_subject_and_a_message_of_exactly_the_longest_allowed_are_sent(lead, activity):
+    opportunity, people = activity
+    sent = send(opportunity, lead, subject="s" * 100, body="b" * 2000)
+    assert (len(sent.message.subject), len(sent.message.body)) == (100, 2000)
+    assert len(inbox_of(people["Cara"])) == 1
+
+
+def test_the_refusals_to_another_worker_and_of_a_used_form_are_in_their_own_words(lead, activity, worker):
+    opportunity, _ = activity
+    with pytest.raises(OpportunityError) as not_lead:
+        send(opportunity, worker)
+    assert str(not_lead.value) == "Only the lead worker can write to the people taking part."
+    other = OpportunityFactory(lead_worker=lead)
+    signup_create(opportunity=other, person=rep("Ozzy"))
+    key = uuid.uuid4()
+    participants_message_send(
+        opportunity=opportunity, sender=lead, subject="S", body="B", groups=["confirmed"], send_key=key
+    )
+    with pytest.raises(OpportunityError) as used:
+        participants_message_send(
+            opportunity=other, sender=lead, subject="S", body="B", groups=["confirmed"], send_key=key
+        )
+    assert str(used.value) == "This form has already been used. Write the message again."
+
+
+def test_people_on_another_activity_in_the_same_state_get_nothing(lead, activity):
+    opportunity, people = activity
+    elsewhere = rep("Ozzy")
+    signup_create(opportunity=OpportunityFactory(lead_worker=lead), person=elsewhere)
+    sent = send(opportunity, lead)
+    assert sent.message.recipient_count == 2
+    assert inbox_of(elsewhere) == []
+    assert {message.recipient for message in Message.objects.filter(kind=Kind.PARTICIPANT_MESSAGE)} == {
+        people["Cara"],
+        people["Cy"],
+    }
+
+
+def test_the_groups_are_listed_in_the_forms_order_whatever_the_order_chosen(client, lead):
+    """Confirmed, Waiting, Applied, as the form lists them: not the order of their names."""
+    fair = OpportunityFactory(lead_worker=lead, selection_method="fair_share", places=1)
+    signup_create(opportunity=fair, person=rep("Ann"))
+    sent = send(fair, lead, groups=["applied", "confirmed"])
+    assert sent.message.groups == ["confirmed", "applied"]
+    client.force_login(lead)
+    page = client.get(reverse("opportunities:participants", args=[fair.pk])).content.decode()
+    assert "Confirmed, Applied" in page.split("Messages sent")[1]
+
+
+@pytest.mark.parametrize(
+    ("display_name", "full_name", "profile", "signed"),
+    [
+        ("", ("Lee", "Lomax"), True, "Lee Lomax"),
+        ("", ("", ""), True, "lee.lead@example.org"),
+        ("Lee Lead", ("Lee", "Lomax"), False, "Lee Lomax"),
+    ],
+    ids=["no-name-chosen", "no-name-at-all", "no-profile"],
+)
+def test_the_message_names_the_lead_by_the_name_they_chose_else_their_full_name_else_their_address(
+    lead, activity, display_name, full_name, profile, signed
+):
+    """A worker made with `createsuperuser` has no profile, and one may have no name chosen
+    or given: the message still says who wrote it."""
+    opportunity, people = activity
+    lead.first_name, lead.last_name = full_name
+    lead.email = "lee.lead@example.org"
+    lead.save()
+    lead.profile.display_name = display_name
+    lead.profile.save()
+    if not profile:
+        lead.profile.delete()
+        lead = type(lead).objects.get(pk=lead.pk)
+    send(opportunity, lead)
+    (message,) = inbox_of(people["Cara"])
+    assert f"\n{signed}, the lead worker of Ward panel, has written to the people taking part." in (
+        message.body_text
+    )
+
+
+def test_each_person_written_to_costs_the_outbox_its_own_statements_and_no_read_of_the_person(
+    lead, django_assert_max_num_queries
+):
+    """The people in the groups are read with their sign-ups, with their profiles: writing to
+    six costs what writing to one does plus, for each further person, only the outbox's own
+    statements (the recipient's profile read under it, the message), not a read of the person."""
+    one_person = OpportunityFactory(lead_worker=lead, places=1)
+    signup_create(opportunity=one_person, person=rep("Una"))
+    with CaptureQueriesContext(connection) as one:
+        send(one_person, lead)
+    six = OpportunityFactory(lead_worker=lead, places=6)
+    for number in range(6):
+        signup_create(opportunity=six, person=rep(f"P{number}"))
+    with django_assert_max_num_queries(len(one.captured_queries) + 2 * 5):
+        assert send(six, lead).message.recipient_count == 6

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -258,6 +259,24 @@ def test_a_worker_removes_the_pack(client, worker, panel):
     assert response.status_code == 302
     panel.refresh_from_db()
     assert not panel.preparation_pack
+
+
+@pytest.mark.parametrize("status", [Opportunity.Status.COMPLETED, Opportunity.Status.CANCELLED])
+def test_the_pack_of_a_finished_opportunity_cannot_be_removed_and_the_worker_is_told_why(
+    client, worker, panel, status
+):
+    """It was what people had for the day: it stays, and the worker reads why at the top of
+    the page."""
+    opportunity_pack_save(opportunity=panel, upload=pdf(), by=worker)
+    Opportunity.objects.filter(pk=panel.pk).update(status=status)
+    client.force_login(worker)
+    response = client.post(reverse("opportunities:pack", args=[panel.pk]), {"remove": "1"})
+    assert [str(said) for said in get_messages(response.wsgi_request)] == [
+        "A completed or cancelled opportunity cannot be changed."
+    ]
+    panel.refresh_from_db()
+    assert panel.preparation_pack_content_type == "application/pdf"
+    assert client.get(reverse("opportunities:pack_download", args=[panel.pk])).status_code == 200
 
 
 def test_the_48_hour_reminder_links_to_the_pack(worker, representative):

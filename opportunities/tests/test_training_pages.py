@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -291,3 +292,71 @@ def test_the_person_page_with_training_runs_a_fixed_number_of_queries(
 def test_a_person_who_is_not_a_representative_has_no_training_form(client, worker):
     colleague = person(roles=[Role.WORKER])
     assert not worker.has_perm("opportunities.record_training", colleague)
+
+
+# --- written for the survivors of the mutation run at e9c2f17 (docs/testing.md) --------------
+
+
+def test_training_in_another_course_does_not_count_for_the_one_needed(client, course, representative):
+    """Chairing skills, current for years, is not the recruitment panel training the panel
+    needs: the page says what is needed and offers no button, and a sign-up posted anyway is
+    refused with the same words."""
+    chairing = Course.objects.create(name="Chairing skills", valid_for_months=None)
+    training_record(person=representative, course=chairing, completed_on=days_ahead(-30), by=representative)
+    panel = OpportunityFactory(required_course=course, title="Ward manager panel")
+    client.force_login(representative)
+    page = client.get(reverse("opportunities:detail", args=[panel.pk])).content.decode()
+    assert "You need to complete Recruitment panel training before you can take part in this." in page
+    assert reverse("opportunities:sign_up", args=[panel.pk]) not in page
+    response = client.post(reverse("opportunities:sign_up", args=[panel.pk]), {"note": ""})
+    assert said(response) == [
+        "You need to complete Recruitment panel training before you can take part in this."
+    ]
+    assert not panel.signups.exists()
+
+
+def test_a_training_date_whose_sign_ups_have_closed_is_not_offered_as_the_next(
+    client, course, representative
+):
+    """The sooner course has stopped taking sign-ups: the page offers the later one, which a
+    person can still join."""
+    panel = OpportunityFactory(required_course=course)
+    OpportunityFactory(
+        trains_for=course,
+        title="Panel training, closed",
+        signup_deadline=timezone.now() - timedelta(hours=1),
+        sessions=sessions(1, start_in_days=2),
+    )
+    still_open = OpportunityFactory(
+        trains_for=course, title="Panel training, still open", sessions=sessions(1, start_in_days=9)
+    )
+    client.force_login(representative)
+    page = client.get(reverse("opportunities:detail", args=[panel.pk])).content.decode()
+    assert "Panel training, closed" not in page
+    assert (
+        "The next date to take the course: "
+        f'<a href="{reverse("opportunities:detail", args=[still_open.pk])}">Panel training, still open</a>'
+    ) in page
+
+
+def test_of_two_training_dates_at_the_same_moment_the_one_posted_first_is_offered(
+    client, course, representative
+):
+    """Two dates for the course start together: the page offers the one posted first, every
+    time, even after it was edited. An edited row is written again at the end of the table,
+    and with the statistics a live database has (autovacuum analyses it), PostgreSQL reads the
+    table in that order: without the tie-break the page would offer the one posted second."""
+    panel = OpportunityFactory(required_course=course)
+    together = sessions(1, start_in_days=7)
+    first = OpportunityFactory(trains_for=course, title="Panel training, morning", sessions=together)
+    OpportunityFactory(trains_for=course, title="Panel training, second room", sessions=together)
+    Opportunity.objects.filter(pk=first.pk).update(title="Panel training, main room")
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE opportunities_opportunity")
+    client.force_login(representative)
+    page = client.get(reverse("opportunities:detail", args=[panel.pk])).content.decode()
+    assert (
+        "The next date to take the course: "
+        f'<a href="{reverse("opportunities:detail", args=[first.pk])}">Panel training, main room</a>'
+    ) in page
+    assert "Panel training, second room" not in page
