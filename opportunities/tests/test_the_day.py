@@ -279,6 +279,24 @@ def test_the_pack_of_a_finished_opportunity_cannot_be_removed_and_the_worker_is_
     assert client.get(reverse("opportunities:pack_download", args=[panel.pk])).status_code == 200
 
 
+@pytest.mark.parametrize("status", [Opportunity.Status.COMPLETED, Opportunity.Status.CANCELLED])
+def test_no_pack_is_uploaded_to_a_finished_opportunity_and_the_worker_is_told_why(worker, panel, status):
+    Opportunity.objects.filter(pk=panel.pk).update(status=status)
+    with pytest.raises(OpportunityError) as refused:
+        opportunity_pack_save(opportunity=panel, upload=pdf(), by=worker)
+    assert str(refused.value) == "A completed or cancelled opportunity cannot be changed."
+    panel.refresh_from_db()
+    assert not panel.preparation_pack
+
+
+def test_a_pack_of_exactly_the_largest_size_is_kept(worker, panel, settings):
+    exact = pdf()
+    settings.PACK_MAX_BYTES = exact.size
+    opportunity_pack_save(opportunity=panel, upload=exact, by=worker)
+    panel.refresh_from_db()
+    assert panel.preparation_pack_content_type == "application/pdf"
+
+
 def test_the_48_hour_reminder_links_to_the_pack(worker, representative):
     soon = timezone.now() + timedelta(hours=40)
     opportunity = OpportunityFactory(

@@ -20,6 +20,7 @@ from opportunities.models import Opportunity, SignUp
 from opportunities.services import (
     OpportunityError,
     attendance_record,
+    people_with_current_training,
     signup_accept,
     signup_create,
     signup_offer_by_hand,
@@ -154,10 +155,66 @@ def test_recording_by_hand_first_is_not_duplicated_by_the_bulk_step(course, work
 
 
 def test_the_bulk_step_needs_a_training_activity_and_someone_who_attended(course, worker):
-    with pytest.raises(OpportunityError, match="not marked as training"):
+    with pytest.raises(OpportunityError) as refused:
         training_record_attended(opportunity=OpportunityFactory(), by=worker)
-    with pytest.raises(OpportunityError, match="record attendance first"):
+    assert str(refused.value) == "This activity is not marked as training for a course."
+    with pytest.raises(OpportunityError) as refused:
         training_record_attended(opportunity=OpportunityFactory(trains_for=course), by=worker)
+    assert str(refused.value) == "Nobody has been recorded as attending yet: record attendance first."
+
+
+def test_the_bulk_step_records_the_day_of_the_last_session_attended_here_by_the_worker(course, worker):
+    """Over two days, someone who came to the first only completed the course that day, not
+    the day they missed; someone who came to another activity, or already has another course
+    on the same day, is no concern of this one's."""
+    first, second = timezone.now() - timedelta(days=9), timezone.now() - timedelta(days=2)
+    training = OpportunityFactory(
+        trains_for=course,
+        lead_worker=worker,
+        places=5,
+        sessions=[(first, first + timedelta(hours=2)), (second, second + timedelta(hours=2))],
+    )
+    elsewhere = OpportunityFactory(
+        lead_worker=worker, places=5, sessions=[(first, first + timedelta(hours=2))]
+    )
+    day_one_only, other_course_too, other_activity = rep(), rep(), rep()
+    for someone in (day_one_only, other_course_too):
+        signup = signup_create(opportunity=training, person=someone)
+        for session in training.sessions.order_by("starts_at"):
+            came = someone is other_course_too or session.starts_at == first
+            attendance_record(signup=signup, session=session, attended=came, by=worker)
+    away = signup_create(opportunity=elsewhere, person=other_activity)
+    attendance_record(signup=away, session=elsewhere.sessions.get(), attended=True, by=worker)
+    other = Course.objects.create(name="Safeguarding", valid_for_months=12)
+    training_record(
+        person=other_course_too, course=other, completed_on=timezone.localtime(second).date(), by=worker
+    )
+
+    assert training_record_attended(opportunity=training, by=worker).recorded == 2
+    recorded = {
+        done.person: (done.completed_on, done.recorded_by)
+        for done in TrainingCompletion.objects.filter(course=course)
+    }
+    assert recorded == {
+        day_one_only: (timezone.localtime(first).date(), worker),
+        other_course_too: (timezone.localtime(second).date(), worker),
+    }
+
+
+def test_the_workers_pages_count_only_current_training_in_the_course_needed(course, worker):
+    panel = panel_on(timezone.localdate() + timedelta(days=20), course)
+    current, ran_out, other_course = rep(), rep(), rep()
+    TrainingCompletion.objects.create(person=current, course=course, completed_on=timezone.localdate())
+    TrainingCompletion.objects.create(
+        person=ran_out,
+        course=course,
+        completed_on=timezone.localdate() - timedelta(days=800),
+        expires_on=timezone.localdate() - timedelta(days=70),
+    )
+    other = Course.objects.create(name="Safeguarding", valid_for_months=12)
+    TrainingCompletion.objects.create(person=other_course, course=other, completed_on=timezone.localdate())
+    people = [current.pk, ran_out.pk, other_course.pk]
+    assert people_with_current_training(opportunity=panel, person_ids=people) == {current.pk}
 
 
 # --- the prerequisite at the boundary --------------------------------------------------------
