@@ -422,3 +422,31 @@ def test_a_reminder_the_database_refuses_is_logged_by_its_completion_and_the_oth
     assert caplog.messages == [
         f"Training expiry reminders: item completion {refused.pk} failed (InternalError); the others go on."
     ]
+
+
+def test_a_completion_recorded_by_hand_while_the_bulk_step_runs_is_kept_and_the_rest_recorded(course, worker):
+    """A worker records the same person by hand between the bulk step's look and its insert:
+    theirs stands (the unique completion), and nobody else's is lost to the clash."""
+    start = timezone.now() - timedelta(days=1)
+    training = OpportunityFactory(
+        trains_for=course, lead_worker=worker, places=5, sessions=[(start, start + timedelta(hours=1))]
+    )
+    by_hand, other = rep(), rep()
+    for someone in (by_hand, other):
+        signup = signup_create(opportunity=training, person=someone)
+        attendance_record(signup=signup, session=training.sessions.get(), attended=True, by=worker)
+    day = timezone.localtime(start).date()
+    theirs: list[TrainingCompletion] = []
+
+    def by_hand_between_the_look_and_the_insert(execute, sql, params, many, context):
+        looked = execute(sql, params, many, context)
+        if sql.startswith('SELECT "opportunities_trainingcompletion"."person_id"') and not theirs:
+            theirs.append(training_record(person=by_hand, course=course, completed_on=day, by=worker)[0])
+        return looked
+
+    with connection.execute_wrapper(by_hand_between_the_look_and_the_insert):
+        training_record_attended(opportunity=training, by=worker)
+    assert theirs, "the hand record never came between the look and the insert"
+    kept = TrainingCompletion.objects.filter(course=course)
+    assert sorted(kept.values_list("person", flat=True)) == sorted([by_hand.pk, other.pk])
+    assert kept.get(person=by_hand).pk == theirs[0].pk
