@@ -297,6 +297,15 @@ def test_a_pack_of_exactly_the_largest_size_is_kept(worker, panel, settings):
     assert panel.preparation_pack_content_type == "application/pdf"
 
 
+def test_keeping_a_pack_writes_the_opportunity_once(worker, panel, django_assert_num_queries):
+    """Under the opportunity's lock: read it, write the pack's name and type once (the file
+    field's own save would write the whole row first)."""
+    with django_assert_num_queries(4):  # a savepoint and its release, the locked read, one UPDATE
+        opportunity_pack_save(opportunity=panel, upload=pdf(), by=worker)
+    panel.refresh_from_db()
+    assert panel.preparation_pack.name.endswith(f"pack-{panel.pk}.pdf")
+
+
 def test_the_48_hour_reminder_links_to_the_pack(worker, representative):
     soon = timezone.now() + timedelta(hours=40)
     opportunity = OpportunityFactory(
