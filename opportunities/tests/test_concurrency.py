@@ -13,20 +13,24 @@ from django.utils import timezone
 
 from accounts.permissions import Role
 from accounts.tests.factories import person
+from catalogue.models import Course
 from involvement.concurrency import run_together
 from opportunities.models import Opportunity, SelectionDraw, SignUp
 from opportunities.services import (
     HOLDS_PLACE,
     OpportunityError,
+    attendance_record,
     offers_expire,
     selection_run,
     selections_due,
     signup_create,
     signup_decline,
     signup_withdraw,
+    training_record_attended,
 )
 from opportunities.services import signups as signup_services
 from opportunities.tests.factories import OpportunityFactory
+from opportunities.training import TrainingCompletion
 
 pytestmark = pytest.mark.django_db(transaction=True)
 State = SignUp.State
@@ -254,3 +258,32 @@ def test_an_offer_made_again_while_the_expiry_job_waited_for_the_lock_is_not_lap
         assert signup.state == State.OFFERED
         assert signup.offer_expires_at > timezone.now()
     assert_consistent(opportunity)
+
+
+def test_attendance_recorded_while_the_training_step_waits_for_the_lock_is_counted():
+    """The bulk training step locks the opportunity before it reads who attended: attendance
+    recorded meanwhile, under that lock, is seen whole and the late one is recorded too."""
+    course = Course.objects.create(name="Recruitment panel training", valid_for_months=24)
+    worker = person(roles=[Role.WORKER])
+    start = timezone.now() - timedelta(days=1)
+    training = OpportunityFactory(
+        trains_for=course, lead_worker=worker, places=5, sessions=[(start, start + timedelta(hours=2))]
+    )
+    session = training.sessions.get()
+    early, late = (
+        signup_create(opportunity=training, person=person(roles=[Role.REPRESENTATIVE])) for _ in "ab"
+    )
+    attendance_record(signup=early, session=session, attended=True, by=worker)
+
+    def late_attendance_recorded():
+        attendance_record(signup=late, session=session, attended=True, by=worker)
+
+    results = while_held(
+        training,
+        [lambda: training_record_attended(opportunity=training, by=worker)],
+        waiting=1,
+        meanwhile=late_attendance_recorded,
+    )
+    assert results[0].recorded == 2, results
+    completed = TrainingCompletion.objects.filter(course=course).values_list("person", flat=True)
+    assert sorted(completed) == sorted([early.person_id, late.person_id])
