@@ -5,6 +5,7 @@ import io
 
 import pytest
 
+from dashboard.models import Targets
 from dashboard.tests.test_metrics import world  # noqa: F401  (the hand-worked data set)
 from dashboard.tests.test_metrics_payments import claims  # noqa: F401  (claims worked out by hand)
 
@@ -161,8 +162,6 @@ def test_the_payments_section_shows_its_figures_and_exports_them(client, manager
 
 
 def test_a_measure_with_a_target_names_it_beside_the_better_direction(client, manager, claims):  # noqa: F811
-    from dashboard.models import Targets
-
     targets = Targets.current()
     targets.paid_on_time_min = 85
     targets.save()
